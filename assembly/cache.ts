@@ -1,0 +1,256 @@
+/**
+ * Scalio's DRAM cache: slot scanning, state words, checksums and the NIC's 64-bit atomics.
+ * Layouts: src/layout/cache-slot.ts (slot, state word), src/layout/verbs.ts (atomic operands).
+ *
+ * Clients run `cacheScan` on their *local copy* of a bucket (fetched with an RDMA READ);
+ * DPU cores run `cacheInvalidate` on the bucket itself in DPU DRAM.
+ */
+import {
+  SLOT_STATE_WORD_OFFSET, SLOT_ACCESS_TIME_OFFSET, SLOT_KEY_LENGTH_OFFSET, SLOT_VALUE_LENGTH_OFFSET,
+  SLOT_KEY_OFFSET, SLOT_CHECKSUM_OFFSET, SLOT_STATE_EMPTY, SLOT_STATE_FILLING, SLOT_STATE_VALID,
+  SLOT_STATE_FILLING_INVALIDATED, SLOT_STATE_MASK, SLOT_FINGERPRINT_SHIFT, SLOT_FINGERPRINT_MASK,
+  SLOT_TAG_SHIFT, SCAN_HIT, SCAN_TORN, SCAN_PENDING, SCAN_MISS, SCAN_NO_VICTIM, SCAN_CODE_SHIFT,
+} from "../src/layout/cache-slot";
+import { ATOMIC_COMPARE_OFFSET, ATOMIC_SWAP_OFFSET, ATOMIC_RESULT_OFFSET } from "../src/layout/verbs";
+import { KEY_BYTES_OFFSET } from "../src/layout/key";
+import { murmur3x64 } from "./hash";
+import { placementHigh, placementLow, keyLengthOf, bytesEqual } from "./key";
+
+let slotsPerBucket: i32 = 8;
+let slotBytes: i32 = 0;
+let slotValueOffset: i32 = 0;
+let slotKeyBytes: i32 = 0;
+let slotValueBytes: i32 = 0;
+
+/** Sets the slot geometry that TypeScript derived from the configuration (per thread). */
+export function configureCache(slots: i32, bytesPerSlot: i32, keyBytesMax: i32, valueBytesMax: i32, valueOffset: i32): void {
+  slotsPerBucket = slots;
+  slotBytes = bytesPerSlot;
+  slotKeyBytes = keyBytesMax;
+  slotValueBytes = valueBytesMax;
+  slotValueOffset = valueOffset;
+}
+
+const CHECKSUM_SEED: u32 = 0x5107;
+
+// @ts-ignore: decorator
+@inline function stateOf(word: u64): i32 {
+  return <i32>(word & SLOT_STATE_MASK);
+}
+
+// @ts-ignore: decorator
+@inline function fingerprintOf(word: u64): u32 {
+  return <u32>(word >> SLOT_FINGERPRINT_SHIFT) & SLOT_FINGERPRINT_MASK;
+}
+
+// @ts-ignore: decorator
+@inline function tagOf(word: u64): u32 {
+  return <u32>(word >> SLOT_TAG_SHIFT);
+}
+
+// @ts-ignore: decorator
+@inline function makeWord(state: i32, fingerprint: u32, tag: u32): u64 {
+  return <u64>state | (<u64>fingerprint << SLOT_FINGERPRINT_SHIFT) | (<u64>tag << SLOT_TAG_SHIFT);
+}
+
+/** The fingerprint that identifies a key in a state word: the low 30 bits of its placement hash. */
+export function keyFingerprint(descriptor: usize): u32 {
+  return <u32>placementHigh(descriptor) & SLOT_FINGERPRINT_MASK;
+}
+
+/** The cache bucket of a key: an independent half of its placement hash, mod the bucket count. */
+export function cacheBucketOf(descriptor: usize, bucketCount: i32): i32 {
+  return <i32>(placementLow(descriptor) % <u64><u32>bucketCount);
+}
+
+/**
+ * The checksum a VALID state word carries: 32 bits of a hash over the lengths, the key and
+ * the value. Lengths are clamped first: a torn slot can hold any bytes, and the hash must
+ * never read past the slot.
+ */
+export function slotChecksum(slot: usize): u32 {
+  const valueLength = min(<i32>load<u16>(slot, SLOT_VALUE_LENGTH_OFFSET), slotValueBytes);
+  const length = slotValueOffset + valueLength - SLOT_CHECKSUM_OFFSET;
+  return <u32>murmur3x64(slot + SLOT_CHECKSUM_OFFSET, length, CHECKSUM_SEED);
+}
+
+// @ts-ignore: decorator
+@inline function slotHoldsKey(slot: usize, descriptor: usize): bool {
+  const keyLength = keyLengthOf(descriptor);
+  return <i32>load<u8>(slot, SLOT_KEY_LENGTH_OFFSET) == keyLength
+    && bytesEqual(slot + SLOT_KEY_OFFSET, descriptor + KEY_BYTES_OFFSET, keyLength);
+}
+
+
+/**
+ * Scans a local copy of a bucket for the key. Returns `code << 8 | slot`:
+ *
+ * - SCAN_HIT: a VALID slot holds the key and its checksum matches;
+ * - SCAN_TORN: a VALID slot with the key's fingerprint fails its checksum: the RDMA READ
+ *   overlapped a change of that slot, read the bucket again;
+ * - SCAN_PENDING: a slot with the key's fingerprint is FILLING (or FILLING_INVALIDATED):
+ *   another reader is filling this key, wait for it;
+ * - SCAN_MISS: no slot for the key; `slot` is the victim (the first EMPTY slot, else the
+ *   VALID slot with the oldest access time; never a pending slot) and its state word, as
+ *   read, is staged as the CAS compare operand at `operands`;
+ * - SCAN_NO_VICTIM: every slot is pending.
+ */
+export function cacheScan(bucket: usize, descriptor: usize, operands: usize): i32 {
+  const fingerprint = keyFingerprint(descriptor);
+  let torn = false;
+  let pending = false;
+  let emptySlot = -1;
+  let oldestSlot = -1;
+  let oldestTime: u64 = u64.MAX_VALUE;
+  for (let index = 0; index < slotsPerBucket; index++) {
+    const slot = bucket + <usize>(index * slotBytes);
+    const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+    const state = stateOf(word);
+    if (state == SLOT_STATE_EMPTY) {
+      if (emptySlot < 0) emptySlot = index;
+      continue;
+    }
+    const sameFingerprint = fingerprintOf(word) == fingerprint;
+    if (state == SLOT_STATE_VALID) {
+      if (sameFingerprint) {
+        if (slotChecksum(slot) != tagOf(word)) {
+          torn = true;
+        } else if (slotHoldsKey(slot, descriptor)) {
+          return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+        }
+      }
+      const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
+      if (accessTime < oldestTime || oldestSlot < 0) {
+        oldestTime = accessTime;
+        oldestSlot = index;
+      }
+    } else if (sameFingerprint) {
+      pending = true;
+    }
+  }
+  if (torn) return SCAN_TORN << SCAN_CODE_SHIFT;
+  if (pending) return SCAN_PENDING << SCAN_CODE_SHIFT;
+  const victim = emptySlot >= 0 ? emptySlot : oldestSlot;
+  if (victim < 0) return SCAN_NO_VICTIM << SCAN_CODE_SHIFT;
+  store<u64>(operands, load<u64>(bucket + <usize>(victim * slotBytes), SLOT_STATE_WORD_OFFSET), ATOMIC_COMPARE_OFFSET);
+  return (SCAN_MISS << SCAN_CODE_SHIFT) | victim;
+}
+
+/**
+ * After a reader reserved `ownSlot` for the key, in a fresh local copy of the bucket: is
+ * another slot also claiming the key (pending with its fingerprint, VALID with the key, or
+ * VALID with its fingerprint but torn)? Two readers that missed at once may both reserve a
+ * slot; the one that sees the other backs off, so a key never has two slots being filled.
+ */
+export function cacheOtherClaim(bucket: usize, descriptor: usize, ownSlot: i32): i32 {
+  const fingerprint = keyFingerprint(descriptor);
+  for (let index = 0; index < slotsPerBucket; index++) {
+    if (index == ownSlot) continue;
+    const slot = bucket + <usize>(index * slotBytes);
+    const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+    const state = stateOf(word);
+    if (state == SLOT_STATE_EMPTY || fingerprintOf(word) != fingerprint) continue;
+    if (state != SLOT_STATE_VALID) return 1;
+    if (slotChecksum(slot) != tagOf(word) || slotHoldsKey(slot, descriptor)) return 1;
+  }
+  return 0;
+}
+
+/** Stages the reservation CAS: the victim's word (already the compare operand) → FILLING. */
+export function stageReserve(operands: usize, descriptor: usize, owner: i32): void {
+  store<u64>(operands, makeWord(SLOT_STATE_FILLING, keyFingerprint(descriptor), <u32>owner + 1), ATOMIC_SWAP_OFFSET);
+}
+
+/**
+ * Builds the slot image a fill writes (from SLOT_ACCESS_TIME_OFFSET to the end of the
+ * value) at `image` (a slot-sized local buffer) and stages the publishing CAS
+ * FILLING → VALID(checksum).
+ */
+export function stageFill(image: usize, descriptor: usize, value: usize, valueLength: i32, accessTimeNs: f64, operands: usize, owner: i32): void {
+  const keyLength = keyLengthOf(descriptor);
+  store<u64>(image, <u64>accessTimeNs, SLOT_ACCESS_TIME_OFFSET);
+  store<u64>(image, 0, SLOT_KEY_LENGTH_OFFSET);
+  store<u8>(image, <u8>keyLength, SLOT_KEY_LENGTH_OFFSET);
+  store<u16>(image, <u16>valueLength, SLOT_VALUE_LENGTH_OFFSET);
+  memory.copy(image + SLOT_KEY_OFFSET, descriptor + KEY_BYTES_OFFSET, <usize>slotKeyBytes);
+  memory.fill(image + SLOT_KEY_OFFSET + <usize>slotKeyBytes, 0, <usize>(slotValueOffset - SLOT_KEY_OFFSET - slotKeyBytes));
+  memory.copy(image + <usize>slotValueOffset, value, <usize>valueLength);
+  const fingerprint = keyFingerprint(descriptor);
+  store<u64>(operands, makeWord(SLOT_STATE_FILLING, fingerprint, <u32>owner + 1), ATOMIC_COMPARE_OFFSET);
+  store<u64>(operands, makeWord(SLOT_STATE_VALID, fingerprint, slotChecksum(image)), ATOMIC_SWAP_OFFSET);
+}
+
+/**
+ * Stages the CAS by which an owner gives its reserved slot back: FILLING → EMPTY, or
+ * FILLING_INVALIDATED → EMPTY when a writer invalidated the fill.
+ */
+export function stageRelease(operands: usize, descriptor: usize, owner: i32, invalidated: i32): void {
+  const state = invalidated != 0 ? SLOT_STATE_FILLING_INVALIDATED : SLOT_STATE_FILLING;
+  store<u64>(operands, makeWord(state, keyFingerprint(descriptor), <u32>owner + 1), ATOMIC_COMPARE_OFFSET);
+  store<u64>(operands, makeWord(SLOT_STATE_EMPTY, 0, 0), ATOMIC_SWAP_OFFSET);
+}
+
+/** The state (EMPTY, FILLING, VALID, FILLING_INVALIDATED) of the previous value an atomic returned. */
+export function atomicResultState(operands: usize): i32 {
+  return stateOf(load<u64>(operands, ATOMIC_RESULT_OFFSET));
+}
+
+/**
+ * The NIC's RDMA compare-and-swap on the 8-byte word at `remote`: the previous value lands
+ * in the result operand, as with a real RDMA atomic. Returns 1 when the swap happened.
+ */
+export function compareAndSwap64(remote: usize, operands: usize): i32 {
+  const compare = load<u64>(operands, ATOMIC_COMPARE_OFFSET);
+  const previous = atomic.cmpxchg<u64>(remote, compare, load<u64>(operands, ATOMIC_SWAP_OFFSET));
+  store<u64>(operands, previous, ATOMIC_RESULT_OFFSET);
+  return previous == compare ? 1 : 0;
+}
+
+/** The NIC's RDMA fetch-and-add on the 8-byte word at `remote` (addend in the swap operand). */
+export function fetchAndAdd64(remote: usize, operands: usize): void {
+  store<u64>(operands, atomic.add<u64>(remote, load<u64>(operands, ATOMIC_SWAP_OFFSET)), ATOMIC_RESULT_OFFSET);
+}
+
+/** Bound on CAS retries per slot in `cacheInvalidate`; each retry needs a concurrent change. */
+const INVALIDATE_TRIES_MAX = 64;
+
+/**
+ * A writer's invalidation, run by a DPU core on the bucket in DPU DRAM after the new value
+ * is committed on the SSD: every slot claiming the key's fingerprint goes VALID → EMPTY
+ * (its value is stale) or FILLING → FILLING_INVALIDATED (the fill may have read the old
+ * value; its owner will release the slot instead of publishing it). Returns the number of
+ * slots changed, or -1 if a slot kept changing for INVALIDATE_TRIES_MAX tries.
+ */
+export function cacheInvalidate(bucket: usize, descriptor: usize): i32 {
+  const fingerprint = keyFingerprint(descriptor);
+  let changed = 0;
+  for (let index = 0; index < slotsPerBucket; index++) {
+    const slot = bucket + <usize>(index * slotBytes);
+    let tries = 0;
+    while (true) {
+      if (tries++ == INVALIDATE_TRIES_MAX) return -1;
+      const word = atomic.load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+      const state = stateOf(word);
+      if (state == SLOT_STATE_EMPTY || state == SLOT_STATE_FILLING_INVALIDATED) break;
+      if (fingerprintOf(word) != fingerprint) break;
+      const replacement = state == SLOT_STATE_VALID
+        ? makeWord(SLOT_STATE_EMPTY, 0, 0)
+        : (word & ~(<u64>SLOT_STATE_MASK)) | <u64>SLOT_STATE_FILLING_INVALIDATED;
+      if (atomic.cmpxchg<u64>(slot + SLOT_STATE_WORD_OFFSET, word, replacement) == word) {
+        changed++;
+        break;
+      }
+    }
+  }
+  return changed;
+}
+
+/** The value length of slot `index` in a local copy of a bucket. */
+export function slotValueLength(bucket: usize, index: i32): i32 {
+  return <i32>load<u16>(bucket + <usize>(index * slotBytes), SLOT_VALUE_LENGTH_OFFSET);
+}
+
+/** The state of slot `index` of a bucket (local copy or DPU DRAM; an atomic load). */
+export function slotState(bucket: usize, index: i32): i32 {
+  return stateOf(atomic.load<u64>(bucket + <usize>(index * slotBytes), SLOT_STATE_WORD_OFFSET));
+}

@@ -1,0 +1,53 @@
+/**
+ * Byte movement with the atomicity the emulated hardware promises.
+ *
+ * An RDMA READ or WRITE is not atomic as a whole: a concurrent change can be seen half
+ * done. What the emulation does promise, like a PCIe DMA, is that each aligned 8-byte word
+ * moves at once; so the copies below use atomic 8-byte accesses on the DPU-DRAM side when
+ * the transfer is word aligned (which every layout here is), and plain bytes otherwise.
+ */
+
+/** RDMA READ data movement: DPU DRAM (`source`) → a client's buffer (`destination`). */
+export function rdmaReadCopy(destination: usize, source: usize, length: i32): void {
+  if (((destination | source | <usize>length) & 7) != 0) {
+    memory.copy(destination, source, <usize>length);
+    return;
+  }
+  for (let offset: usize = 0; offset < <usize>length; offset += 8) {
+    store<u64>(destination + offset, atomic.load<u64>(source + offset));
+  }
+}
+
+/** RDMA WRITE data movement: a client's buffer (`source`) → DPU DRAM (`destination`). */
+export function rdmaWriteCopy(destination: usize, source: usize, length: i32): void {
+  if (((destination | source | <usize>length) & 7) != 0) {
+    memory.copy(destination, source, <usize>length);
+    return;
+  }
+  for (let offset: usize = 0; offset < <usize>length; offset += 8) {
+    atomic.store<u64>(destination + offset, load<u64>(source + offset));
+  }
+}
+
+export function copyBytes(destination: usize, source: usize, length: i32): void {
+  memory.copy(destination, source, <usize>length);
+}
+
+export function zeroBytes(destination: usize, length: i32): void {
+  memory.fill(destination, 0, <usize>length);
+}
+
+/** Stores a non-negative integer below 2^53 given as a double as a u64. */
+export function storeU64(address: usize, value: f64): void {
+  store<u64>(address, <u64>value);
+}
+
+/** Loads a u64 as a double (exact below 2^53). */
+export function loadU64(address: usize): f64 {
+  return <f64>load<u64>(address);
+}
+
+/** The end of the module's static data: the shared memory below it belongs to the kernels. */
+export function staticDataEnd(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,170 @@
+/**
+ * The configuration of an emulated cluster: one DPU-based JBOF server (DPU cores, DPU DRAM,
+ * SSDs) and its clients. `resolveConfig` fills in defaults, derives the sizes that follow
+ * from the others, and refuses impossible combinations with a message that says what to do.
+ */
+import { ConfigError } from './errors.js';
+import { BLOCK_BYTES, INDEX_BLOCK_BITS, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX, VALUE_RECORD_HEADER_BYTES } from './layout/store.js';
+
+/** Cache slots per record in the paper's setup: 280,576 buckets × 8 slots over 20 M records. */
+export const PAPER_CACHE_SLOTS_PER_RECORD = (280_576 * 8) / 20_000_000;
+
+/** Items per store bucket in the paper's setup: 20 M records over 2^23 bucket ids. */
+export const PAPER_RECORDS_PER_BUCKET_ID = 20_000_000 / 2 ** 23;
+
+export interface ClusterConfig {
+  /** YCSB records loaded before a run. */
+  records: number;
+  /** NVMe SSDs in the JBOF, each with its own LEED store. */
+  ssds: number;
+  /** DPU (Arm) cores serving RPCs; SSD `d` is owned by core `d mod dpuCores`. */
+  dpuCores: number;
+  /** Logical client threads (YCSB "threads"); each has one operation in flight. */
+  clients: number;
+  /** Cache slots in DPU DRAM, rounded up to whole buckets. Default: the paper's ratio to records. */
+  cacheSlots: number;
+  /** Slots per cache bucket (8 in the paper). */
+  slotsPerBucket: number;
+  /** Longest key accepted, in bytes (16 in the paper; at most 20, the store's item limit). */
+  keyBytesMax: number;
+  /** Longest value accepted, in bytes (64 in the paper; at most 4096). */
+  valueBytesMax: number;
+  /** Value size the YCSB workload writes, in bytes (at most valueBytesMax). */
+  valueBytes: number;
+  /** Store bucket ids are the top `bucketIdBits` bits of a key's hash. Default: ~2.4 records per id, as in the paper. */
+  bucketIdBits: number;
+  /** Bucket-log space per SSD as a multiple of its bucket ids (LEED: 4). */
+  bucketLogOverProvision: number;
+  /** Value-log blocks per SSD. Default: twice the dataset's blocks plus `writeHeadroomBlocks`. */
+  valueLogBlocks: number;
+  /**
+   * Blocks added to each log for writes. The logs have no garbage collection yet, so every
+   * SET consumes a value block and a bucket block for good; this bounds how many SETs a run
+   * can make (2^20 per SSD by default). Untouched blocks cost no memory.
+   */
+  writeHeadroomBlocks: number;
+  /** Seed of every random choice (workload, values, simulated tie-breaks). */
+  seed: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<ClusterConfig> = Object.freeze({
+  records: 1_000_000,
+  ssds: 4,
+  dpuCores: 2,
+  clients: 160,
+  cacheSlots: 0,
+  slotsPerBucket: 8,
+  keyBytesMax: 16,
+  valueBytesMax: 64,
+  valueBytes: 64,
+  bucketIdBits: 0,
+  bucketLogOverProvision: 4,
+  valueLogBlocks: 0,
+  writeHeadroomBlocks: 2 ** 20,
+  seed: 1,
+});
+
+export type ResolvedConfig = Readonly<ClusterConfig>;
+
+function requireInteger(name: string, value: number, minimum: number, maximum: number, hint: string): void {
+  if (!Number.isInteger(value) || value < minimum || value > maximum) {
+    throw new ConfigError(`${name} must be an integer from ${minimum} to ${maximum}, got ${value}; ${hint}`);
+  }
+}
+
+/** Bytes a value record of the largest key and value takes in the value log. */
+export function valueRecordBytesMax(config: ResolvedConfig): number {
+  return VALUE_RECORD_HEADER_BYTES + config.keyBytesMax + config.valueBytesMax;
+}
+
+/** Blocks an unbatched write of the largest record takes (whole blocks, never shared). */
+export function valueRecordBlocksMax(config: ResolvedConfig): number {
+  return Math.ceil(valueRecordBytesMax(config) / BLOCK_BYTES);
+}
+
+/** Fills in defaults and derived sizes, and refuses impossible configurations. */
+export function resolveConfig(overrides: Partial<ClusterConfig> = {}): ResolvedConfig {
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!(name in DEFAULT_CONFIG)) {
+      throw new ConfigError(`unknown setting "${name}"; known settings: ${Object.keys(DEFAULT_CONFIG).join(', ')}`);
+    }
+    if (value !== undefined && typeof value !== 'number') {
+      throw new ConfigError(`${name} must be a number, got ${JSON.stringify(value)}`);
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const config: ClusterConfig = { ...DEFAULT_CONFIG, ...defined };
+
+  requireInteger('records', config.records, 1, 200_000_000, 'the dataset is loaded into emulated SSDs in this process');
+  requireInteger('ssds', config.ssds, 1, 64, 'a JBOF holds a few dozen SSDs at most');
+  requireInteger('dpuCores', config.dpuCores, 1, 64, 'a DPU has a few to a few dozen Arm cores');
+  requireInteger('clients', config.clients, 1, 4096, 'each client is a logical thread with one operation in flight');
+  requireInteger('slotsPerBucket', config.slotsPerBucket, 1, 64, 'the scan kernel reads a whole bucket at once');
+  requireInteger('keyBytesMax', config.keyBytesMax, 1, ITEM_KEY_BYTES_MAX, `a store item holds keys of up to ${ITEM_KEY_BYTES_MAX} bytes`);
+  requireInteger('valueBytesMax', config.valueBytesMax, 1, VALUE_BYTES_MAX, `the value log holds values of up to ${VALUE_BYTES_MAX} bytes`);
+  requireInteger('valueBytes', config.valueBytes, 1, config.valueBytesMax, 'YCSB values must fit the configured value limit (valueBytesMax)');
+  requireInteger('bucketLogOverProvision', config.bucketLogOverProvision, 1, 64, 'LEED over-provisions the bucket log 4×');
+  requireInteger('writeHeadroomBlocks', config.writeHeadroomBlocks, 0, 2 ** 32, 'it is a number of 512-byte blocks per SSD');
+  requireInteger('seed', config.seed, 0, Number.MAX_SAFE_INTEGER, 'seeds are non-negative integers');
+  if (config.ssds > config.dpuCores * 64) {
+    throw new ConfigError(`${config.ssds} SSDs on ${config.dpuCores} DPU cores is more than 64 SSDs per core`);
+  }
+
+  if (config.cacheSlots === 0) {
+    config.cacheSlots = Math.max(config.slotsPerBucket, Math.round(config.records * PAPER_CACHE_SLOTS_PER_RECORD));
+  }
+  requireInteger('cacheSlots', config.cacheSlots, config.slotsPerBucket, 2 ** 28, 'the cache lives in DPU DRAM inside a 4 GiB WebAssembly memory');
+  config.cacheSlots = Math.ceil(config.cacheSlots / config.slotsPerBucket) * config.slotsPerBucket;
+
+  if (config.bucketIdBits === 0) {
+    const bucketIds = config.records / PAPER_RECORDS_PER_BUCKET_ID;
+    config.bucketIdBits = Math.max(Math.ceil(Math.log2(config.ssds)) + 4, Math.round(Math.log2(bucketIds)));
+  }
+  requireInteger('bucketIdBits', config.bucketIdBits, 1, 30, 'the DRAM index holds 8 bytes per bucket id');
+  if (2 ** config.bucketIdBits < config.ssds) {
+    throw new ConfigError(`bucketIdBits ${config.bucketIdBits} gives ${2 ** config.bucketIdBits} bucket ids for ${config.ssds} SSDs; every SSD needs at least one`);
+  }
+  const itemsPerBucketId = config.records / 2 ** config.bucketIdBits;
+  if (itemsPerBucketId > 8) {
+    throw new ConfigError(
+      `${config.records} records over 2^${config.bucketIdBits} bucket ids is ${itemsPerBucketId.toFixed(1)} per bucket; ` +
+      `buckets hold 16 items and chains are not supported yet, so raise bucketIdBits (at least ${Math.ceil(Math.log2(config.records / 2.4))})`,
+    );
+  }
+
+  if (config.valueLogBlocks === 0) {
+    const recordsPerDevice = Math.ceil(config.records / config.ssds);
+    const recordsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / valueRecordBytesMax(config)));
+    const loadBlocks = Math.ceil(recordsPerDevice / recordsPerBlock) * valueRecordBlocksMax(config);
+    config.valueLogBlocks = 2 * loadBlocks + config.writeHeadroomBlocks;
+  }
+  requireInteger('valueLogBlocks', config.valueLogBlocks, 1, 2 ** INDEX_BLOCK_BITS - 1, 'blocks are numbered with 40 bits');
+  const deviceBytes = deviceBlocks(config) * BLOCK_BYTES;
+  if (deviceBytes > 2 ** 32) {
+    throw new ConfigError(
+      `each SSD would be ${(deviceBytes / 2 ** 30).toFixed(2)} GiB, more than the 4 GiB buffer Node 20 allocates; ` +
+      'use more SSDs, fewer bucketIdBits or fewer valueLogBlocks',
+    );
+  }
+  return Object.freeze(config);
+}
+
+/** Bucket ids per SSD: ids are dealt to SSDs round robin (id mod ssds). */
+export function bucketIdsPerDevice(config: ResolvedConfig): number {
+  return Math.ceil(2 ** config.bucketIdBits / config.ssds);
+}
+
+/** Bucket-log blocks per SSD: LEED's over-provisioning of the bucket ids, plus write headroom. */
+export function bucketLogBlocks(config: ResolvedConfig): number {
+  return bucketIdsPerDevice(config) * config.bucketLogOverProvision + config.writeHeadroomBlocks;
+}
+
+/** Blocks per SSD: the superblock, the bucket log and the value log. */
+export function deviceBlocks(config: ResolvedConfig): number {
+  return 1 + bucketLogBlocks(config) + config.valueLogBlocks;
+}
+
+/** The DPU core that owns SSD `device`. */
+export function coreOfDevice(config: ResolvedConfig, device: number): number {
+  return device % config.dpuCores;
+}

@@ -1,0 +1,167 @@
+/**
+ * Building an emulated cluster (main thread) and attaching a thread to it (every thread).
+ *
+ * `buildCluster` plans the shared memory, creates it and the SSDs, loads the dataset and
+ * returns a `ClusterSpec`: plain data plus shared objects (memory, module, device buffers)
+ * that can be posted to worker threads, which `attachThread` to get their own kernels,
+ * counters and machines over the same bytes.
+ */
+import { type ClusterConfig, type ResolvedConfig, resolveConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { clientArenaLayout, handlerArenaLayout } from '../hw/arena.js';
+import { Counters } from '../hw/counters.js';
+import { Hardware } from '../hw/hardware.js';
+import { type Kernels, instantiateKernels, kernelModule } from '../hw/kernels.js';
+import { KERNEL_STATIC_BYTES, type RegionRequest, planMemory } from '../hw/memory-plan.js';
+import { RpcTransport, rpcRegionRequests } from '../hw/rpc.js';
+import { SsdArray } from '../hw/ssd.js';
+import { type BulkLoadResult, bulkLoad, bulkLoadScratchBytes } from '../store/bulk-load.js';
+import { BucketLocks } from '../store/bucket-locks.js';
+import { StoreState, storeGeometry, storeRegionRequests } from '../store/geometry.js';
+import type { ClusterLayout, CoreServer, ThreadServices } from '../systems/context.js';
+import { systemByName } from '../systems/registry.js';
+import type { SystemDefinition, SystemMachines } from '../systems/system.js';
+
+/** Words of the control region (i32 indexes relative to its base / 4). */
+export const ControlWord = {
+  /** Set to 1 when all workers are ready and the measured run starts. */
+  go: 0,
+  /** Set to 1 when DPU-core threads must finish. */
+  stop: 1,
+  /** Workers that have attached and are waiting for `go`. */
+  ready: 2,
+  /** Set to 1 by any worker that failed, so the others stop early. */
+  failed: 3,
+  /** A shared event counter that orders recorded history events across threads. */
+  historyTick: 4,
+} as const;
+/** Each client worker has a doorbell (i32) and a sleeping flag (i32) on its own cache line. */
+export const CLIENT_WORKER_BELLS_OFFSET = 64;
+export const CLIENT_WORKER_BELL_STRIDE = 64;
+export const CLIENT_WORKERS_MAX = 256;
+const CONTROL_BYTES = CLIENT_WORKER_BELLS_OFFSET + CLIENT_WORKERS_MAX * CLIENT_WORKER_BELL_STRIDE;
+
+/** Posted (inline) RDMA WRITEs the simulator has in flight per client, and their size limit. */
+export const POSTED_WRITES_PER_CLIENT = 4;
+export const POSTED_WRITE_BYTES_MAX = 64;
+
+export interface ClusterSpec {
+  readonly layout: ClusterLayout;
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly ssdBuffers: readonly SharedArrayBuffer[];
+}
+
+export interface Cluster {
+  readonly spec: ClusterSpec;
+  readonly load: BulkLoadResult;
+  /** Milliseconds spent loading the dataset. */
+  readonly loadMs: number;
+}
+
+export function planCluster(config: ResolvedConfig, system: SystemDefinition): ClusterLayout {
+  const clientArena = clientArenaLayout(config, system.clientScratchBytes(config));
+  const handlerArena = handlerArenaLayout(config, system.handlerScratchBytes(config));
+  const handlersPerCore = Math.min(64, config.clients);
+  const requests: RegionRequest[] = [
+    { name: 'control', bytes: CONTROL_BYTES, remote: false },
+    { name: 'simStaging', bytes: config.clients * POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX, remote: false },
+    { name: 'clientArenas', bytes: config.clients * clientArena.bytes, remote: false },
+    { name: 'handlerArenas', bytes: config.dpuCores * handlersPerCore * handlerArena.bytes, remote: false },
+    ...storeRegionRequests(config),
+    ...rpcRegionRequests(config),
+    ...system.regionRequests(config),
+  ];
+  // The loader's scratch is only needed before the run: it borrows the client arenas.
+  const plan = planMemory(requests);
+  const layout: ClusterLayout = {
+    config,
+    systemName: system.name,
+    plan,
+    clientArena,
+    handlerArena,
+    handlersPerCore,
+    store: storeGeometry(config, plan),
+  };
+  if (bulkLoadScratchBytes(layout) > plan.regions.clientArenas.bytes) {
+    throw new ConfigError('the client arenas are too small to stage the bulk load');
+  }
+  return layout;
+}
+
+/** Plans, allocates and loads a cluster for `system` (by name or definition). */
+export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: SystemDefinition | string): Cluster {
+  const system = typeof systemOrName === 'string' ? systemByName(systemOrName) : systemOrName;
+  const config = resolveConfig(overrides);
+  const layout = planCluster(config, system);
+  const memory = new WebAssembly.Memory({ initial: layout.plan.pages, maximum: layout.plan.pages, shared: true });
+  const module = kernelModule();
+  const kernels = instantiateKernels(memory, module);
+  if (kernels.staticDataEnd() > KERNEL_STATIC_BYTES) {
+    throw new Error(`the kernels' static data ends at ${kernels.staticDataEnd()}, beyond the ${KERNEL_STATIC_BYTES} bytes reserved for it`);
+  }
+  const ssds = SsdArray.create(config.ssds, layout.store.blocksPerDevice);
+  const started = performance.now();
+  const load = bulkLoad(kernels, memory, ssds, layout, layout.plan.regions.clientArenas.base);
+  const loadMs = performance.now() - started;
+  // The loader borrowed the client arenas as scratch: hand them over clean.
+  kernels.zeroBytes(layout.plan.regions.clientArenas.base, layout.plan.regions.clientArenas.bytes);
+  const spec: ClusterSpec = { layout, module, memory, ssdBuffers: ssds.buffers };
+  new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base).initialize();
+  return { spec, load, loadMs };
+}
+
+/** One thread's view of a cluster: its own kernels, counters and machines over the shared state. */
+export interface ThreadNode {
+  readonly spec: ClusterSpec;
+  readonly services: ThreadServices;
+  readonly kernels: Kernels;
+  readonly counters: Counters;
+  readonly hardware: Hardware;
+  readonly transport: RpcTransport;
+  readonly machines: SystemMachines;
+  readonly storeState: StoreState;
+  /** Server state of the DPU cores this thread runs, created on demand. */
+  coreServer(core: number): CoreServer;
+}
+
+export function attachThread(spec: ClusterSpec, now: () => number): ThreadNode {
+  const { layout, memory } = spec;
+  const config = layout.config;
+  const kernels = instantiateKernels(memory, spec.module);
+  const counters = new Counters(config.ssds, config.dpuCores);
+  const ssds = new SsdArray(spec.ssdBuffers, layout.store.blocksPerDevice);
+  const hardware = new Hardware(memory, kernels, layout.plan, ssds, counters);
+  const transport = new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base);
+  const services: ThreadServices = {
+    layout,
+    kernels,
+    counters,
+    now,
+    bytes: new Uint8Array(memory.buffer),
+    view: new DataView(memory.buffer),
+  };
+  const machines = systemByName(layout.systemName).attach(services);
+  const storeState = new StoreState(memory, layout.store);
+  const servers = new Map<number, CoreServer>();
+  return {
+    spec,
+    services,
+    kernels,
+    counters,
+    hardware,
+    transport,
+    machines,
+    storeState,
+    coreServer(core: number): CoreServer {
+      let server = servers.get(core);
+      if (server === undefined) {
+        server = { core, storeState, locks: new BucketLocks() };
+        servers.set(core, server);
+      }
+      return server;
+    },
+  };
+}
+
+export type { ResolvedConfig };

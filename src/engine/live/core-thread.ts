@@ -1,0 +1,111 @@
+/**
+ * A live DPU-core thread: polls its RPC ring, runs a handler machine per request (up to
+ * `handlersPerCore` at once), answers into the client's response area and rings the
+ * client thread's doorbell. NVMe commands take effect at once; a handler that waits for a
+ * bucket lock or a deadline is parked while the core serves others. When idle it sleeps on
+ * its ring's doorbell, so idle cores leave the machine's CPUs to the clients.
+ */
+import { CoreCounter } from '../../hw/counters.js';
+import type { Verb } from '../../hw/verbs.js';
+import { VerbKind, VERB_NAMES } from '../../hw/verbs.js';
+import { HandlerContext } from '../../systems/context.js';
+import { ScalioError } from '../../errors.js';
+import { ControlWord, attachThread } from '../cluster.js';
+import { type CoreThreadResult, type CoreThreadTask, Control, threadOfClient } from './protocol.js';
+
+/** Empty polls before the core sleeps on its doorbell. */
+const IDLE_SPINS_BEFORE_SLEEP = 256;
+/** Longest doorbell sleep: bounds how late a parked handler's deadline or the stop flag is noticed. */
+const IDLE_SLEEP_MS = 1;
+
+export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
+  const { spec, core, clientThreads } = task;
+  let nowNs = performance.now() * 1e6;
+  const node = attachThread(spec, () => nowNs);
+  const control = new Control(spec);
+  const server = node.coreServer(core);
+  const perCore = spec.layout.handlersPerCore;
+  const handlers: HandlerContext[] = [];
+  const machines: (Generator<Verb, number, number> | null)[] = [];
+  const inputs = new Float64Array(perCore);
+  const deadlines = new Float64Array(perCore).fill(Number.POSITIVE_INFINITY);
+  const runnable: number[] = [];
+  const free: number[] = [];
+  for (let slot = 0; slot < perCore; slot++) {
+    const handler = new HandlerContext(server, slot, node.services);
+    handler.wake = () => runnable.push(slot);
+    handlers.push(handler);
+    machines.push(null);
+    free.push(perCore - 1 - slot);
+  }
+  let sleeping = 0;
+
+  if (!control.arriveAndWaitForStart()) return { counters: node.counters.values };
+  let idle = 0;
+  while (control.load(ControlWord.stop) === 0) {
+    nowNs = performance.now() * 1e6;
+    let worked = false;
+    while (free.length > 0) {
+      const client = node.transport.take(core);
+      if (client < 0) break;
+      const slot = free.pop() as number;
+      const handler = handlers[slot];
+      handler.client = client;
+      handler.requestAddress = node.transport.requestSlot(client);
+      machines[slot] = node.machines.handle(handler);
+      inputs[slot] = 0;
+      runnable.push(slot);
+    }
+    if (sleeping > 0) {
+      for (let slot = 0; slot < perCore; slot++) {
+        if (deadlines[slot] <= nowNs) {
+          deadlines[slot] = Number.POSITIVE_INFINITY;
+          sleeping--;
+          runnable.push(slot);
+        }
+      }
+    }
+    while (runnable.length > 0) {
+      worked = true;
+      const slot = runnable.shift() as number;
+      const handler = handlers[slot];
+      const machine = machines[slot];
+      if (machine === null) throw new Error(`DPU core ${core}: handler ${slot} woken with nothing to run`);
+      const busyStartNs = performance.now() * 1e6;
+      let value = inputs[slot];
+      for (;;) {
+        const step = machine.next(value);
+        if (step.done === true) {
+          node.transport.respond(handler.client, handler.arena.response, step.value);
+          control.ringClientThread(threadOfClient(handler.client, clientThreads));
+          node.counters.addCore(core, CoreCounter.rpcsHandled);
+          machines[slot] = null;
+          handler.client = -1;
+          free.push(slot);
+          break;
+        }
+        const verb = step.value;
+        if (verb.kind === VerbKind.nvmeRead || verb.kind === VerbKind.nvmeWrite) {
+          value = node.hardware.execute(handler, verb);
+          continue;
+        }
+        if (verb.kind === VerbKind.sleep) {
+          deadlines[slot] = nowNs + verb.durationNs;
+          sleeping++;
+          break;
+        }
+        if (verb.kind === VerbKind.park) break;
+        throw new ScalioError(`${handler.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}; DPU cores reach their DRAM directly and SSDs by NVMe`);
+      }
+      nowNs = performance.now() * 1e6;
+      node.counters.addCore(core, CoreCounter.busyNs, nowNs - busyStartNs);
+    }
+    if (worked) {
+      idle = 0;
+      continue;
+    }
+    if (++idle < IDLE_SPINS_BEFORE_SLEEP) continue;
+    node.transport.sleepUntilPosted(core, IDLE_SLEEP_MS);
+  }
+  return { counters: node.counters.values };
+}

@@ -1,0 +1,112 @@
+/**
+ * Messages between the live engine's main thread and its workers, and the control words
+ * they share. Everything here crosses threads by structured clone; the cluster itself
+ * (memory, module, SSD buffers) is shared, not copied.
+ */
+import type { ClusterSpec } from '../cluster.js';
+import { CLIENT_WORKER_BELLS_OFFSET, CLIENT_WORKER_BELL_STRIDE, ControlWord } from '../cluster.js';
+import type { ScriptedOperation, ScriptedResult } from '../driver.js';
+import type { Workload } from '../../ycsb/workloads.js';
+
+export interface ClientThreadTask {
+  readonly role: 'client';
+  readonly spec: ClusterSpec;
+  readonly thread: number;
+  readonly threads: number;
+  readonly workload: Workload | null;
+  readonly zetan: number | undefined;
+  readonly script: readonly (readonly ScriptedOperation[])[] | null;
+  readonly operationsPerClient: readonly number[];
+  readonly recordHistory: boolean;
+}
+
+export interface CoreThreadTask {
+  readonly role: 'core';
+  readonly spec: ClusterSpec;
+  readonly core: number;
+  readonly clientThreads: number;
+}
+
+export type LiveTask = ClientThreadTask | CoreThreadTask;
+
+export interface FailedTask {
+  readonly failed: { readonly name: string; readonly message: string; readonly stack: string };
+}
+
+export interface ClientThreadResult {
+  readonly stats: ReturnType<import('../driver.js').OperationStats['toJSON']>;
+  readonly counters: Float64Array;
+  readonly history: Float64Array | null;
+  /** Script results of this thread's clients, by client id. */
+  readonly scriptResults: [number, ScriptedResult[]][];
+  /** Epoch milliseconds (performance.timeOrigin + now) when this thread started and finished its operations. */
+  readonly startedMs: number;
+  readonly finishedMs: number;
+}
+
+export interface CoreThreadResult {
+  readonly counters: Float64Array;
+}
+
+/** Which client thread runs client `client`: clients are dealt round robin. */
+export function threadOfClient(client: number, threads: number): number {
+  return client % threads;
+}
+
+/** An i32 view of the control region and the indexes of its words. */
+export class Control {
+  readonly words: Int32Array;
+  private readonly base: number;
+
+  constructor(spec: ClusterSpec) {
+    this.words = new Int32Array(spec.memory.buffer);
+    this.base = spec.layout.plan.regions.control.base >> 2;
+  }
+
+  index(word: number): number {
+    return this.base + word;
+  }
+
+  load(word: number): number {
+    return Atomics.load(this.words, this.base + word);
+  }
+
+  store(word: number, value: number): void {
+    Atomics.store(this.words, this.base + word, value);
+    Atomics.notify(this.words, this.base + word);
+  }
+
+  /** The i32 index of a client thread's doorbell; the word after it is its "sleeping" flag. */
+  bellIndex(thread: number): number {
+    return this.base + (CLIENT_WORKER_BELLS_OFFSET + thread * CLIENT_WORKER_BELL_STRIDE) / 4;
+  }
+
+  /** Rings a client thread's doorbell, waking it only if it sleeps. */
+  ringClientThread(thread: number): void {
+    const bell = this.bellIndex(thread);
+    Atomics.add(this.words, bell, 1);
+    if (Atomics.load(this.words, bell + 1) !== 0) Atomics.notify(this.words, bell);
+  }
+
+  /** A shared event counter whose values order history events in real time. */
+  tick(): number {
+    return Atomics.add(this.words, this.base + ControlWord.historyTick, 1);
+  }
+
+  /** Signals readiness and blocks until the run starts; false if the run failed meanwhile. */
+  arriveAndWaitForStart(): boolean {
+    Atomics.add(this.words, this.base + ControlWord.ready, 1);
+    Atomics.notify(this.words, this.base + ControlWord.ready);
+    while (Atomics.load(this.words, this.base + ControlWord.go) === 0) {
+      if (Atomics.load(this.words, this.base + ControlWord.failed) !== 0) return false;
+      Atomics.wait(this.words, this.base + ControlWord.go, 0, 100);
+    }
+    return true;
+  }
+}
+
+/** Serialises a worker's error so that its class survives the trip to the main thread. */
+export function failure(error: unknown): FailedTask {
+  const failed = error instanceof Error ? error : new Error(String(error));
+  return { failed: { name: failed.name, message: failed.message, stack: failed.stack ?? '' } };
+}

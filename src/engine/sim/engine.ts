@@ -1,0 +1,411 @@
+/**
+ * The simulator: one thread, virtual nanoseconds, deterministic by seed.
+ *
+ * Every logical client and every in-flight RPC handler is a machine. When a machine yields
+ * a verb, the simulator computes from the hardware profile when the verb reaches its target
+ * (the effect is applied then, through the same `Hardware` the live engine uses) and when
+ * its completion gets back (the machine is resumed then). Shared resources are queues with
+ * a "free at" time: the NIC (message rate), each SSD's parallel units (service time), each
+ * DPU core (CPU time per receive, submit, completion and reply).
+ *
+ * Ties are broken by scheduling order, and every random choice comes from the seeded
+ * per-client streams in WebAssembly, so the same seed replays the same run bit for bit.
+ */
+import { ScalioError } from '../../errors.js';
+import { Counter, CoreCounter } from '../../hw/counters.js';
+import type { HardwareProfile } from '../../hw/profile.js';
+import { type Verb, VerbIssuer, VerbKind, VERB_NAMES } from '../../hw/verbs.js';
+import { BLOCK_BYTES } from '../../layout/store.js';
+import { ClientContext, HandlerContext } from '../../systems/context.js';
+import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, type ThreadNode, attachThread } from '../cluster.js';
+import { ClientRunner, HistoryRecorder, type OperationSource, OperationStats } from '../driver.js';
+import { EventQueue } from './event-queue.js';
+
+/** Event kinds. `target` is a client id or a global handler id; `value` a verb result or a slot. */
+const Event = {
+  startOperation: 0,
+  resumeClient: 1,
+  applyClientVerb: 2,
+  applyPostedWrite: 3,
+  rpcArrives: 4,
+  responseArrives: 5,
+  resumeHandler: 6,
+  applyHandlerVerb: 7,
+} as const;
+
+export interface SimRunOptions {
+  readonly profile: HardwareProfile;
+  /** Builds this thread's operation source (it configures the kernels it uses). */
+  readonly source: (node: ThreadNode) => OperationSource;
+  /** Operations each client runs. */
+  readonly operationsPerClient: (client: number) => number;
+  readonly recordHistory: boolean;
+  /** Bound on processed events, so a livelocked protocol ends with an error instead of never. */
+  readonly eventsMax?: number;
+}
+
+export interface SimRunOutput {
+  readonly node: ThreadNode;
+  readonly stats: OperationStats;
+  readonly source: OperationSource;
+  readonly history: Float64Array | null;
+  /** Virtual time from the first operation's start to the last one's end. */
+  readonly durationNs: number;
+  readonly events: number;
+  readonly wallMs: number;
+}
+
+interface CoreState {
+  freeAt: number;
+  readonly handlers: HandlerContext[];
+  readonly machines: (Generator<Verb, number, number> | null)[];
+  /** CPU to charge before a handler's next step (receive, NVMe completion). */
+  readonly pendingCostNs: Float64Array;
+  readonly freeHandlers: number[];
+}
+
+export class SimEngine {
+  private readonly queue = new EventQueue();
+  private now = 0;
+  private readonly node: ThreadNode;
+  private readonly profile: HardwareProfile;
+  private readonly runners: ClientRunner[] = [];
+  private readonly cores: CoreState[] = [];
+  private readonly ssdUnitsFreeAt: Float64Array[];
+  private nicFreeAt = 0;
+  private readonly stats = new OperationStats();
+  private readonly history: HistoryRecorder | null;
+  private readonly source: OperationSource;
+  /**
+   * Posted writes in flight, by staging slot (POSTED_WRITES_PER_CLIENT per client): their
+   * payload sits in the simStaging region, as a NIC holds an inline send's data; they are
+   * applied at arrival by a per-client issuer whose registered buffer is its staging slots.
+   */
+  private readonly postedRemoteKey: Int32Array;
+  private readonly postedRemoteAddress: Float64Array;
+  private readonly postedLength: Int32Array;
+  private readonly postedNext: Int32Array;
+  private readonly postingIssuers: VerbIssuer[] = [];
+  private readonly stagingBase: number;
+  private firstStartNs = Number.POSITIVE_INFINITY;
+  private lastEndNs = 0;
+
+  constructor(readonly spec: ClusterSpec, private readonly options: SimRunOptions) {
+    const config = spec.layout.config;
+    this.profile = options.profile;
+    this.node = attachThread(spec, () => this.now);
+    this.history = options.recordHistory ? new HistoryRecorder() : null;
+    this.source = options.source(this.node);
+    for (let client = 0; client < config.clients; client++) {
+      const context = new ClientContext(client, this.node.services);
+      this.node.kernels.randomSeed(context.arena.random, config.seed, client);
+      this.runners.push(new ClientRunner(context, this.node.machines, this.source, options.operationsPerClient(client), this.stats, this.history));
+    }
+    for (let core = 0; core < config.dpuCores; core++) {
+      const server = this.node.coreServer(core);
+      const state: CoreState = {
+        freeAt: 0,
+        handlers: [],
+        machines: [],
+        pendingCostNs: new Float64Array(spec.layout.handlersPerCore),
+        freeHandlers: [],
+      };
+      for (let slot = spec.layout.handlersPerCore - 1; slot >= 0; slot--) state.freeHandlers.push(slot);
+      for (let slot = 0; slot < spec.layout.handlersPerCore; slot++) {
+        const handler = new HandlerContext(server, slot, this.node.services);
+        const handlerId = core * spec.layout.handlersPerCore + slot;
+        handler.wake = () => this.queue.push(this.now, Event.resumeHandler, handlerId, 0);
+        state.handlers.push(handler);
+        state.machines.push(null);
+      }
+      this.cores.push(state);
+    }
+    this.ssdUnitsFreeAt = Array.from({ length: config.ssds }, () => new Float64Array(this.profile.ssdParallelUnits));
+    const stagingSlots = config.clients * POSTED_WRITES_PER_CLIENT;
+    this.postedRemoteKey = new Int32Array(stagingSlots).fill(-1);
+    this.postedRemoteAddress = new Float64Array(stagingSlots);
+    this.postedLength = new Int32Array(stagingSlots);
+    this.postedNext = new Int32Array(config.clients);
+    this.stagingBase = spec.layout.plan.regions.simStaging.base;
+    const stagingBytes = POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX;
+    for (let client = 0; client < config.clients; client++) {
+      this.postingIssuers.push(new VerbIssuer(`client ${client} (posted write)`, this.stagingBase + client * stagingBytes, stagingBytes, -1));
+    }
+  }
+
+  run(): SimRunOutput {
+    const started = performance.now();
+    for (let client = 0; client < this.runners.length; client++) this.queue.push(0, Event.startOperation, client, 0);
+    const eventsMax = this.options.eventsMax ?? Number.POSITIVE_INFINITY;
+    let events = 0;
+    const queue = this.queue;
+    while (queue.size > 0) {
+      queue.pop();
+      this.now = queue.time;
+      if (++events > eventsMax) {
+        throw new ScalioError(`the simulation processed ${eventsMax} events without finishing (seed ${this.spec.layout.config.seed}, ` +
+          `virtual time ${(this.now / 1e6).toFixed(3)} ms): a livelock, or a run too long for eventsMax`);
+      }
+      try {
+        this.dispatch(queue.kind, queue.target, queue.value);
+      } catch (error) {
+        if (error instanceof Error) {
+          error.message += ` [simulation seed ${this.spec.layout.config.seed}, virtual time ${this.now} ns]`;
+        }
+        throw error;
+      }
+    }
+    for (const runner of this.runners) {
+      if (runner.machine !== null || runner.remaining > 0) throw new Error(`client ${runner.context.client} did not finish: the event queue ran dry`);
+    }
+    const durationNs = this.lastEndNs > this.firstStartNs ? this.lastEndNs - this.firstStartNs : 0;
+    return {
+      node: this.node,
+      stats: this.stats,
+      source: this.source,
+      history: this.history?.entries() ?? null,
+      durationNs,
+      events,
+      wallMs: performance.now() - started,
+    };
+  }
+
+  private dispatch(kind: number, target: number, value: number): void {
+    switch (kind) {
+      case Event.startOperation: {
+        const runner = this.runners[target];
+        if (!runner.begin(this.now, this.now)) return;
+        if (this.now < this.firstStartNs) this.firstStartNs = this.now;
+        this.stepClient(runner, 0);
+        return;
+      }
+      case Event.resumeClient:
+        this.stepClient(this.runners[target], value);
+        return;
+      case Event.applyClientVerb: {
+        const runner = this.runners[target];
+        const verb = runner.context.verb;
+        const result = this.node.hardware.execute(runner.context, verb);
+        this.queue.push(this.now + this.returnTimeNs(verb), Event.resumeClient, target, result);
+        return;
+      }
+      case Event.applyPostedWrite:
+        this.applyPostedWrite(target);
+        return;
+      case Event.rpcArrives: {
+        const verb = this.runners[target].context.verb;
+        this.node.transport.send(target, verb.core, verb.requestLength);
+        this.node.counters.add(Counter.rpcs);
+        this.startHandlers(verb.core);
+        return;
+      }
+      case Event.responseArrives:
+        this.stepClient(this.runners[target], 0);
+        return;
+      case Event.resumeHandler:
+        this.resumeHandler(target, value);
+        return;
+      case Event.applyHandlerVerb: {
+        const core = this.cores[Math.floor(target / this.spec.layout.handlersPerCore)];
+        const slot = target % this.spec.layout.handlersPerCore;
+        const handler = core.handlers[slot];
+        const result = this.node.hardware.execute(handler, handler.verb);
+        core.pendingCostNs[slot] += this.profile.coreNvmeCompleteNs;
+        this.queue.push(this.now, Event.resumeHandler, target, result);
+        return;
+      }
+      default:
+        throw new Error(`unknown simulator event ${kind}`);
+    }
+  }
+
+  /** Runs a client's machine until it yields a verb (scheduled) or its operation ends. */
+  private stepClient(runner: ClientRunner, input: number): void {
+    const machine = runner.machine;
+    if (machine === null) throw new Error(`client ${runner.context.client} resumed with no operation`);
+    const step = machine.next(input);
+    if (step.done === true) {
+      runner.finish(this.now, this.now, step.value);
+      this.lastEndNs = this.now;
+      if (runner.remaining > 0) this.queue.push(this.now + this.profile.clientOperationNs, Event.startOperation, runner.context.client, 0);
+      return;
+    }
+    this.issueClientVerb(runner.context, step.value);
+  }
+
+  private issueClientVerb(context: ClientContext, verb: Verb): void {
+    const profile = this.profile;
+    const client = context.client;
+    switch (verb.kind) {
+      case VerbKind.rdmaRead:
+      case VerbKind.rdmaCompareSwap:
+      case VerbKind.rdmaFetchAdd:
+        this.queue.push(this.nicArrival(this.now + profile.networkOneWayNs), Event.applyClientVerb, client, 0);
+        return;
+      case VerbKind.rdmaWrite: {
+        const arrival = this.nicArrival(this.now + profile.networkOneWayNs + verb.length / profile.linkBytesPerNs);
+        if (verb.signaled) {
+          this.queue.push(arrival, Event.applyClientVerb, client, 0);
+          return;
+        }
+        // Posted (inline) write: the payload is copied at post time and the client goes on.
+        this.queue.push(arrival, Event.applyPostedWrite, this.stagePostedWrite(context, verb), 0);
+        this.queue.push(this.now + profile.postedWriteNs, Event.resumeClient, client, 0);
+        return;
+      }
+      case VerbKind.nvmeRead: {
+        const arrival = this.now + profile.networkOneWayNs + profile.nvmeOverFabricNs;
+        this.queue.push(this.ssdCompletion(verb, arrival), Event.applyClientVerb, client, 0);
+        return;
+      }
+      case VerbKind.rpc:
+        this.queue.push(this.now + profile.networkOneWayNs + verb.requestLength / profile.linkBytesPerNs, Event.rpcArrives, client, 0);
+        return;
+      case VerbKind.sleep:
+        this.queue.push(this.now + verb.durationNs, Event.resumeClient, client, 0);
+        return;
+      default:
+        throw new ScalioError(`${context.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}, which clients cannot issue`);
+    }
+  }
+
+  /** Time from a client verb's effect at the target until its completion reaches the client. */
+  private returnTimeNs(verb: Verb): number {
+    const profile = this.profile;
+    switch (verb.kind) {
+      case VerbKind.rdmaRead:
+        return verb.length / profile.linkBytesPerNs + profile.networkOneWayNs;
+      case VerbKind.nvmeRead:
+        return (verb.blockCount * BLOCK_BYTES) / profile.linkBytesPerNs + profile.networkOneWayNs;
+      default:
+        return profile.networkOneWayNs;
+    }
+  }
+
+  /** When a message reaching the NIC at `time` has been processed (the NIC serves one message at a time). */
+  private nicArrival(time: number): number {
+    const start = Math.max(time, this.nicFreeAt);
+    this.nicFreeAt = start + this.profile.nicMessageNs;
+    return this.nicFreeAt;
+  }
+
+  /** When an NVMe command reaching its SSD at `arrival` completes, on the earliest free parallel unit. */
+  private ssdCompletion(verb: Verb, arrival: number): number {
+    const units = this.ssdUnitsFreeAt[verb.device];
+    if (units === undefined) return arrival; // out-of-range device: the effect reports the error
+    let unit = 0;
+    for (let candidate = 1; candidate < units.length; candidate++) if (units[candidate] < units[unit]) unit = candidate;
+    const start = Math.max(arrival, units[unit]);
+    const transfer = (verb.blockCount - 1) * this.profile.ssdBlockTransferNs;
+    if (verb.kind === VerbKind.nvmeWrite) {
+      units[unit] = start + this.profile.ssdWriteOccupancyNs + transfer;
+      return start + this.profile.ssdWriteNs + transfer;
+    }
+    units[unit] = start + this.profile.ssdReadNs + transfer;
+    return units[unit];
+  }
+
+  /** Copies a posted write's payload to the client's staging slot; returns the slot. */
+  private stagePostedWrite(context: ClientContext, verb: Verb): number {
+    if (verb.length > POSTED_WRITE_BYTES_MAX) {
+      throw new ScalioError(`${context.description} posted a ${verb.length}-byte WRITE; posted (inline) writes carry at most ${POSTED_WRITE_BYTES_MAX} bytes`);
+    }
+    const client = context.client;
+    const slot = client * POSTED_WRITES_PER_CLIENT + this.postedNext[client];
+    if (this.postedRemoteKey[slot] >= 0) throw new Error(`${context.description} has more than ${POSTED_WRITES_PER_CLIENT} posted writes in flight`);
+    this.postedNext[client] = (this.postedNext[client] + 1) % POSTED_WRITES_PER_CLIENT;
+    this.node.kernels.copyBytes(this.stagingBase + slot * POSTED_WRITE_BYTES_MAX, verb.localAddress, verb.length);
+    this.postedRemoteKey[slot] = verb.remoteKey;
+    this.postedRemoteAddress[slot] = verb.remoteAddress;
+    this.postedLength[slot] = verb.length;
+    return slot;
+  }
+
+  /** Applies a posted write from its staging slot, issued by the client's posting issuer. */
+  private applyPostedWrite(slot: number): void {
+    const issuer = this.postingIssuers[Math.floor(slot / POSTED_WRITES_PER_CLIENT)];
+    const verb = issuer.verb;
+    verb.kind = VerbKind.rdmaWrite;
+    verb.remoteKey = this.postedRemoteKey[slot];
+    verb.remoteAddress = this.postedRemoteAddress[slot];
+    verb.localAddress = this.stagingBase + slot * POSTED_WRITE_BYTES_MAX;
+    verb.length = this.postedLength[slot];
+    this.postedRemoteKey[slot] = -1;
+    this.node.hardware.execute(issuer, verb);
+  }
+
+  /** Gives each request waiting on a core's ring a free handler. */
+  private startHandlers(coreIndex: number): void {
+    const core = this.cores[coreIndex];
+    while (core.freeHandlers.length > 0) {
+      const client = this.node.transport.take(coreIndex);
+      if (client < 0) return;
+      const slot = core.freeHandlers.pop() as number;
+      const handler = core.handlers[slot];
+      handler.client = client;
+      handler.requestAddress = this.node.transport.requestSlot(client);
+      core.machines[slot] = this.node.machines.handle(handler);
+      core.pendingCostNs[slot] = this.profile.coreRpcReceiveNs;
+      this.queue.push(this.now, Event.resumeHandler, coreIndex * this.spec.layout.handlersPerCore + slot, 0);
+    }
+  }
+
+  /**
+   * Runs a handler's next step when its core is free: first the CPU owed for what it just
+   * received (request, NVMe completion), then the step itself, whose verb costs submit time.
+   */
+  private resumeHandler(handlerId: number, input: number): void {
+    const perCore = this.spec.layout.handlersPerCore;
+    const coreIndex = Math.floor(handlerId / perCore);
+    const slot = handlerId % perCore;
+    const core = this.cores[coreIndex];
+    const counters = this.node.counters;
+    if (core.freeAt > this.now) {
+      this.queue.push(core.freeAt, Event.resumeHandler, handlerId, input);
+      return;
+    }
+    const owed = core.pendingCostNs[slot];
+    if (owed > 0) {
+      core.pendingCostNs[slot] = 0;
+      core.freeAt = this.now + owed;
+      counters.addCore(coreIndex, CoreCounter.busyNs, owed);
+      this.queue.push(core.freeAt, Event.resumeHandler, handlerId, input);
+      return;
+    }
+    const machine = core.machines[slot];
+    if (machine === null) throw new Error(`DPU core ${coreIndex} handler ${slot} resumed with nothing to run`);
+    const handler = core.handlers[slot];
+    const step = machine.next(input);
+    if (step.done === true) {
+      // Reply: the core spends the reply cost, then the response travels to the client.
+      core.freeAt = this.now + this.profile.coreRpcReplyNs;
+      counters.addCore(coreIndex, CoreCounter.busyNs, this.profile.coreRpcReplyNs);
+      counters.addCore(coreIndex, CoreCounter.rpcsHandled);
+      this.node.transport.respond(handler.client, handler.arena.response, step.value);
+      const arrival = core.freeAt + this.profile.networkOneWayNs + step.value / this.profile.linkBytesPerNs;
+      this.queue.push(arrival, Event.responseArrives, handler.client, 0);
+      core.machines[slot] = null;
+      handler.client = -1;
+      core.freeHandlers.push(slot);
+      this.startHandlers(coreIndex);
+      return;
+    }
+    const verb = step.value;
+    switch (verb.kind) {
+      case VerbKind.nvmeRead:
+      case VerbKind.nvmeWrite: {
+        core.freeAt = this.now + this.profile.coreNvmeSubmitNs;
+        counters.addCore(coreIndex, CoreCounter.busyNs, this.profile.coreNvmeSubmitNs);
+        this.queue.push(this.ssdCompletion(verb, core.freeAt), Event.applyHandlerVerb, handlerId, 0);
+        return;
+      }
+      case VerbKind.sleep:
+        this.queue.push(this.now + verb.durationNs, Event.resumeHandler, handlerId, 0);
+        return;
+      case VerbKind.park:
+        return; // resumed by handler.wake()
+      default:
+        throw new ScalioError(`${handler.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}; DPU cores reach their DRAM directly and SSDs by NVMe`);
+    }
+  }
+}

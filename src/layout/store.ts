@@ -1,0 +1,90 @@
+/**
+ * LEED's data store on one SSD: 512-byte blocks, a bucket log, a value log, and an 8-byte
+ * index entry per bucket in DPU DRAM.
+ *
+ * Device:
+ * ```
+ *  block 0                       superblock (layout parameters; lets a restart check an image)
+ *  [bucketLogStart, +bucketLogBlocks)   bucket log: versions of buckets, appended
+ *  [valueLogStart,  +valueLogBlocks)    value log: value records, appended
+ * ```
+ *
+ * Bucket block (one 512-byte block; a chain is consecutive blocks):
+ * ```
+ *  +0  bucketId      u48  global bucket id
+ *  +6  chainLength   u8   blocks in this chain version
+ *  +7  chainIndex    u8   this block's place in the chain
+ *  +8  itemCount     u8   items in use in this block
+ *  +9  (reserved)    u8
+ *  +10 sequence      u48  per-device write sequence, 0 for a never-written block
+ *  +16 items         16 items of 31 bytes
+ * ```
+ *
+ * Item (31 bytes, unaligned):
+ * ```
+ *  +0  keyLength     u8   0 marks a free item
+ *  +1  key           20 bytes, zero padded
+ *  +21 valueLength   u16
+ *  +23 valueOffset   u48  byte offset of the value record on the device
+ *  +29 (reserved)    u16
+ * ```
+ *
+ * Value record (in the value log; small records are packed, never straddling a block
+ * boundary; a record larger than a block starts on a block boundary):
+ * ```
+ *  +0  keyLength     u8
+ *  +1  (reserved)    u8
+ *  +2  valueLength   u16
+ *  +4  key           keyLength bytes
+ *  +4+keyLength      value, valueLength bytes
+ * ```
+ * The key is stored with the value so that a reader can check that the record it fetched
+ * belongs to the key it asked for.
+ *
+ * Index entry (u64 in DPU DRAM, read by clients with an 8-byte RDMA READ):
+ * ```
+ *  bits 0..39   block        first block of the current chain version
+ *  bits 40..47  chainLength  0 = the bucket holds nothing
+ *  bits 48..63  (reserved)
+ * ```
+ */
+export const BLOCK_BYTES = 512;
+export const BLOCK_SHIFT = 9;
+
+export const BUCKET_ID_OFFSET = 0;
+export const BUCKET_CHAIN_LENGTH_OFFSET = 6;
+export const BUCKET_CHAIN_INDEX_OFFSET = 7;
+export const BUCKET_ITEM_COUNT_OFFSET = 8;
+export const BUCKET_SEQUENCE_OFFSET = 10;
+export const BUCKET_HEADER_BYTES = 16;
+export const BUCKET_ITEMS_PER_BLOCK = 16;
+export const CHAIN_BLOCKS_MAX = 127;
+
+export const ITEM_BYTES = 31;
+export const ITEM_KEY_LENGTH_OFFSET = 0;
+export const ITEM_KEY_OFFSET = 1;
+export const ITEM_KEY_BYTES_MAX = 20;
+export const ITEM_VALUE_LENGTH_OFFSET = 21;
+export const ITEM_VALUE_OFFSET_OFFSET = 23;
+
+export const VALUE_RECORD_KEY_LENGTH_OFFSET = 0;
+export const VALUE_RECORD_VALUE_LENGTH_OFFSET = 2;
+export const VALUE_RECORD_HEADER_BYTES = 4;
+export const VALUE_BYTES_MAX = 4096;
+
+export const INDEX_ENTRY_BYTES = 8;
+export const INDEX_BLOCK_BITS = 40;
+export const INDEX_CHAIN_LENGTH_SHIFT = 40;
+export const INDEX_CHAIN_LENGTH_MASK = 0xff;
+
+export const SUPERBLOCK_MAGIC_OFFSET = 0;
+export const SUPERBLOCK_VERSION_OFFSET = 8;
+export const SUPERBLOCK_DEVICE_INDEX_OFFSET = 12;
+export const SUPERBLOCK_DEVICE_COUNT_OFFSET = 16;
+export const SUPERBLOCK_BUCKET_ID_BITS_OFFSET = 20;
+export const SUPERBLOCK_BUCKET_LOG_START_OFFSET = 24;
+export const SUPERBLOCK_BUCKET_LOG_BLOCKS_OFFSET = 32;
+export const SUPERBLOCK_VALUE_LOG_START_OFFSET = 40;
+export const SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET = 48;
+export const SUPERBLOCK_KEY_BYTES_MAX_OFFSET = 56;
+export const SUPERBLOCK_VALUE_BYTES_MAX_OFFSET = 60;

@@ -1,0 +1,71 @@
+/**
+ * Reading a value from LEED's store: index entry → bucket chain → value record.
+ *
+ * A client does this without any DPU core: an 8-byte RDMA READ of the index entry in DPU
+ * DRAM, then NVMe reads through NVMe-oF target offload (LEED's 2 I/Os for a chain of one).
+ * A DPU core does the same with a local index load and its own NVMe commands.
+ *
+ * What was read is checked before it is believed: the chain must name the bucket asked for,
+ * and the value record must carry the key asked for. A mismatch means the index entry was
+ * read before the data moved (log reuse), so the read starts over from the index, a
+ * bounded number of times.
+ */
+import { Counter } from '../hw/counters.js';
+import type { Machine } from '../hw/verbs.js';
+import { ProtocolError } from '../errors.js';
+import { BLOCK_BYTES, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
+import { KEY_BYTES_OFFSET } from '../layout/key.js';
+import { type ClientContext, type HandlerContext, NOT_FOUND } from '../systems/context.js';
+import { indexEntryAddress } from './geometry.js';
+
+/** Bound on restarts of a read whose chain or record failed its check. */
+export const READ_RESTARTS_MAX = 8;
+
+/**
+ * Reads the value of the key at `arena.key` into `output`; returns its length, or NOT_FOUND.
+ * `context` is a client (offloaded reads) or a DPU-core handler (core reads).
+ */
+export function* readValue(context: ClientContext | HandlerContext, output: number): Machine<number> {
+  const { kernels, arena, layout } = context;
+  const geometry = layout.store;
+  const key = arena.key;
+  const bucketId = kernels.storeBucketIdOf(key, geometry.bucketIdBits);
+  const device = bucketId % geometry.devices;
+  const entryRemote = indexEntryAddress(geometry, bucketId);
+  for (let attempt = 0; attempt < READ_RESTARTS_MAX; attempt++) {
+    if (attempt > 0) context.counters.add(Counter.offloadedReadRetries);
+    let entry = entryRemote;
+    if (context.core < 0) {
+      const local = (context as ClientContext).arena.indexEntry;
+      yield context.rdmaRead(geometry.index, entryRemote, local, 8);
+      entry = local;
+    }
+    const chainLength = kernels.indexEntryChainLength(entry);
+    if (chainLength === 0) return NOT_FOUND;
+    yield context.nvmeRead(device, kernels.indexEntryBlock(entry), chainLength, arena.chain);
+    if (kernels.chainCheck(arena.chain, chainLength, bucketId) === 0) continue;
+    const item = kernels.chainFind(arena.chain, chainLength, key);
+    if (item < 0) return NOT_FOUND;
+    const valueOffset = kernels.itemValueOffset(arena.chain, item);
+    const valueLength = kernels.itemValueLength(arena.chain, item);
+    const keyLength = kernels.keyLengthOf(key);
+    const firstBlock = Math.floor(valueOffset / BLOCK_BYTES);
+    const offsetInBlock = valueOffset - firstBlock * BLOCK_BYTES;
+    const blocks = Math.ceil((offsetInBlock + VALUE_RECORD_HEADER_BYTES + keyLength + valueLength) / BLOCK_BYTES);
+    yield context.nvmeRead(device, firstBlock, blocks, arena.valueBlocks);
+    const record = arena.valueBlocks + offsetInBlock;
+    if (kernels.valueRecordMatches(record, key, valueLength) === 0) continue;
+    kernels.copyBytes(output, record + VALUE_RECORD_HEADER_BYTES + keyLength, valueLength);
+    return valueLength;
+  }
+  throw new ProtocolError(
+    `${context.description}: reading bucket ${bucketId} on SSD ${device} failed its checks ${READ_RESTARTS_MAX} times in a row ` +
+    `(key ${hexKey(context, key)}); the index keeps pointing at data of another bucket or key`,
+  );
+}
+
+function hexKey(context: ClientContext | HandlerContext, key: number): string {
+  const length = context.kernels.keyLengthOf(key);
+  const bytes = new Uint8Array(context.kernels.memory.buffer, key + KEY_BYTES_OFFSET, length);
+  return Buffer.from(bytes).toString('hex');
+}

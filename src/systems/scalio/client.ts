@@ -1,0 +1,137 @@
+/**
+ * Scalio's client side (OSDI'25, §4 and the talk's "data flow on cache miss").
+ *
+ * GET never involves a DPU core on its common paths:
+ *
+ *   1. fetch the key's cache bucket with an RDMA READ;
+ *      - hit: the value is in the local copy; refresh the slot's access time with a posted
+ *        8-byte RDMA WRITE, done;
+ *      - a slot for the key is FILLING: another reader is fetching it; back off and re-read;
+ *      - a slot for the key failed its checksum: the READ overlapped a change; re-read;
+ *   2. miss: pick a victim (the scan kernel: an EMPTY slot, else the oldest VALID one);
+ *   3. lock it with an RDMA CAS to FILLING (carrying the key's fingerprint), then re-read
+ *      the bucket: if another reader reserved a slot for the same key meanwhile, give ours
+ *      back and wait for theirs, so a key is never filled into two slots at once;
+ *   4. read the value from the SSD with NVMe-oF target offload (index entry, chain, value);
+ *   5. fill the slot with an RDMA WRITE, then publish it with a CAS FILLING → VALID. If a
+ *      writer invalidated the fill meanwhile (FILLING_INVALIDATED), the CAS fails and the
+ *      reader releases the slot instead: its value may be older than that write.
+ *
+ * Every wait and retry is bounded; a GET that cannot get through (a key stuck pending, a
+ * bucket whose slots are all pending) falls back to an RPC read on the DPU core, which reads
+ * the store under the bucket's lock.
+ *
+ * SET is an RPC to the DPU core owning the key's SSD (./core.ts).
+ */
+import { ProtocolError } from '../../errors.js';
+import { Counter } from '../../hw/counters.js';
+import type { Machine } from '../../hw/verbs.js';
+import {
+  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET, SLOT_FILL_OFFSET,
+  SLOT_STATE_FILLING_INVALIDATED,
+} from '../../layout/cache-slot.js';
+import { readValue } from '../../store/read.js';
+import { type ClientContext, NOT_FOUND } from '../context.js';
+import { rpcGet } from '../rpc-client.js';
+import type { CacheGeometry } from './cache.js';
+
+/** Attempts (bucket reads) a GET makes before falling back to an RPC read. */
+export const GET_ATTEMPTS_MAX = 32;
+/** First and largest wait while another reader fills the key; doubles in between. */
+export const BACKOFF_FIRST_NS = 1_000;
+export const BACKOFF_MAX_NS = 128_000;
+
+/** Where a client keeps Scalio's scratch in its arena's system area. */
+export function scalioClientScratch(geometry: CacheGeometry, systemBase: number): { bucket: number; slotImage: number } {
+  return { bucket: systemBase, slotImage: systemBase + Math.ceil(geometry.bucketBytes / 64) * 64 };
+}
+
+export function* scalioGet(context: ClientContext, cache: CacheGeometry): Machine<number> {
+  const { kernels, arena, counters } = context;
+  const { bucket, slotImage } = scalioClientScratch(cache, arena.system);
+  const bucketRemote = cache.region.base + kernels.cacheBucketOf(arena.key, cache.bucketCount) * cache.bucketBytes;
+  let backoffNs = BACKOFF_FIRST_NS;
+
+  for (let attempt = 0; attempt < GET_ATTEMPTS_MAX; attempt++) {
+    // 1. Fetch the bucket with an RDMA READ and scan the local copy.
+    yield context.rdmaRead(cache.region, bucketRemote, bucket, cache.bucketBytes);
+    const scan = kernels.cacheScan(bucket, arena.key, arena.operands);
+    const outcome = scan >> SCAN_CODE_SHIFT;
+    const slot = scan & SCAN_SLOT_MASK;
+    const slotRemote = bucketRemote + slot * cache.slotBytes;
+
+    if (outcome === SCAN_HIT) {
+      counters.add(Counter.cacheHits);
+      const valueLength = kernels.slotValueLength(bucket, slot);
+      kernels.copyBytes(arena.value, bucket + slot * cache.slotBytes + cache.valueOffset, valueLength);
+      kernels.storeU64(arena.word, context.now());
+      yield context.rdmaWrite(cache.region, slotRemote + SLOT_ACCESS_TIME_OFFSET, arena.word, 8, false);
+      return valueLength;
+    }
+    if (outcome === SCAN_TORN) {
+      counters.add(Counter.tornReads);
+      continue;
+    }
+    if (outcome !== SCAN_MISS) {
+      // PENDING (someone is filling this key) or NO_VICTIM (every slot is being filled).
+      counters.add(Counter.pendingWaits);
+      yield context.sleep(backoffNs);
+      backoffNs = Math.min(2 * backoffNs, BACKOFF_MAX_NS);
+      continue;
+    }
+
+    // 2–3. The scan chose a victim and staged its state word; lock it with an RDMA CAS.
+    kernels.stageReserve(arena.operands, arena.key, context.client);
+    if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 0) continue;
+    yield context.rdmaRead(cache.region, bucketRemote, bucket, cache.bucketBytes);
+    if (kernels.cacheOtherClaim(bucket, arena.key, slot) !== 0) {
+      counters.add(Counter.reservationConflicts);
+      yield* releaseSlot(context, cache, slotRemote);
+      yield context.sleep(backoffNs);
+      backoffNs = Math.min(2 * backoffNs, BACKOFF_MAX_NS);
+      continue;
+    }
+    counters.add(Counter.cacheMisses);
+
+    // 4. Read the value from the SSD through NVMe-oF target offload.
+    const valueLength = yield* readValue(context, arena.value);
+    if (valueLength === NOT_FOUND) {
+      yield* releaseSlot(context, cache, slotRemote);
+      return NOT_FOUND;
+    }
+
+    // 5. Fill the slot with an RDMA WRITE, then publish it: CAS FILLING → VALID.
+    kernels.stageFill(slotImage, arena.key, arena.value, valueLength, context.now(), arena.operands, context.client);
+    const fillBytes = cache.valueOffset + valueLength - SLOT_FILL_OFFSET;
+    yield context.rdmaWrite(cache.region, slotRemote + SLOT_FILL_OFFSET, slotImage + SLOT_FILL_OFFSET, fillBytes);
+    if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) {
+      counters.add(Counter.fillsPublished);
+    } else {
+      counters.add(Counter.fillsAbandoned);
+      yield* releaseSlot(context, cache, slotRemote);
+    }
+    return valueLength;
+  }
+
+  counters.add(Counter.readFallbacks);
+  return yield* rpcGet(context);
+}
+
+/**
+ * Gives back a slot this client reserved: FILLING → EMPTY, or, if a writer invalidated the
+ * fill meanwhile, FILLING_INVALIDATED → EMPTY. No one else may change a reserved slot, so a
+ * third outcome is a broken invariant.
+ */
+function* releaseSlot(context: ClientContext, cache: CacheGeometry, slotRemote: number): Machine<void> {
+  const { kernels, arena } = context;
+  kernels.stageRelease(arena.operands, arena.key, context.client, 0);
+  if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) return;
+  if (kernels.atomicResultState(arena.operands) === SLOT_STATE_FILLING_INVALIDATED) {
+    kernels.stageRelease(arena.operands, arena.key, context.client, 1);
+    if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) return;
+  }
+  throw new ProtocolError(
+    `${context.description}: the cache slot it reserved at 0x${slotRemote.toString(16)} changed to state ` +
+    `${kernels.atomicResultState(arena.operands)} under it; only its owner may leave a FILLING state`,
+  );
+}

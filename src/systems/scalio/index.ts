@@ -1,0 +1,33 @@
+/** Scalio as the paper describes it: clients CAS cache slots themselves (see client.ts, core.ts). */
+import type { ResolvedConfig } from '../../config.js';
+import type { SystemDefinition, SystemMachines } from '../system.js';
+import type { ThreadServices } from '../context.js';
+import { rpcSet } from '../rpc-client.js';
+import { cacheGeometry, cacheRegionRequest, configureCacheKernels, slotGeometry } from './cache.js';
+import { scalioGet } from './client.js';
+import { scalioHandle } from './core.js';
+
+export const scalio: SystemDefinition = {
+  name: 'scalio',
+  description: 'Scalio (OSDI\'25): one-sided cache reads, client CAS fills, offloaded SSD reads, RPC writes',
+  regionRequests(config: ResolvedConfig) {
+    return [cacheRegionRequest(config)];
+  },
+  clientScratchBytes(config: ResolvedConfig) {
+    const { bucketBytes, slotBytes } = slotGeometry(config);
+    return Math.ceil(bucketBytes / 64) * 64 + slotBytes;
+  },
+  handlerScratchBytes() {
+    return 0;
+  },
+  attach(services: ThreadServices): SystemMachines {
+    const { config, plan } = services.layout;
+    const cache = cacheGeometry(config, plan);
+    configureCacheKernels(services.kernels, config, cache);
+    return {
+      get: (context) => scalioGet(context, cache),
+      set: (context, valueLength) => rpcSet(context, valueLength),
+      handle: (context) => scalioHandle(context, cache),
+    };
+  },
+};

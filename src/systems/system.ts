@@ -1,0 +1,31 @@
+/**
+ * A system under test (Scalio, LEED, LEED+Ditto, ...): the DPU DRAM it needs, and the
+ * machines that run its operations — on clients (GET, SET) and on DPU cores (RPC handlers).
+ * Engines run these machines and know nothing else about the system.
+ */
+import type { ResolvedConfig } from '../config.js';
+import type { RegionRequest } from '../hw/memory-plan.js';
+import type { Machine } from '../hw/verbs.js';
+import type { ClientContext, HandlerContext, ThreadServices } from './context.js';
+
+export interface SystemDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** DPU DRAM regions beyond the store's and the RPC transport's. */
+  regionRequests(config: ResolvedConfig): RegionRequest[];
+  /** Scratch a client arena must hold for this system. */
+  clientScratchBytes(config: ResolvedConfig): number;
+  /** Scratch a DPU-core handler arena must hold for this system. */
+  handlerScratchBytes(config: ResolvedConfig): number;
+  /** Per thread: configures the kernels and binds the machines to this cluster's geometry. */
+  attach(services: ThreadServices): SystemMachines;
+}
+
+export interface SystemMachines {
+  /** GET of the key at `arena.key`: the value lands in `arena.value`; returns its length or NOT_FOUND. */
+  get(context: ClientContext): Machine<number>;
+  /** SET of the key at `arena.key` to the `valueLength` bytes at `arena.value`; returns when acknowledged. */
+  set(context: ClientContext, valueLength: number): Machine<void>;
+  /** Serves the RPC at `context.requestAddress`; builds the response at `arena.response`; returns its length. */
+  handle(context: HandlerContext): Machine<number>;
+}
