@@ -13,7 +13,20 @@ export function rdmaReadCopy(destination: usize, source: usize, length: i32): vo
     memory.copy(destination, source, <usize>length);
     return;
   }
-  for (let offset: usize = 0; offset < <usize>length; offset += 8) {
+  // Four words per iteration: the loads of one iteration are independent, so their cache
+  // misses overlap (a bucket is 13 cache lines, usually not in cache).
+  let offset: usize = 0;
+  for (; offset + 32 <= <usize>length; offset += 32) {
+    const word0 = atomic.load<u64>(source + offset);
+    const word1 = atomic.load<u64>(source + offset, 8);
+    const word2 = atomic.load<u64>(source + offset, 16);
+    const word3 = atomic.load<u64>(source + offset, 24);
+    store<u64>(destination + offset, word0);
+    store<u64>(destination + offset, word1, 8);
+    store<u64>(destination + offset, word2, 16);
+    store<u64>(destination + offset, word3, 24);
+  }
+  for (; offset < <usize>length; offset += 8) {
     store<u64>(destination + offset, atomic.load<u64>(source + offset));
   }
 }

@@ -66,6 +66,9 @@ export function operationsOfClient(total: number, clients: number, client: numbe
 }
 
 export async function run(request: RunRequest): Promise<RunReport> {
+  if (!ENGINES.includes(request.engine)) {
+    throw new ConfigError(`unknown engine "${request.engine as string}"; engines: ${ENGINES.join(', ')}`);
+  }
   const script = request.script;
   const overrides: Partial<ClusterConfig> = { ...request.config };
   if (script !== undefined) {
@@ -142,7 +145,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
       clientThreads: output.clientThreads,
     };
   }
-  throw new ConfigError(`unknown engine "${request.engine as string}"; engines: ${ENGINES.join(', ')}`);
+  throw new Error(`engine "${request.engine as string}" has no runner`);
 }
 
 /** The operation source of a run, for one thread's kernels. */

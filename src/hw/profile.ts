@@ -12,8 +12,6 @@ export interface HardwareProfile {
   readonly linkBytesPerNs: number;
   /** NIC time per message, serialised per NIC: ConnectX-6 handles ~215 M messages/s. */
   readonly nicMessageNs: number;
-  /** CPU a client spends posting a posted (unsignaled, inline) WRITE before it continues. */
-  readonly postedWriteNs: number;
   /** Extra latency of an NVMe-oF command served by target offload: "a few to ~20 µs" over local flash. */
   readonly nvmeOverFabricNs: number;
   /** SSD read service (Samsung 970 PRO: ~65–70 µs QD1 4K read). */
@@ -44,7 +42,6 @@ export const PAPER_PROFILE: HardwareProfile = Object.freeze({
   networkOneWayNs: 1_000,
   linkBytesPerNs: 12.5,
   nicMessageNs: 4.65,
-  postedWriteNs: 100,
   nvmeOverFabricNs: 5_000,
   ssdReadNs: 64_000,
   ssdWriteNs: 20_000,

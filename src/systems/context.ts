@@ -55,6 +55,11 @@ export class ClientContext extends VerbIssuer {
   readonly kernels: Kernels;
   readonly counters: Counters;
   readonly layout: ClusterLayout;
+  /**
+   * This client's clock. The thread's clock by default; the simulator gives each client its
+   * own (a client's machine may run ahead of global virtual time between its verbs).
+   */
+  clock: () => number;
 
   constructor(readonly client: number, readonly services: ThreadServices) {
     const layout = services.layout;
@@ -64,10 +69,11 @@ export class ClientContext extends VerbIssuer {
     this.kernels = services.kernels;
     this.counters = services.counters;
     this.layout = layout;
+    this.clock = services.now;
   }
 
   now(): number {
-    return this.services.now();
+    return this.clock();
   }
 
   /** A two-sided RPC to a DPU core; the request is in `arena.request`, the response lands in `arena.response`. */

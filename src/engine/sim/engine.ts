@@ -3,13 +3,20 @@
  *
  * Every logical client and every in-flight RPC handler is a machine. When a machine yields
  * a verb, the simulator computes from the hardware profile when the verb reaches its target
- * (the effect is applied then, through the same `Hardware` the live engine uses) and when
- * its completion gets back (the machine is resumed then). Shared resources are queues with
- * a "free at" time: the NIC (message rate), each SSD's parallel units (service time), each
- * DPU core (CPU time per receive, submit, completion and reply).
+ * and applies its effect then, through the same `Hardware` the live engine uses; shared
+ * resources are queues with a "free at" time: the NIC (message rate), each SSD's parallel
+ * units (service time), each DPU core (CPU time per receive, submit, completion, reply).
  *
- * Ties are broken by scheduling order, and every random choice comes from the seeded
- * per-client streams in WebAssembly, so the same seed replays the same run bit for bit.
+ * Clients run ahead on their own clocks. Between two verbs a client's machine touches only
+ * its own registered buffer, so once a verb's effect has been applied (at its arrival time)
+ * the machine can be stepped at once with its clock set to when the completion gets back;
+ * its next verb then leaves at that time. A cache hit costs two events (the READ and the
+ * posted WRITE of the access time) instead of four, and a backoff costs none. Resources are
+ * still allocated in global time order: an NVMe command reserves an SSD unit in an event at
+ * its arrival, not when it is issued.
+ *
+ * Ties in time are broken by scheduling order, and every random choice comes from the
+ * seeded per-client streams in WebAssembly, so the same seed replays the same run bit for bit.
  */
 import { ScalioError } from '../../errors.js';
 import { Counter, CoreCounter } from '../../hw/counters.js';
@@ -21,16 +28,26 @@ import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, typ
 import { ClientRunner, HistoryRecorder, type OperationSource, OperationStats } from '../driver.js';
 import { EventQueue } from './event-queue.js';
 
-/** Event kinds. `target` is a client id or a global handler id; `value` a verb result or a slot. */
+/** Event kinds. `target` is a client id, a global handler id or a staging slot. */
 const Event = {
-  startOperation: 0,
-  resumeClient: 1,
-  applyClientVerb: 2,
-  applyPostedWrite: 3,
+  /** A client's RDMA verb reaches the DPU's NIC: apply it, step the client. */
+  clientVerbArrives: 0,
+  /** A posted WRITE reaches the NIC (target: staging slot). */
+  postedWriteArrives: 1,
+  /** A client's offloaded NVMe command reaches its SSD: reserve a unit. */
+  clientNvmeArrives: 2,
+  /** A client's NVMe command completes on the SSD: apply it, step the client. */
+  clientNvmeCompletes: 3,
+  /** A client's RPC request reaches the DPU. */
   rpcArrives: 4,
+  /** An RPC response reaches its client: step the client. */
   responseArrives: 5,
+  /** A handler may run its next step (if its core is free). */
   resumeHandler: 6,
-  applyHandlerVerb: 7,
+  /** A handler's NVMe command reaches its SSD: reserve a unit. */
+  handlerNvmeArrives: 7,
+  /** A handler's NVMe command completes: apply it. */
+  handlerNvmeCompletes: 8,
 } as const;
 
 export interface SimRunOptions {
@@ -70,6 +87,8 @@ export class SimEngine {
   private readonly node: ThreadNode;
   private readonly profile: HardwareProfile;
   private readonly runners: ClientRunner[] = [];
+  /** Each client's own clock: where its machine is in virtual time. */
+  private readonly clientTimeNs: Float64Array;
   private readonly cores: CoreState[] = [];
   private readonly ssdUnitsFreeAt: Float64Array[];
   private nicFreeAt = 0;
@@ -96,8 +115,10 @@ export class SimEngine {
     this.node = attachThread(spec, () => this.now);
     this.history = options.recordHistory ? new HistoryRecorder() : null;
     this.source = options.source(this.node);
+    this.clientTimeNs = new Float64Array(config.clients);
     for (let client = 0; client < config.clients; client++) {
       const context = new ClientContext(client, this.node.services);
+      context.clock = () => this.clientTimeNs[client];
       this.node.kernels.randomSeed(context.arena.random, config.seed, client);
       this.runners.push(new ClientRunner(context, this.node.machines, this.source, options.operationsPerClient(client), this.stats, this.history));
     }
@@ -135,25 +156,24 @@ export class SimEngine {
 
   run(): SimRunOutput {
     const started = performance.now();
-    for (let client = 0; client < this.runners.length; client++) this.queue.push(0, Event.startOperation, client, 0);
     const eventsMax = this.options.eventsMax ?? Number.POSITIVE_INFINITY;
     let events = 0;
-    const queue = this.queue;
-    while (queue.size > 0) {
-      queue.pop();
-      this.now = queue.time;
-      if (++events > eventsMax) {
-        throw new ScalioError(`the simulation processed ${eventsMax} events without finishing (seed ${this.spec.layout.config.seed}, ` +
-          `virtual time ${(this.now / 1e6).toFixed(3)} ms): a livelock, or a run too long for eventsMax`);
-      }
-      try {
-        this.dispatch(queue.kind, queue.target, queue.value);
-      } catch (error) {
-        if (error instanceof Error) {
-          error.message += ` [simulation seed ${this.spec.layout.config.seed}, virtual time ${this.now} ns]`;
+    try {
+      for (const runner of this.runners) this.startNextOperation(runner);
+      const queue = this.queue;
+      while (queue.size > 0) {
+        queue.pop();
+        this.now = queue.time;
+        if (++events > eventsMax) {
+          throw new ScalioError(`the simulation processed ${eventsMax} events without finishing: a livelock, or a run too long for eventsMax`);
         }
-        throw error;
+        this.dispatch(queue.kind, queue.target, queue.value);
       }
+    } catch (error) {
+      if (error instanceof Error) {
+        error.message += ` [simulation seed ${this.spec.layout.config.seed}, virtual time ${this.now} ns, event ${events}]`;
+      }
+      throw error;
     }
     for (const runner of this.runners) {
       if (runner.machine !== null || runner.remaining > 0) throw new Error(`client ${runner.context.client} did not finish: the event queue ran dry`);
@@ -172,26 +192,29 @@ export class SimEngine {
 
   private dispatch(kind: number, target: number, value: number): void {
     switch (kind) {
-      case Event.startOperation: {
-        const runner = this.runners[target];
-        if (!runner.begin(this.now, this.now)) return;
-        if (this.now < this.firstStartNs) this.firstStartNs = this.now;
-        this.stepClient(runner, 0);
-        return;
-      }
-      case Event.resumeClient:
-        this.stepClient(this.runners[target], value);
-        return;
-      case Event.applyClientVerb: {
+      case Event.clientVerbArrives: {
         const runner = this.runners[target];
         const verb = runner.context.verb;
         const result = this.node.hardware.execute(runner.context, verb);
-        this.queue.push(this.now + this.returnTimeNs(verb), Event.resumeClient, target, result);
+        this.clientTimeNs[target] = this.nicServed(this.now) + this.returnTimeNs(verb);
+        this.stepClient(runner, result);
         return;
       }
-      case Event.applyPostedWrite:
+      case Event.postedWriteArrives:
+        this.nicServed(this.now);
         this.applyPostedWrite(target);
         return;
+      case Event.clientNvmeArrives:
+        this.queue.push(this.ssdCompletion(this.runners[target].context.verb, this.now), Event.clientNvmeCompletes, target, 0);
+        return;
+      case Event.clientNvmeCompletes: {
+        const runner = this.runners[target];
+        const verb = runner.context.verb;
+        const result = this.node.hardware.execute(runner.context, verb);
+        this.clientTimeNs[target] = this.now + this.returnTimeNs(verb);
+        this.stepClient(runner, result);
+        return;
+      }
       case Event.rpcArrives: {
         const verb = this.runners[target].context.verb;
         this.node.transport.send(target, verb.core, verb.requestLength);
@@ -200,18 +223,22 @@ export class SimEngine {
         return;
       }
       case Event.responseArrives:
+        this.clientTimeNs[target] = this.now;
         this.stepClient(this.runners[target], 0);
         return;
       case Event.resumeHandler:
         this.resumeHandler(target, value);
         return;
-      case Event.applyHandlerVerb: {
-        const core = this.cores[Math.floor(target / this.spec.layout.handlersPerCore)];
-        const slot = target % this.spec.layout.handlersPerCore;
-        const handler = core.handlers[slot];
+      case Event.handlerNvmeArrives: {
+        const handler = this.handlerOf(target);
+        this.queue.push(this.ssdCompletion(handler.verb, this.now), Event.handlerNvmeCompletes, target, 0);
+        return;
+      }
+      case Event.handlerNvmeCompletes: {
+        const handler = this.handlerOf(target);
         const result = this.node.hardware.execute(handler, handler.verb);
-        core.pendingCostNs[slot] += this.profile.coreNvmeCompleteNs;
-        this.queue.push(this.now, Event.resumeHandler, target, result);
+        this.cores[handler.server.core].pendingCostNs[handler.slot] += this.profile.coreNvmeCompleteNs;
+        this.resumeHandler(target, result);
         return;
       }
       default:
@@ -219,51 +246,79 @@ export class SimEngine {
     }
   }
 
-  /** Runs a client's machine until it yields a verb (scheduled) or its operation ends. */
-  private stepClient(runner: ClientRunner, input: number): void {
-    const machine = runner.machine;
-    if (machine === null) throw new Error(`client ${runner.context.client} resumed with no operation`);
-    const step = machine.next(input);
-    if (step.done === true) {
-      runner.finish(this.now, this.now, step.value);
-      this.lastEndNs = this.now;
-      if (runner.remaining > 0) this.queue.push(this.now + this.profile.clientOperationNs, Event.startOperation, runner.context.client, 0);
-      return;
-    }
-    this.issueClientVerb(runner.context, step.value);
+  private handlerOf(handlerId: number): HandlerContext {
+    const perCore = this.spec.layout.handlersPerCore;
+    return this.cores[Math.floor(handlerId / perCore)].handlers[handlerId % perCore];
   }
 
-  private issueClientVerb(context: ClientContext, verb: Verb): void {
+  /** Begins a client's next operation after its think time, and runs it to its first wait. */
+  private startNextOperation(runner: ClientRunner): void {
+    const client = runner.context.client;
+    const start = this.clientTimeNs[client] + this.profile.clientOperationNs;
+    this.clientTimeNs[client] = start;
+    if (!runner.begin(start, start)) return;
+    if (start < this.firstStartNs) this.firstStartNs = start;
+    this.stepClient(runner, 0);
+  }
+
+  /**
+   * Runs a client's machine on its own clock until it yields a verb it must wait for
+   * (scheduled as an event) or its operation ends (the next one begins). Posted writes and
+   * backoffs do not stop it: they only move its clock.
+   */
+  private stepClient(runner: ClientRunner, input: number): void {
+    const client = runner.context.client;
+    let value = input;
+    for (;;) {
+      const machine = runner.machine;
+      if (machine === null) throw new Error(`client ${client} stepped with no operation`);
+      const step = machine.next(value);
+      if (step.done === true) {
+        const end = this.clientTimeNs[client];
+        runner.finish(end, end, step.value);
+        if (end > this.lastEndNs) this.lastEndNs = end;
+        if (runner.remaining === 0) return;
+        const start = end + this.profile.clientOperationNs;
+        this.clientTimeNs[client] = start;
+        runner.begin(start, start);
+        value = 0;
+        continue;
+      }
+      if (!this.issueClientVerb(runner.context, step.value)) return;
+      value = 0;
+    }
+  }
+
+  /** Schedules a client's verb; true if the client goes on at once (a posted write, a backoff). */
+  private issueClientVerb(context: ClientContext, verb: Verb): boolean {
     const profile = this.profile;
     const client = context.client;
+    const time = this.clientTimeNs[client];
     switch (verb.kind) {
       case VerbKind.rdmaRead:
       case VerbKind.rdmaCompareSwap:
       case VerbKind.rdmaFetchAdd:
-        this.queue.push(this.nicArrival(this.now + profile.networkOneWayNs), Event.applyClientVerb, client, 0);
-        return;
+        this.queue.push(time + profile.networkOneWayNs, Event.clientVerbArrives, client, 0);
+        return false;
       case VerbKind.rdmaWrite: {
-        const arrival = this.nicArrival(this.now + profile.networkOneWayNs + verb.length / profile.linkBytesPerNs);
+        const arrival = time + profile.networkOneWayNs + verb.length / profile.linkBytesPerNs;
         if (verb.signaled) {
-          this.queue.push(arrival, Event.applyClientVerb, client, 0);
-          return;
+          this.queue.push(arrival, Event.clientVerbArrives, client, 0);
+          return false;
         }
         // Posted (inline) write: the payload is copied at post time and the client goes on.
-        this.queue.push(arrival, Event.applyPostedWrite, this.stagePostedWrite(context, verb), 0);
-        this.queue.push(this.now + profile.postedWriteNs, Event.resumeClient, client, 0);
-        return;
+        this.queue.push(arrival, Event.postedWriteArrives, this.stagePostedWrite(context, verb), 0);
+        return true;
       }
-      case VerbKind.nvmeRead: {
-        const arrival = this.now + profile.networkOneWayNs + profile.nvmeOverFabricNs;
-        this.queue.push(this.ssdCompletion(verb, arrival), Event.applyClientVerb, client, 0);
-        return;
-      }
+      case VerbKind.nvmeRead:
+        this.queue.push(time + profile.networkOneWayNs + profile.nvmeOverFabricNs, Event.clientNvmeArrives, client, 0);
+        return false;
       case VerbKind.rpc:
-        this.queue.push(this.now + profile.networkOneWayNs + verb.requestLength / profile.linkBytesPerNs, Event.rpcArrives, client, 0);
-        return;
+        this.queue.push(time + profile.networkOneWayNs + verb.requestLength / profile.linkBytesPerNs, Event.rpcArrives, client, 0);
+        return false;
       case VerbKind.sleep:
-        this.queue.push(this.now + verb.durationNs, Event.resumeClient, client, 0);
-        return;
+        this.clientTimeNs[client] = time + verb.durationNs;
+        return true;
       default:
         throw new ScalioError(`${context.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}, which clients cannot issue`);
     }
@@ -282,21 +337,26 @@ export class SimEngine {
     }
   }
 
-  /** When a message reaching the NIC at `time` has been processed (the NIC serves one message at a time). */
-  private nicArrival(time: number): number {
-    const start = Math.max(time, this.nicFreeAt);
+  /**
+   * When a message that reached the NIC now has been processed: the NIC serves one message
+   * at a time. Called from arrival events, so messages queue in arrival order. The verb's
+   * effect is applied on arrival; only its completion waits for the queue (an error of at
+   * most the queueing delay, nanoseconds unless the NIC's message rate is the bottleneck).
+   */
+  private nicServed(arrival: number): number {
+    const start = Math.max(arrival, this.nicFreeAt);
     this.nicFreeAt = start + this.profile.nicMessageNs;
     return this.nicFreeAt;
   }
 
-  /** When an NVMe command reaching its SSD at `arrival` completes, on the earliest free parallel unit. */
+  /** When an NVMe command reaching its SSD now completes, on the earliest free parallel unit. */
   private ssdCompletion(verb: Verb, arrival: number): number {
     const units = this.ssdUnitsFreeAt[verb.device];
-    if (units === undefined) return arrival; // out-of-range device: the effect reports the error
+    if (units === undefined) return arrival; // out-of-range device: applying it reports the error
     let unit = 0;
     for (let candidate = 1; candidate < units.length; candidate++) if (units[candidate] < units[unit]) unit = candidate;
     const start = Math.max(arrival, units[unit]);
-    const transfer = (verb.blockCount - 1) * this.profile.ssdBlockTransferNs;
+    const transfer = (Math.max(1, verb.blockCount) - 1) * this.profile.ssdBlockTransferNs;
     if (verb.kind === VerbKind.nvmeWrite) {
       units[unit] = start + this.profile.ssdWriteOccupancyNs + transfer;
       return start + this.profile.ssdWriteNs + transfer;
@@ -393,12 +453,11 @@ export class SimEngine {
     const verb = step.value;
     switch (verb.kind) {
       case VerbKind.nvmeRead:
-      case VerbKind.nvmeWrite: {
+      case VerbKind.nvmeWrite:
         core.freeAt = this.now + this.profile.coreNvmeSubmitNs;
         counters.addCore(coreIndex, CoreCounter.busyNs, this.profile.coreNvmeSubmitNs);
-        this.queue.push(this.ssdCompletion(verb, core.freeAt), Event.applyHandlerVerb, handlerId, 0);
+        this.queue.push(core.freeAt, Event.handlerNvmeArrives, handlerId, 0);
         return;
-      }
       case VerbKind.sleep:
         this.queue.push(this.now + verb.durationNs, Event.resumeHandler, handlerId, 0);
         return;

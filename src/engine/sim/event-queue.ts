@@ -1,14 +1,24 @@
 /**
- * The simulator's future events: a binary min-heap on (time, insertion sequence), kept in
- * parallel typed arrays so that scheduling allocates nothing. Ties in time are broken by
- * insertion order, which makes a run a pure function of its inputs and seed.
+ * The simulator's future events: a 4-ary min-heap ordered by (time, insertion sequence)
+ * (half the depth of a binary heap; the four children share a cache line or two).
+ * Ties in time are broken by insertion order, which makes a run a pure function of its
+ * inputs and seed.
+ *
+ * Events live in a pool of typed arrays indexed by a handle; the heap itself holds only
+ * (time, handle) pairs, so sifting moves two numbers per level and nothing is allocated.
  */
 export class EventQueue {
-  private times = new Float64Array(1024);
-  private sequences = new Float64Array(1024);
-  private kinds = new Int32Array(1024);
-  private targets = new Int32Array(1024);
-  private values = new Float64Array(1024);
+  // The pool: an event's fields by handle.
+  private sequences = new Float64Array(256);
+  private kinds = new Int32Array(256);
+  private targets = new Int32Array(256);
+  private values = new Float64Array(256);
+  private freeHandles = new Int32Array(256);
+  private freeCount = 0;
+  private handleCount = 0;
+  // The heap: positions 0..size-1.
+  private heapTimes = new Float64Array(256);
+  private heapHandles = new Int32Array(256);
   private nextSequence = 0;
   size = 0;
 
@@ -19,74 +29,88 @@ export class EventQueue {
   value = 0;
 
   push(time: number, kind: number, target: number, value: number): void {
-    if (this.size === this.times.length) this.grow();
+    const handle = this.freeCount > 0 ? this.freeHandles[--this.freeCount] : this.newHandle();
+    this.sequences[handle] = this.nextSequence++;
+    this.kinds[handle] = kind;
+    this.targets[handle] = target;
+    this.values[handle] = value;
+    if (this.size === this.heapTimes.length) this.growHeap();
+    const times = this.heapTimes;
+    const handles = this.heapHandles;
+    const sequence = this.sequences[handle];
     let index = this.size++;
-    const sequence = this.nextSequence++;
-    // Sift up: move parents down until the new event's place is found.
     while (index > 0) {
-      const parent = (index - 1) >> 1;
-      const parentTime = this.times[parent];
-      if (parentTime < time || (parentTime === time && this.sequences[parent] < sequence)) break;
-      this.move(parent, index);
+      const parent = (index - 1) >> 2;
+      const parentTime = times[parent];
+      if (parentTime < time || (parentTime === time && this.sequences[handles[parent]] < sequence)) break;
+      times[index] = parentTime;
+      handles[index] = handles[parent];
       index = parent;
     }
-    this.times[index] = time;
-    this.sequences[index] = sequence;
-    this.kinds[index] = kind;
-    this.targets[index] = target;
-    this.values[index] = value;
+    times[index] = time;
+    handles[index] = handle;
   }
 
   /** Removes the earliest event into `time`, `kind`, `target`, `value`. */
   pop(): void {
     if (this.size === 0) throw new Error('pop from an empty event queue');
-    this.time = this.times[0];
-    this.kind = this.kinds[0];
-    this.target = this.targets[0];
-    this.value = this.values[0];
+    const times = this.heapTimes;
+    const handles = this.heapHandles;
+    const top = handles[0];
+    this.time = times[0];
+    this.kind = this.kinds[top];
+    this.target = this.targets[top];
+    this.value = this.values[top];
+    this.freeHandles[this.freeCount++] = top;
     const last = --this.size;
     if (last === 0) return;
-    const time = this.times[last];
-    const sequence = this.sequences[last];
-    const kind = this.kinds[last];
-    const target = this.targets[last];
-    const value = this.values[last];
+    const time = times[last];
+    const handle = handles[last];
+    const sequence = this.sequences[handle];
     let index = 0;
-    // Sift down the last event from the root.
-    while (true) {
-      let child = 2 * index + 1;
-      if (child >= last) break;
-      const right = child + 1;
-      if (right < last && (this.times[right] < this.times[child] || (this.times[right] === this.times[child] && this.sequences[right] < this.sequences[child]))) {
-        child = right;
+    for (;;) {
+      const first = 4 * index + 1;
+      if (first >= last) break;
+      // The earliest of up to four children.
+      let child = first;
+      let childTime = times[first];
+      const end = first + 4 < last ? first + 4 : last;
+      for (let candidate = first + 1; candidate < end; candidate++) {
+        const candidateTime = times[candidate];
+        if (candidateTime < childTime || (candidateTime === childTime && this.sequences[handles[candidate]] < this.sequences[handles[child]])) {
+          child = candidate;
+          childTime = candidateTime;
+        }
       }
-      if (time < this.times[child] || (time === this.times[child] && sequence < this.sequences[child])) break;
-      this.move(child, index);
+      if (time < childTime || (time === childTime && sequence < this.sequences[handles[child]])) break;
+      times[index] = childTime;
+      handles[index] = handles[child];
       index = child;
     }
-    this.times[index] = time;
-    this.sequences[index] = sequence;
-    this.kinds[index] = kind;
-    this.targets[index] = target;
-    this.values[index] = value;
+    times[index] = time;
+    handles[index] = handle;
   }
 
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from];
-    this.sequences[to] = this.sequences[from];
-    this.kinds[to] = this.kinds[from];
-    this.targets[to] = this.targets[from];
-    this.values[to] = this.values[from];
+  private newHandle(): number {
+    if (this.handleCount === this.kinds.length) {
+      const capacity = this.kinds.length * 2;
+      const grow64 = (array: Float64Array) => { const next = new Float64Array(capacity); next.set(array); return next; };
+      const grow32 = (array: Int32Array) => { const next = new Int32Array(capacity); next.set(array); return next; };
+      this.sequences = grow64(this.sequences);
+      this.values = grow64(this.values);
+      this.kinds = grow32(this.kinds);
+      this.targets = grow32(this.targets);
+      this.freeHandles = grow32(this.freeHandles);
+    }
+    return this.handleCount++;
   }
 
-  private grow(): void {
-    const capacity = this.times.length * 2;
-    const grow64 = (array: Float64Array) => { const next = new Float64Array(capacity); next.set(array); return next; };
-    const grow32 = (array: Int32Array) => { const next = new Int32Array(capacity); next.set(array); return next; };
-    this.times = grow64(this.times);
-    this.sequences = grow64(this.sequences);
-    this.values = grow64(this.values);
-    this.kinds = grow32(this.kinds);
-    this.targets = grow32(this.targets);
+  private growHeap(): void {
+    const times = new Float64Array(this.heapTimes.length * 2);
+    times.set(this.heapTimes);
+    this.heapTimes = times;
+    const handles = new Int32Array(this.heapHandles.length * 2);
+    handles.set(this.heapHandles);
+    this.heapHandles = handles;
   }
 }

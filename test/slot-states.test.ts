@@ -1,0 +1,210 @@
+/**
+ * Every transition of Scalio's four slot states, driven through the same kernels the
+ * protocol uses (scan a local copy, stage operands, CAS the remote word, invalidate):
+ *
+ *   EMPTY ──reserve──▶ FILLING ──publish──▶ VALID ──invalidate──▶ EMPTY
+ *                        │  └──release──▶ EMPTY        └──evict (reserve)──▶ FILLING
+ *                        └──invalidate──▶ FILLING_INVALIDATED ──release──▶ EMPTY
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config.js';
+import {
+  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_NO_VICTIM, SCAN_PENDING, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET,
+  SLOT_FILL_OFFSET, SLOT_KEY_LENGTH_OFFSET, SLOT_STATE_EMPTY, SLOT_STATE_FILLING, SLOT_STATE_FILLING_INVALIDATED, SLOT_STATE_VALID,
+} from '../src/layout/cache-slot.js';
+import { ATOMIC_COMPARE_OFFSET, ATOMIC_RESULT_OFFSET } from '../src/layout/verbs.js';
+import { slotGeometry } from '../src/systems/scalio/cache.js';
+import { type Scratch, scratch } from './helpers.js';
+
+const config = resolveConfig({ records: 1000 });
+const { slotBytes, valueOffset, bucketBytes } = slotGeometry(config);
+
+let memory: Scratch;
+let remote: number; // the bucket in "DPU DRAM"
+let local: number; // a client's copy of it
+let operands: number;
+let image: number;
+let value: number;
+const keys: number[] = []; // descriptors of records 0..9
+
+function scan(key: number): { outcome: number; slot: number } {
+  memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+  const result = memory.kernels.cacheScan(local, key, operands);
+  return { outcome: result >> SCAN_CODE_SHIFT, slot: result & SCAN_SLOT_MASK };
+}
+
+function state(slot: number): number {
+  return memory.kernels.slotState(remote, slot);
+}
+
+function slotAddress(slot: number): number {
+  return remote + slot * slotBytes;
+}
+
+/** Miss → reserve the victim the scan chose; returns the slot. */
+function reserve(key: number, owner: number): number {
+  const { outcome, slot } = scan(key);
+  expect(outcome).toBe(SCAN_MISS);
+  memory.kernels.stageReserve(operands, key, owner);
+  expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
+  return slot;
+}
+
+/** Writes a value and publishes the slot; returns whether the publishing CAS succeeded. */
+function publish(key: number, slot: number, owner: number, fill: number, accessTime = 1000): boolean {
+  memory.bytes.fill(fill, value, value + 64);
+  memory.kernels.stageFill(image, key, value, 64, accessTime, operands, owner);
+  memory.kernels.rdmaWriteCopy(slotAddress(slot) + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, valueOffset + 64 - SLOT_FILL_OFFSET);
+  return memory.kernels.compareAndSwap64(slotAddress(slot), operands) === 1;
+}
+
+beforeEach(() => {
+  memory = scratch();
+  memory.kernels.configureCache(config.slotsPerBucket, slotBytes, config.keyBytesMax, config.valueBytesMax, valueOffset);
+  remote = memory.base;
+  local = remote + 4096;
+  operands = local + 4096;
+  image = operands + 64;
+  value = image + 256;
+  keys.length = 0;
+  for (let record = 0; record < 10; record++) {
+    const key = value + 256 + record * 64;
+    memory.kernels.ycsbKey(record, key);
+    keys.push(key);
+  }
+});
+
+describe('cache slot states', () => {
+  it('EMPTY → FILLING: a miss reserves an empty victim with a CAS carrying the key\'s fingerprint', () => {
+    expect(scan(keys[0])).toEqual({ outcome: SCAN_MISS, slot: 0 });
+    expect(memory.view.getBigUint64(operands + ATOMIC_COMPARE_OFFSET, true)).toBe(0n);
+    reserve(keys[0], 7);
+    expect(state(0)).toBe(SLOT_STATE_FILLING);
+    // Another reader of the same key now waits instead of filling a second slot.
+    expect(scan(keys[0]).outcome).toBe(SCAN_PENDING);
+    // A reader of another key is not held up.
+    expect(scan(keys[1])).toEqual({ outcome: SCAN_MISS, slot: 1 });
+  });
+
+  it('FILLING → VALID: the owner writes the slot and publishes it; readers hit', () => {
+    const slot = reserve(keys[0], 7);
+    expect(publish(keys[0], slot, 7, 0x41)).toBe(true);
+    expect(state(slot)).toBe(SLOT_STATE_VALID);
+    expect(scan(keys[0])).toEqual({ outcome: SCAN_HIT, slot });
+    expect(memory.kernels.slotValueLength(local, slot)).toBe(64);
+    expect(memory.bytes[local + slot * slotBytes + valueOffset]).toBe(0x41);
+  });
+
+  it('VALID → EMPTY: a writer\'s invalidation removes the stale value', () => {
+    const slot = reserve(keys[0], 7);
+    publish(keys[0], slot, 7, 0x41);
+    expect(memory.kernels.cacheInvalidate(remote, keys[0])).toBe(1);
+    expect(state(slot)).toBe(SLOT_STATE_EMPTY);
+    expect(scan(keys[0]).outcome).toBe(SCAN_MISS);
+  });
+
+  it('FILLING → FILLING_INVALIDATED → EMPTY: a write during a fill stops it from being published', () => {
+    const slot = reserve(keys[0], 7);
+    expect(memory.kernels.cacheInvalidate(remote, keys[0])).toBe(1);
+    expect(state(slot)).toBe(SLOT_STATE_FILLING_INVALIDATED);
+    // Readers still wait on it: the key is being (re)filled.
+    expect(scan(keys[0]).outcome).toBe(SCAN_PENDING);
+    // The late fill cannot publish its possibly stale value...
+    expect(publish(keys[0], slot, 7, 0x42)).toBe(false);
+    expect(memory.kernels.atomicResultState(operands)).toBe(SLOT_STATE_FILLING_INVALIDATED);
+    expect(state(slot)).toBe(SLOT_STATE_FILLING_INVALIDATED);
+    // ...and its owner releases the slot.
+    memory.kernels.stageRelease(operands, keys[0], 7, 1);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
+    expect(state(slot)).toBe(SLOT_STATE_EMPTY);
+  });
+
+  it('FILLING → EMPTY: an owner that backs off releases its reservation', () => {
+    const slot = reserve(keys[0], 7);
+    memory.kernels.stageRelease(operands, keys[0], 7, 0);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
+    expect(state(slot)).toBe(SLOT_STATE_EMPTY);
+  });
+
+  it('only the owner can release or publish: another client\'s CAS fails and changes nothing', () => {
+    const slot = reserve(keys[0], 7);
+    memory.kernels.stageRelease(operands, keys[0], 8, 0);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(0);
+    expect(memory.kernels.atomicResultState(operands)).toBe(SLOT_STATE_FILLING);
+    expect(publish(keys[0], slot, 8, 0x43)).toBe(false);
+    expect(state(slot)).toBe(SLOT_STATE_FILLING);
+  });
+
+  it('VALID → FILLING: a full bucket evicts the VALID slot with the oldest access time', () => {
+    for (let record = 0; record < 8; record++) {
+      const slot = reserve(keys[record], record);
+      publish(keys[record], slot, record, 0x30 + record, record === 5 ? 10 : 1000 + record);
+    }
+    const { outcome, slot } = scan(keys[8]);
+    expect(outcome).toBe(SCAN_MISS);
+    expect(slot).toBe(5);
+    memory.kernels.stageReserve(operands, keys[8], 9);
+    expect(memory.kernels.compareAndSwap64(slotAddress(5), operands)).toBe(1);
+    expect(state(5)).toBe(SLOT_STATE_FILLING);
+    expect(scan(keys[5]).outcome).toBe(SCAN_MISS);
+  });
+
+  it('a reservation fails if the victim changed since it was read (the CAS compares the whole word)', () => {
+    const { slot } = scan(keys[0]);
+    // Someone else reserves the same victim first.
+    reserve(keys[1], 3);
+    memory.kernels.stageReserve(operands, keys[0], 7);
+    memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(0);
+    expect(memory.view.getBigUint64(operands + ATOMIC_RESULT_OFFSET, true)).not.toBe(0n);
+  });
+
+  it('NO_VICTIM: when every slot is being filled, a miss has nowhere to go', () => {
+    for (let record = 0; record < 8; record++) reserve(keys[record], record);
+    expect(scan(keys[9]).outcome).toBe(SCAN_NO_VICTIM);
+  });
+
+  it('TORN: a slot whose bytes changed during the READ fails its checksum', () => {
+    const slot = reserve(keys[0], 7);
+    publish(keys[0], slot, 7, 0x41);
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    // Half of the value is from a later fill of the same key (a torn READ).
+    memory.bytes.fill(0x42, local + slot * slotBytes + valueOffset + 32, local + slot * slotBytes + valueOffset + 64);
+    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
+    // A garbage length is caught too, without reading past the slot.
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    memory.bytes[local + slot * slotBytes + SLOT_KEY_LENGTH_OFFSET] = 200;
+    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
+    // The access time is not covered: a reader's access-time WRITE never looks torn.
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    memory.view.setBigUint64(local + slot * slotBytes + SLOT_ACCESS_TIME_OFFSET, 123456789n, true);
+    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_HIT);
+  });
+
+  it('a second reservation of the same key is detected by the reservation re-read', () => {
+    const first = reserve(keys[0], 7);
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], first)).toBe(0);
+    // A racing reader that missed before the first CAS reserved another slot for the key.
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    const secondSlot = 3;
+    memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
+    memory.kernels.stageReserve(operands, keys[0], 8);
+    expect(memory.kernels.compareAndSwap64(slotAddress(secondSlot), operands)).toBe(1);
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], first)).toBe(1);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], secondSlot)).toBe(1);
+    // Other keys' slots are not claims.
+    expect(memory.kernels.cacheOtherClaim(local, keys[1], 5)).toBe(0);
+  });
+
+  it('invalidation leaves other keys\' slots alone', () => {
+    const slot0 = reserve(keys[0], 1);
+    publish(keys[0], slot0, 1, 0x41);
+    const slot1 = reserve(keys[1], 2);
+    publish(keys[1], slot1, 2, 0x42);
+    const slot2 = reserve(keys[2], 3);
+    expect(memory.kernels.cacheInvalidate(remote, keys[0])).toBe(1);
+    expect([state(slot0), state(slot1), state(slot2)]).toEqual([SLOT_STATE_EMPTY, SLOT_STATE_VALID, SLOT_STATE_FILLING]);
+  });
+});
