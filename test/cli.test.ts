@@ -19,7 +19,7 @@ async function scalio(...args: string[]): Promise<{ code: number; stdout: string
 
 describe('the scalio command', () => {
   it('prints one row per engine and workload', async () => {
-    const { code, stdout } = await scalio('--records', '3000', '--operations', '6000', '--clients', '16');
+    const { code, stdout } = await scalio('--records', '3000', '--operations', '6000', '--warmup', '1000', '--clients', '16');
     expect(code).toBe(0);
     const rows = stdout.split('\n').filter((line) => /^(live|sim)\s+[AC]\s/.test(line));
     expect(rows.map((row) => row.split(/\s+/).slice(0, 4).join(' '))).toEqual([

@@ -29,6 +29,11 @@ export interface RunRequest {
   readonly workload?: string;
   /** YCSB operations over all clients (split evenly). */
   readonly operations?: number;
+  /**
+   * Operations run first and not measured (split evenly), so that the measurement sees a
+   * warm cache. The measured phase continues the same cluster, random streams and clock.
+   */
+  readonly warmupOperations?: number;
   /** Operations per client, in order; client i runs script[i]. Overrides `workload`. */
   readonly script?: readonly (readonly ScriptedOperation[])[];
   readonly recordHistory?: boolean;
@@ -44,6 +49,8 @@ export interface RunReport {
   readonly workload: string;
   readonly config: ResolvedConfig;
   readonly operations: number;
+  /** Unmeasured operations run before the measured ones. */
+  readonly warmupOperations: number;
   /** The measured window: wall-clock time live, virtual time simulated. */
   readonly durationNs: number;
   readonly operationsPerSecond: number;
@@ -83,29 +90,37 @@ export async function run(request: RunRequest): Promise<RunReport> {
   if (script === undefined && (!Number.isInteger(totalOperations) || totalOperations < 1)) {
     throw new ConfigError(`operations must be a positive integer, got ${request.operations}`);
   }
+  const warmupOperations = request.warmupOperations ?? 0;
+  if (!Number.isInteger(warmupOperations) || warmupOperations < 0) {
+    throw new ConfigError(`warmupOperations must be a non-negative integer, got ${request.warmupOperations}`);
+  }
+  if (script !== undefined && warmupOperations > 0) throw new ConfigError('a script runs exactly its operations: it takes no warm-up');
+
   const cluster: Cluster = buildCluster(overrides, request.system);
   const config = cluster.spec.layout.config;
   if (script !== undefined) validateScript(script, config.keyBytesMax, config.valueBytesMax);
-  const operationsPerClient = (client: number) =>
-    script !== undefined ? (script[client]?.length ?? 0) : operationsOfClient(totalOperations, config.clients, client);
   // ζ(n) of the `records` rank space takes a pass over n terms: compute it once, not per thread.
   const zetan = workload?.rankSpace === 'records' ? cachedZeta(config.records, ZIPFIAN_CONSTANT) : undefined;
-  const makeSource = (kernels: Kernels) => configureSource(kernels, workload, script, config, zetan);
+  const perClient = (total: number) => Array.from({ length: config.clients }, (_, client) =>
+    script !== undefined ? (script[client]?.length ?? 0) : operationsOfClient(total, config.clients, client));
+  const base = { system: request.system, workload: workloadName, config, loadMs: cluster.loadMs, warmupOperations };
 
   if (request.engine === 'sim') {
-    const engine = new SimEngine(cluster.spec, {
-      profile: request.profile ?? PAPER_PROFILE,
-      source: (node) => makeSource(node.kernels),
-      operationsPerClient,
-      recordHistory: request.recordHistory ?? false,
-    });
-    const output = engine.run();
+    const simulate = (operations: readonly number[], recordHistory: boolean, startTimeNs: number, continueRandomStreams: boolean) =>
+      new SimEngine(cluster.spec, {
+        profile: request.profile ?? PAPER_PROFILE,
+        source: (node) => configureSource(node.kernels, workload, script, config, zetan),
+        operationsPerClient: (client) => operations[client],
+        recordHistory,
+        startTimeNs,
+        continueRandomStreams,
+      }).run();
+    const warmup = warmupOperations > 0 ? simulate(perClient(warmupOperations), false, 0, false) : undefined;
+    const output = simulate(perClient(totalOperations), request.recordHistory ?? false, warmup?.endTimeNs ?? 0, warmup !== undefined);
     const operations = output.stats.operations;
     return {
+      ...base,
       engine: 'sim',
-      system: request.system,
-      workload: workloadName,
-      config,
       operations,
       durationNs: output.durationNs,
       operationsPerSecond: output.durationNs > 0 ? (operations * 1e9) / output.durationNs : 0,
@@ -113,39 +128,36 @@ export async function run(request: RunRequest): Promise<RunReport> {
       counters: output.node.counters,
       history: output.history,
       scriptResults: output.source instanceof ScriptedOperations ? output.source.results : null,
-      loadMs: cluster.loadMs,
       wallMs: output.wallMs,
       events: output.events,
     };
   }
-  if (request.engine === 'live') {
-    const output = await runLive(cluster.spec, {
-      workload: workload ?? null,
-      zetan,
-      script: script ?? null,
-      operationsPerClient: Array.from({ length: config.clients }, (_, client) => operationsPerClient(client)),
-      recordHistory: request.recordHistory ?? false,
-      clientThreads: request.clientThreads,
-    });
-    const operations = output.stats.operations;
-    return {
-      engine: 'live',
-      system: request.system,
-      workload: workloadName,
-      config,
-      operations,
-      durationNs: output.durationNs,
-      operationsPerSecond: output.durationNs > 0 ? (operations * 1e9) / output.durationNs : 0,
-      stats: output.stats,
-      counters: output.counters,
-      history: output.history,
-      scriptResults: output.scriptResults,
-      loadMs: cluster.loadMs,
-      wallMs: output.wallMs,
-      clientThreads: output.clientThreads,
-    };
-  }
-  throw new Error(`engine "${request.engine as string}" has no runner`);
+
+  const runPhase = (operations: readonly number[], recordHistory: boolean, continueRandomStreams: boolean) => runLive(cluster.spec, {
+    workload: workload ?? null,
+    zetan,
+    script: script ?? null,
+    operationsPerClient: operations,
+    recordHistory,
+    clientThreads: request.clientThreads,
+    continueRandomStreams,
+  });
+  if (warmupOperations > 0) await runPhase(perClient(warmupOperations), false, false);
+  const output = await runPhase(perClient(totalOperations), request.recordHistory ?? false, warmupOperations > 0);
+  const operations = output.stats.operations;
+  return {
+    ...base,
+    engine: 'live',
+    operations,
+    durationNs: output.durationNs,
+    operationsPerSecond: output.durationNs > 0 ? (operations * 1e9) / output.durationNs : 0,
+    stats: output.stats,
+    counters: output.counters,
+    history: output.history,
+    scriptResults: output.scriptResults,
+    wallMs: output.wallMs,
+    clientThreads: output.clientThreads,
+  };
 }
 
 /** The operation source of a run, for one thread's kernels. */

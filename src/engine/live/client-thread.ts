@@ -15,7 +15,7 @@ import { ClientRunner, HistoryRecorder, OperationStats, ScriptedOperations } fro
 import { configureSource } from '../run.js';
 import { ScalioError } from '../../errors.js';
 import { ControlWord } from '../cluster.js';
-import { type ClientThreadResult, type ClientThreadTask, Control, threadOfClient } from './protocol.js';
+import { type ClientThreadResult, type ClientThreadTask, Control, sharedClock, threadOfClient } from './protocol.js';
 
 const Waiting = { nothing: 0, response: 1, deadline: 2 } as const;
 
@@ -27,7 +27,8 @@ const IDLE_SLEEP_MS = 0.05;
 export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   const { spec, thread, threads } = task;
   const config = spec.layout.config;
-  let nowNs = performance.now() * 1e6;
+  const clock = sharedClock(task.timeOriginMs);
+  let nowNs = clock();
   const node = attachThread(spec, () => nowNs);
   const control = new Control(spec);
   const script = task.script ?? undefined;
@@ -40,7 +41,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   for (let client = 0; client < config.clients; client++) {
     if (threadOfClient(client, threads) !== thread) continue;
     const context = new ClientContext(client, node.services);
-    node.kernels.randomSeed(context.arena.random, config.seed, client);
+    if (!task.continueRandomStreams) node.kernels.randomSeed(context.arena.random, config.seed, client);
     runners.push(new ClientRunner(context, node.machines, source, task.operationsPerClient[client], stats, history));
   }
   const count = runners.length;
@@ -53,8 +54,8 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   const words = control.words;
 
   const started = control.arriveAndWaitForStart();
-  const startedMs = performance.timeOrigin + performance.now();
-  nowNs = performance.now() * 1e6;
+  nowNs = clock();
+  const startedNs = nowNs;
   let active = started ? count : 0;
   let idleRounds = 0;
 
@@ -89,7 +90,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
       for (;;) {
         const step = machine.next(value);
         if (step.done === true) {
-          nowNs = performance.now() * 1e6;
+          nowNs = clock();
           runner.finish(nowNs, tick(), step.value);
           break;
         }
@@ -118,16 +119,16 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
     }
     // Every client is parked. Spin a little (responses usually come within microseconds),
     // then sleep on the doorbell that DPU cores ring after a response.
-    nowNs = performance.now() * 1e6;
+    nowNs = clock();
     if (Atomics.load(words, control.index(ControlWord.failed)) !== 0) break;
     if (++idleRounds < IDLE_SPINS_BEFORE_SLEEP) continue;
     const ring = Atomics.load(words, bell);
     Atomics.store(words, bell + 1, 1);
     Atomics.wait(words, bell, ring, IDLE_SLEEP_MS);
     Atomics.store(words, bell + 1, 0);
-    nowNs = performance.now() * 1e6;
+    nowNs = clock();
   }
-  const finishedMs = performance.timeOrigin + performance.now();
+  const finishedNs = clock();
 
   const scriptResults: [number, import('../driver.js').ScriptedResult[]][] = [];
   if (source instanceof ScriptedOperations) {
@@ -138,7 +139,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
     counters: node.counters.values,
     history: history?.entries() ?? null,
     scriptResults,
-    startedMs,
-    finishedMs,
+    startedNs,
+    finishedNs,
   };
 }

@@ -11,7 +11,7 @@ import { VerbKind, VERB_NAMES } from '../../hw/verbs.js';
 import { HandlerContext } from '../../systems/context.js';
 import { ScalioError } from '../../errors.js';
 import { ControlWord, attachThread } from '../cluster.js';
-import { type CoreThreadResult, type CoreThreadTask, Control, threadOfClient } from './protocol.js';
+import { type CoreThreadResult, type CoreThreadTask, Control, sharedClock, threadOfClient } from './protocol.js';
 
 /** Empty polls before the core sleeps on its doorbell. */
 const IDLE_SPINS_BEFORE_SLEEP = 256;
@@ -20,7 +20,8 @@ const IDLE_SLEEP_MS = 1;
 
 export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
   const { spec, core, clientThreads } = task;
-  let nowNs = performance.now() * 1e6;
+  const clock = sharedClock(task.timeOriginMs);
+  let nowNs = clock();
   const node = attachThread(spec, () => nowNs);
   const control = new Control(spec);
   const server = node.coreServer(core);
@@ -43,7 +44,7 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
   if (!control.arriveAndWaitForStart()) return { counters: node.counters.values };
   let idle = 0;
   while (control.load(ControlWord.stop) === 0) {
-    nowNs = performance.now() * 1e6;
+    nowNs = clock();
     let worked = false;
     while (free.length > 0) {
       const client = node.transport.take(core);
@@ -71,7 +72,7 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
       const handler = handlers[slot];
       const machine = machines[slot];
       if (machine === null) throw new Error(`DPU core ${core}: handler ${slot} woken with nothing to run`);
-      const busyStartNs = performance.now() * 1e6;
+      const busyStartNs = clock();
       let value = inputs[slot];
       for (;;) {
         const step = machine.next(value);
@@ -97,7 +98,7 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
         if (verb.kind === VerbKind.park) break;
         throw new ScalioError(`${handler.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}; DPU cores reach their DRAM directly and SSDs by NVMe`);
       }
-      nowNs = performance.now() * 1e6;
+      nowNs = clock();
       node.counters.addCore(core, CoreCounter.busyNs, nowNs - busyStartNs);
     }
     if (worked) {

@@ -27,6 +27,8 @@ export interface LiveRunOptions {
   readonly operationsPerClient: readonly number[];
   readonly recordHistory: boolean;
   readonly clientThreads?: number;
+  /** Keep the clients' random streams where a previous phase left them. */
+  readonly continueRandomStreams?: boolean;
   /** Longest time to wait for workers to start (they instantiate WebAssembly). */
   readonly startTimeoutMs?: number;
 }
@@ -77,14 +79,15 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
     const clientTasks: Promise<ClientThreadResult | FailedTask>[] = [];
     for (let thread = 0; thread < clientThreads; thread++) {
       const task: ClientThreadTask = {
-        role: 'client', spec, thread, threads: clientThreads, workload: options.workload, zetan: options.zetan, script: options.script,
+        role: 'client', spec, timeOriginMs: performance.timeOrigin, thread, threads: clientThreads, workload: options.workload, zetan: options.zetan, script: options.script,
         operationsPerClient: options.operationsPerClient, recordHistory: options.recordHistory,
+        continueRandomStreams: options.continueRandomStreams ?? false,
       };
       clientTasks.push(pool.run(task));
     }
     const coreTasks: Promise<CoreThreadResult | FailedTask>[] = [];
     for (let core = 0; core < config.dpuCores; core++) {
-      const task: CoreThreadTask = { role: 'core', spec, core, clientThreads };
+      const task: CoreThreadTask = { role: 'core', spec, timeOriginMs: performance.timeOrigin, core, clientThreads };
       coreTasks.push(pool.run(task));
     }
 
@@ -112,15 +115,15 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
     const counters = new Counters(config.ssds, config.dpuCores);
     const histories: Float64Array[] = [];
     const scriptResults: ScriptedResult[][] = Array.from({ length: config.clients }, () => []);
-    let startedMs = Number.POSITIVE_INFINITY;
-    let finishedMs = 0;
+    let startedNs = Number.POSITIVE_INFINITY;
+    let finishedNs = 0;
     for (const result of clientResults as ClientThreadResult[]) {
       stats.mergeFrom(OperationStats.fromJSON(result.stats));
       counters.mergeFrom(new Counters(config.ssds, config.dpuCores, result.counters));
       if (result.history !== null) histories.push(result.history);
       for (const [client, results] of result.scriptResults) scriptResults[client] = results;
-      startedMs = Math.min(startedMs, result.startedMs);
-      finishedMs = Math.max(finishedMs, result.finishedMs);
+      startedNs = Math.min(startedNs, result.startedNs);
+      finishedNs = Math.max(finishedNs, result.finishedNs);
     }
     for (const result of coreResults as CoreThreadResult[]) counters.mergeFrom(new Counters(config.ssds, config.dpuCores, result.counters));
     let history: Float64Array | null = null;
@@ -137,7 +140,7 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
       counters,
       history,
       scriptResults: options.script !== null ? scriptResults : null,
-      durationNs: Math.max(0, finishedMs - startedMs) * 1e6,
+      durationNs: Math.max(0, finishedNs - startedNs),
       wallMs,
       clientThreads,
     };

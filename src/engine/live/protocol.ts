@@ -11,6 +11,8 @@ import type { Workload } from '../../ycsb/workloads.js';
 export interface ClientThreadTask {
   readonly role: 'client';
   readonly spec: ClusterSpec;
+  /** The main thread's `performance.timeOrigin`: every thread measures time from it. */
+  readonly timeOriginMs: number;
   readonly thread: number;
   readonly threads: number;
   readonly workload: Workload | null;
@@ -18,11 +20,14 @@ export interface ClientThreadTask {
   readonly script: readonly (readonly ScriptedOperation[])[] | null;
   readonly operationsPerClient: readonly number[];
   readonly recordHistory: boolean;
+  /** Keep the clients' random streams where a previous phase left them instead of seeding them. */
+  readonly continueRandomStreams: boolean;
 }
 
 export interface CoreThreadTask {
   readonly role: 'core';
   readonly spec: ClusterSpec;
+  readonly timeOriginMs: number;
   readonly core: number;
   readonly clientThreads: number;
 }
@@ -39,13 +44,24 @@ export interface ClientThreadResult {
   readonly history: Float64Array | null;
   /** Script results of this thread's clients, by client id. */
   readonly scriptResults: [number, ScriptedResult[]][];
-  /** Epoch milliseconds (performance.timeOrigin + now) when this thread started and finished its operations. */
-  readonly startedMs: number;
-  readonly finishedMs: number;
+  /** When this thread started and finished its operations, in ns on the shared clock. */
+  readonly startedNs: number;
+  readonly finishedNs: number;
 }
 
 export interface CoreThreadResult {
   readonly counters: Float64Array;
+}
+
+/**
+ * A clock in nanoseconds shared by all threads of a run. `performance.now()` counts from
+ * each worker's own start, so raw readings of two threads are not comparable (and cache
+ * access times written by different threads would be on different scales); adding the
+ * difference of the time origins puts every thread on the main thread's timeline.
+ */
+export function sharedClock(mainTimeOriginMs: number): () => number {
+  const offsetMs = performance.timeOrigin - mainTimeOriginMs;
+  return () => (performance.now() + offsetMs) * 1e6;
 }
 
 /** Which client thread runs client `client`: clients are dealt round robin. */

@@ -59,6 +59,10 @@ export interface SimRunOptions {
   readonly recordHistory: boolean;
   /** Bound on processed events, so a livelocked protocol ends with an error instead of never. */
   readonly eventsMax?: number;
+  /** Virtual time to start at: a measured phase continues the clock of its warm-up phase. */
+  readonly startTimeNs?: number;
+  /** Keep the clients' random streams where a previous phase left them instead of seeding them. */
+  readonly continueRandomStreams?: boolean;
 }
 
 export interface SimRunOutput {
@@ -68,6 +72,8 @@ export interface SimRunOutput {
   readonly history: Float64Array | null;
   /** Virtual time from the first operation's start to the last one's end. */
   readonly durationNs: number;
+  /** Virtual time when the last operation ended. */
+  readonly endTimeNs: number;
   readonly events: number;
   readonly wallMs: number;
 }
@@ -115,11 +121,13 @@ export class SimEngine {
     this.node = attachThread(spec, () => this.now);
     this.history = options.recordHistory ? new HistoryRecorder() : null;
     this.source = options.source(this.node);
-    this.clientTimeNs = new Float64Array(config.clients);
+    this.now = options.startTimeNs ?? 0;
+    this.clientTimeNs = new Float64Array(config.clients).fill(this.now);
+    this.lastEndNs = this.now;
     for (let client = 0; client < config.clients; client++) {
       const context = new ClientContext(client, this.node.services);
       context.clock = () => this.clientTimeNs[client];
-      this.node.kernels.randomSeed(context.arena.random, config.seed, client);
+      if (options.continueRandomStreams !== true) this.node.kernels.randomSeed(context.arena.random, config.seed, client);
       this.runners.push(new ClientRunner(context, this.node.machines, this.source, options.operationsPerClient(client), this.stats, this.history));
     }
     for (let core = 0; core < config.dpuCores; core++) {
@@ -185,6 +193,7 @@ export class SimEngine {
       source: this.source,
       history: this.history?.entries() ?? null,
       durationNs,
+      endTimeNs: this.lastEndNs,
       events,
       wallMs: performance.now() - started,
     };

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: kernel micro-benchmarks, then the engines' speed at the default scale,
+ * checked against the targets (live YCSB-C ≥ 2 M ops/s on 2 cores; simulator ≥ 0.5 M
+ * simulated ops per wall-clock second). Options: --quick (shorter, 1 repetition),
+ * --only kernels|engines, --json FILE.
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { fixed, integer, siNumber, table } from '../src/cli/format.js';
+import { benchmarkEngine, type EngineResult } from './engines.js';
+import { benchmarkKernels, type KernelResult } from './kernels.js';
+
+const TARGETS = { live: 2_000_000, sim: 500_000 } as const;
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help === true) {
+  process.stdout.write('Usage: npm run bench -- [--quick] [--only kernels|engines] [--json FILE]\n');
+  process.exit(0);
+}
+if (values.only !== undefined && values.only !== 'kernels' && values.only !== 'engines') {
+  process.stderr.write(`bench: --only must be kernels or engines, got "${values.only}"\n`);
+  process.exit(2);
+}
+const quick = values.quick === true;
+const output: { kernels?: KernelResult[]; engines?: EngineResult[]; machine: Record<string, unknown> } = {
+  machine: { cores: availableParallelism(), node: process.version, date: new Date().toISOString() },
+};
+
+if (values.only !== 'engines') {
+  process.stderr.write('kernels...\n');
+  const kernels = await benchmarkKernels(quick ? 300 : 1000);
+  output.kernels = kernels;
+  process.stdout.write(`Kernels (ns per call, median and p99 of ${quick ? 'short' : '1 s'} runs of ${2000}-call loops)\n\n`);
+  process.stdout.write(`${table(kernels, [
+    { title: 'kernel', value: (row) => row.name },
+    { title: 'median ns', value: (row) => fixed(row.nsPerCallMedian, 1), right: true },
+    { title: 'p99 ns', value: (row) => fixed(row.nsPerCallP99, 1), right: true },
+  ])}\n\n`);
+}
+
+if (values.only !== 'kernels') {
+  const repetitions = quick ? 1 : 3;
+  // [engine, workload, measured operations, warm-up operations]
+  const plans: [('live' | 'sim'), string, number, number][] = [
+    ['live', 'C', quick ? 2_000_000 : 8_000_000, 2_000_000],
+    ['sim', 'C', quick ? 500_000 : 2_000_000, 1_000_000],
+    ['live', 'A', quick ? 500_000 : 2_000_000, 500_000],
+    ['sim', 'A', quick ? 200_000 : 500_000, 200_000],
+  ];
+  const engines: EngineResult[] = [];
+  for (const [engine, workload, operations, warmup] of plans) {
+    process.stderr.write(`${engine} ${workload}: ${repetitions} × (${integer(warmup)} warm-up + ${integer(operations)} measured operations)...\n`);
+    engines.push(await benchmarkEngine(engine, workload, operations, warmup, repetitions));
+  }
+  output.engines = engines;
+  process.stdout.write(`Engines at the default scale (median of ${repetitions}; each run loads a fresh cluster and warms its cache first)\n\n`);
+  process.stdout.write(`${table(engines, [
+    { title: 'engine', value: (row) => row.engine },
+    { title: 'workload', value: (row) => row.workload },
+    { title: 'ops', value: (row) => integer(row.operations), right: true },
+    { title: 'throughput', value: (row) => `${siNumber(row.throughputMedian)}ops/s`, right: true },
+    { title: 'engine speed', value: (row) => `${siNumber(row.wallSpeedMedian)}ops per wall s`, right: true },
+    { title: 'hit ratio', value: (row) => fixed(row.hitRatioMedian, 3), right: true },
+    {
+      title: 'target (YCSB-C)',
+      value: (row) => {
+        if (row.workload !== 'C') return '';
+        const measured = row.engine === 'live' ? row.throughputMedian : row.wallSpeedMedian;
+        const target = TARGETS[row.engine];
+        return `${measured >= target ? 'met' : 'MISSED'}: ${siNumber(target)}`;
+      },
+    },
+  ])}\n`);
+}
+
+if (values.json !== undefined) {
+  writeFileSync(values.json, `${JSON.stringify(output, null, 2)}\n`);
+  process.stderr.write(`wrote ${values.json}\n`);
+}
