@@ -117,14 +117,10 @@ export async function run(request: RunRequest): Promise<RunReport> {
       }).run();
     const warmup = warmupOperations > 0 ? simulate(perClient(warmupOperations), false, 0, false) : undefined;
     const output = simulate(perClient(totalOperations), request.recordHistory ?? false, warmup?.endTimeNs ?? 0, warmup !== undefined);
-    const operations = output.stats.operations;
     return {
       ...base,
+      ...measured(output.stats, output.durationNs),
       engine: 'sim',
-      operations,
-      durationNs: output.durationNs,
-      operationsPerSecond: output.durationNs > 0 ? (operations * 1e9) / output.durationNs : 0,
-      stats: output.stats,
       counters: output.node.counters,
       history: output.history,
       scriptResults: output.source instanceof ScriptedOperations ? output.source.results : null,
@@ -144,20 +140,22 @@ export async function run(request: RunRequest): Promise<RunReport> {
   });
   if (warmupOperations > 0) await runPhase(perClient(warmupOperations), false, false);
   const output = await runPhase(perClient(totalOperations), request.recordHistory ?? false, warmupOperations > 0);
-  const operations = output.stats.operations;
   return {
     ...base,
+    ...measured(output.stats, output.durationNs),
     engine: 'live',
-    operations,
-    durationNs: output.durationNs,
-    operationsPerSecond: output.durationNs > 0 ? (operations * 1e9) / output.durationNs : 0,
-    stats: output.stats,
     counters: output.counters,
     history: output.history,
     scriptResults: output.scriptResults,
     wallMs: output.wallMs,
     clientThreads: output.clientThreads,
   };
+}
+
+/** The measured part of a report: operations over the measured window. */
+function measured(stats: OperationStats, durationNs: number) {
+  const operations = stats.operations;
+  return { stats, operations, durationNs, operationsPerSecond: durationNs > 0 ? (operations * 1e9) / durationNs : 0 };
 }
 
 /** The operation source of a run, for one thread's kernels. */

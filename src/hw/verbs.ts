@@ -82,59 +82,48 @@ export class VerbIssuer {
   ) {}
 
   rdmaRead(region: RegionPlan, remoteAddress: number, localAddress: number, length: number): Verb {
-    const verb = this.verb;
-    verb.kind = VerbKind.rdmaRead;
-    verb.remoteKey = region.remoteKey;
-    verb.remoteAddress = remoteAddress;
-    verb.localAddress = localAddress;
-    verb.length = length;
-    return verb;
+    return this.remote(VerbKind.rdmaRead, region, remoteAddress, localAddress, length);
   }
 
+  /** A WRITE; `signaled` false posts it: the issuer goes on without waiting for its completion. */
   rdmaWrite(region: RegionPlan, remoteAddress: number, localAddress: number, length: number, signaled = true): Verb {
-    const verb = this.verb;
-    verb.kind = VerbKind.rdmaWrite;
-    verb.remoteKey = region.remoteKey;
-    verb.remoteAddress = remoteAddress;
-    verb.localAddress = localAddress;
-    verb.length = length;
+    const verb = this.remote(VerbKind.rdmaWrite, region, remoteAddress, localAddress, length);
     verb.signaled = signaled;
     return verb;
   }
 
+  /** A CAS of the 8-byte word at `remoteAddress`, operands at `operandsAddress` (src/layout/verbs.ts). */
   rdmaCompareSwap(region: RegionPlan, remoteAddress: number, operandsAddress: number): Verb {
-    const verb = this.verb;
-    verb.kind = VerbKind.rdmaCompareSwap;
-    verb.remoteKey = region.remoteKey;
-    verb.remoteAddress = remoteAddress;
-    verb.localAddress = operandsAddress;
-    verb.length = 8;
-    return verb;
+    return this.remote(VerbKind.rdmaCompareSwap, region, remoteAddress, operandsAddress, 8);
   }
 
+  /** A fetch-and-add of the 8-byte word at `remoteAddress`, operands at `operandsAddress`. */
   rdmaFetchAdd(region: RegionPlan, remoteAddress: number, operandsAddress: number): Verb {
-    const verb = this.verb;
-    verb.kind = VerbKind.rdmaFetchAdd;
-    verb.remoteKey = region.remoteKey;
-    verb.remoteAddress = remoteAddress;
-    verb.localAddress = operandsAddress;
-    verb.length = 8;
-    return verb;
+    return this.remote(VerbKind.rdmaFetchAdd, region, remoteAddress, operandsAddress, 8);
   }
 
   nvmeRead(device: number, block: number, blockCount: number, localAddress: number): Verb {
-    const verb = this.verb;
-    verb.kind = VerbKind.nvmeRead;
-    verb.device = device;
-    verb.block = block;
-    verb.blockCount = blockCount;
-    verb.localAddress = localAddress;
-    return verb;
+    return this.nvme(VerbKind.nvmeRead, device, block, blockCount, localAddress);
   }
 
   nvmeWrite(device: number, block: number, blockCount: number, localAddress: number): Verb {
+    return this.nvme(VerbKind.nvmeWrite, device, block, blockCount, localAddress);
+  }
+
+  private remote(kind: number, region: RegionPlan, remoteAddress: number, localAddress: number, length: number): Verb {
     const verb = this.verb;
-    verb.kind = VerbKind.nvmeWrite;
+    verb.kind = kind;
+    verb.remoteKey = region.remoteKey;
+    verb.remoteAddress = remoteAddress;
+    verb.localAddress = localAddress;
+    verb.length = length;
+    verb.signaled = true;
+    return verb;
+  }
+
+  private nvme(kind: number, device: number, block: number, blockCount: number, localAddress: number): Verb {
+    const verb = this.verb;
+    verb.kind = kind;
     verb.device = device;
     verb.block = block;
     verb.blockCount = blockCount;
