@@ -1,17 +1,22 @@
 /**
  * LEED's on-SSD structures: bucket chains, items, value records and DRAM index entries.
- * Layout: src/layout/store.ts. All functions work on local buffers (a block read from an
- * SSD into an arena) except the index-entry ones, which work on DPU DRAM atomically.
+ * Layout: src/layout/store.ts. All functions work on local buffers (blocks read from an SSD
+ * into an arena) except the index-entry ones, which work on DPU DRAM atomically.
+ *
+ * A chain keeps its items packed: every block but the last holds 16 items, the last holds
+ * `itemCount` items in its first slots. Inserting appends; deleting moves the chain's last
+ * item into the hole (LEED fills the hole from the chain's last bucket).
  */
 import {
   BLOCK_BYTES, BUCKET_ID_OFFSET, BUCKET_CHAIN_LENGTH_OFFSET, BUCKET_CHAIN_INDEX_OFFSET,
   BUCKET_ITEM_COUNT_OFFSET, BUCKET_SEQUENCE_OFFSET, BUCKET_HEADER_BYTES, BUCKET_ITEMS_PER_BLOCK,
   ITEM_BYTES, ITEM_KEY_LENGTH_OFFSET, ITEM_KEY_OFFSET, ITEM_KEY_BYTES_MAX, ITEM_VALUE_LENGTH_OFFSET,
   ITEM_VALUE_OFFSET_OFFSET, VALUE_RECORD_KEY_LENGTH_OFFSET, VALUE_RECORD_VALUE_LENGTH_OFFSET,
-  VALUE_RECORD_HEADER_BYTES, INDEX_BLOCK_BITS, INDEX_CHAIN_LENGTH_SHIFT, INDEX_CHAIN_LENGTH_MASK,
+  VALUE_RECORD_SEQUENCE_OFFSET, VALUE_RECORD_HEADER_BYTES, INDEX_BLOCK_BITS, INDEX_CHAIN_LENGTH_SHIFT,
+  INDEX_CHAIN_LENGTH_MASK,
 } from "../src/layout/store";
-import { KEY_BYTES_OFFSET } from "../src/layout/key";
-import { placementHigh, keyLengthOf, bytesEqual } from "./key";
+import { KEY_BYTES_OFFSET, KEY_LENGTH_OFFSET } from "../src/layout/key";
+import { placementHigh, keyLengthOf, bytesEqual, prepareKey } from "./key";
 
 // @ts-ignore: decorator
 @inline function load48(address: usize): u64 {
@@ -25,10 +30,20 @@ import { placementHigh, keyLengthOf, bytesEqual } from "./key";
 }
 
 // @ts-ignore: decorator
+@inline function blockAt(chain: usize, block: i32): usize {
+  return chain + <usize>(block * BLOCK_BYTES);
+}
+
+// @ts-ignore: decorator
 @inline function itemAddress(chain: usize, item: i32): usize {
   const block = item / BUCKET_ITEMS_PER_BLOCK;
   const slot = item % BUCKET_ITEMS_PER_BLOCK;
   return chain + <usize>(block * BLOCK_BYTES + BUCKET_HEADER_BYTES + slot * ITEM_BYTES);
+}
+
+// @ts-ignore: decorator
+@inline function itemCountOf(chain: usize, block: i32): i32 {
+  return <i32>load<u8>(blockAt(chain, block), BUCKET_ITEM_COUNT_OFFSET);
 }
 
 /** The global store bucket id of a key: the top `bucketIdBits` bits of its placement hash. */
@@ -36,30 +51,34 @@ export function storeBucketIdOf(descriptor: usize, bucketIdBits: i32): f64 {
   return <f64>(placementHigh(descriptor) >> <u64>(64 - bucketIdBits));
 }
 
-/** Zeroes `blocks` blocks at `chain` and writes their headers for bucket `bucketId`. */
+/** Zeroes `blocks` blocks at `chain` and names them bucket `bucketId` (a new, empty chain). */
 export function chainInit(chain: usize, blocks: i32, bucketId: f64): void {
   memory.fill(chain, 0, <usize>(blocks * BLOCK_BYTES));
-  for (let i = 0; i < blocks; i++) {
-    const block = chain + <usize>(i * BLOCK_BYTES);
-    store48(block + BUCKET_ID_OFFSET, <u64>bucketId);
-    store<u8>(block, <u8>blocks, BUCKET_CHAIN_LENGTH_OFFSET);
-    store<u8>(block, <u8>i, BUCKET_CHAIN_INDEX_OFFSET);
-  }
-}
-
-/** Writes the write sequence number into every block header of a chain about to be written. */
-export function chainStamp(chain: usize, blocks: i32, sequence: f64): void {
-  for (let i = 0; i < blocks; i++) store48(chain + <usize>(i * BLOCK_BYTES) + BUCKET_SEQUENCE_OFFSET, <u64>sequence);
+  for (let i = 0; i < blocks; i++) store48(blockAt(chain, i) + BUCKET_ID_OFFSET, <u64>bucketId);
 }
 
 /**
- * Checks a chain read from an SSD: every block names bucket `bucketId`, the chain length
- * `blocks`, its own position, and has been written. Returns 1 if so. A reader whose index
- * entry was stale (the chain moved) sees another bucket's or an unwritten block here.
+ * Stamps every block header of a chain about to be written: bucket id, chain length, the
+ * block's index and the write sequence. All blocks of a version agree on these.
+ */
+export function chainStamp(chain: usize, blocks: i32, bucketId: f64, sequence: f64): void {
+  for (let i = 0; i < blocks; i++) {
+    const block = blockAt(chain, i);
+    store48(block + BUCKET_ID_OFFSET, <u64>bucketId);
+    store<u8>(block, <u8>blocks, BUCKET_CHAIN_LENGTH_OFFSET);
+    store<u8>(block, <u8>i, BUCKET_CHAIN_INDEX_OFFSET);
+    store48(block + BUCKET_SEQUENCE_OFFSET, <u64>sequence);
+  }
+}
+
+/**
+ * Checks a chain a reader fetched through the index: every block names bucket `bucketId`,
+ * the chain length `blocks`, its own position, and has been written. Returns 1 if so. A
+ * reader whose index entry went stale (the chain was moved) sees other data here.
  */
 export function chainCheck(chain: usize, blocks: i32, bucketId: f64): i32 {
   for (let i = 0; i < blocks; i++) {
-    const block = chain + <usize>(i * BLOCK_BYTES);
+    const block = blockAt(chain, i);
     if (load48(block + BUCKET_ID_OFFSET) != <u64>bucketId) return 0;
     if (<i32>load<u8>(block, BUCKET_CHAIN_LENGTH_OFFSET) != blocks) return 0;
     if (<i32>load<u8>(block, BUCKET_CHAIN_INDEX_OFFSET) != i) return 0;
@@ -68,15 +87,56 @@ export function chainCheck(chain: usize, blocks: i32, bucketId: f64): i32 {
   return 1;
 }
 
+/**
+ * For a restart: is the chain version starting at `chain` (as many blocks as its first
+ * header says, all in the buffer) complete — every block with the same bucket id, length
+ * and sequence, in order? A version whose write was cut short fails this.
+ */
+export function chainComplete(chain: usize, blocks: i32): i32 {
+  const first = blockAt(chain, 0);
+  const bucketId = load48(first + BUCKET_ID_OFFSET);
+  const sequence = load48(first + BUCKET_SEQUENCE_OFFSET);
+  if (sequence == 0 || <i32>load<u8>(first, BUCKET_CHAIN_LENGTH_OFFSET) != blocks) return 0;
+  for (let i = 0; i < blocks; i++) {
+    const block = blockAt(chain, i);
+    if (load48(block + BUCKET_ID_OFFSET) != bucketId) return 0;
+    if (<i32>load<u8>(block, BUCKET_CHAIN_LENGTH_OFFSET) != blocks) return 0;
+    if (<i32>load<u8>(block, BUCKET_CHAIN_INDEX_OFFSET) != i) return 0;
+    if (load48(block + BUCKET_SEQUENCE_OFFSET) != sequence) return 0;
+    if (<i32>load<u8>(block, BUCKET_ITEM_COUNT_OFFSET) > BUCKET_ITEMS_PER_BLOCK) return 0;
+  }
+  return 1;
+}
+
+/** Header fields of a raw block, for scans of the bucket log (garbage collection, restart). */
+export function blockBucketId(block: usize): f64 {
+  return <f64>load48(block + BUCKET_ID_OFFSET);
+}
+
+export function blockChainLength(block: usize): i32 {
+  return <i32>load<u8>(block, BUCKET_CHAIN_LENGTH_OFFSET);
+}
+
+export function blockChainIndex(block: usize): i32 {
+  return <i32>load<u8>(block, BUCKET_CHAIN_INDEX_OFFSET);
+}
+
+export function blockSequence(block: usize): f64 {
+  return <f64>load48(block + BUCKET_SEQUENCE_OFFSET);
+}
+
 /** The item index (block × 16 + item) of the key in a chain, or -1. */
 export function chainFind(chain: usize, blocks: i32, descriptor: usize): i32 {
   const keyLength = keyLengthOf(descriptor);
   const key = descriptor + KEY_BYTES_OFFSET;
-  const items = blocks * BUCKET_ITEMS_PER_BLOCK;
-  for (let item = 0; item < items; item++) {
-    const address = itemAddress(chain, item);
-    if (<i32>load<u8>(address, ITEM_KEY_LENGTH_OFFSET) != keyLength) continue;
-    if (bytesEqual(address + ITEM_KEY_OFFSET, key, keyLength)) return item;
+  for (let block = 0; block < blocks; block++) {
+    const count = min(itemCountOf(chain, block), BUCKET_ITEMS_PER_BLOCK);
+    for (let slot = 0; slot < count; slot++) {
+      const item = block * BUCKET_ITEMS_PER_BLOCK + slot;
+      const address = itemAddress(chain, item);
+      if (<i32>load<u8>(address, ITEM_KEY_LENGTH_OFFSET) != keyLength) continue;
+      if (bytesEqual(address + ITEM_KEY_OFFSET, key, keyLength)) return item;
+    }
   }
   return -1;
 }
@@ -90,27 +150,22 @@ export function itemValueLength(chain: usize, item: i32): i32 {
 }
 
 /**
- * Points the key's item at a new value (inserting it into the first free item if the key
- * is new). Returns the item index, or -1 if the key is new and the chain has no free item.
+ * Points the key's item at a new value, appending an item if the key is new. Returns the
+ * item index, or -1 if the key is new and the chain's last block is full (grow it first).
  */
 export function chainUpsert(chain: usize, blocks: i32, descriptor: usize, valueLength: i32, valueOffset: f64): i32 {
   let item = chainFind(chain, blocks, descriptor);
   if (item < 0) {
-    const items = blocks * BUCKET_ITEMS_PER_BLOCK;
-    for (let candidate = 0; candidate < items; candidate++) {
-      if (load<u8>(itemAddress(chain, candidate), ITEM_KEY_LENGTH_OFFSET) == 0) {
-        item = candidate;
-        break;
-      }
-    }
-    if (item < 0) return -1;
+    const lastBlock = blocks - 1;
+    const count = itemCountOf(chain, lastBlock);
+    if (count >= BUCKET_ITEMS_PER_BLOCK) return -1;
+    item = lastBlock * BUCKET_ITEMS_PER_BLOCK + count;
     const address = itemAddress(chain, item);
     const keyLength = keyLengthOf(descriptor);
+    memory.fill(address, 0, ITEM_BYTES);
     store<u8>(address, <u8>keyLength, ITEM_KEY_LENGTH_OFFSET);
     memory.copy(address + ITEM_KEY_OFFSET, descriptor + KEY_BYTES_OFFSET, <usize>keyLength);
-    memory.fill(address + ITEM_KEY_OFFSET + <usize>keyLength, 0, <usize>(ITEM_KEY_BYTES_MAX - keyLength));
-    const block = chain + <usize>(item / BUCKET_ITEMS_PER_BLOCK * BLOCK_BYTES);
-    store<u8>(block, load<u8>(block, BUCKET_ITEM_COUNT_OFFSET) + 1, BUCKET_ITEM_COUNT_OFFSET);
+    store<u8>(blockAt(chain, lastBlock), <u8>(count + 1), BUCKET_ITEM_COUNT_OFFSET);
   }
   const address = itemAddress(chain, item);
   store<u16>(address, <u16>valueLength, ITEM_VALUE_LENGTH_OFFSET);
@@ -118,19 +173,57 @@ export function chainUpsert(chain: usize, blocks: i32, descriptor: usize, valueL
   return item;
 }
 
+/** Adds an empty block at the end of a chain of `blocks` blocks (the buffer must have room). */
+export function chainGrow(chain: usize, blocks: i32): void {
+  const block = blockAt(chain, blocks);
+  memory.fill(block, 0, BLOCK_BYTES);
+  store48(block + BUCKET_ID_OFFSET, load48(chain + BUCKET_ID_OFFSET));
+}
+
+/**
+ * Removes the key's item, moving the chain's last item into its place. Returns the chain's
+ * new length in blocks (a last block left empty is dropped, but a chain keeps at least one
+ * block), or -1 if the key is not in the chain.
+ */
+export function chainDelete(chain: usize, blocks: i32, descriptor: usize): i32 {
+  const item = chainFind(chain, blocks, descriptor);
+  if (item < 0) return -1;
+  const lastBlock = blocks - 1;
+  const lastCount = itemCountOf(chain, lastBlock);
+  const lastItem = lastBlock * BUCKET_ITEMS_PER_BLOCK + lastCount - 1;
+  if (lastItem != item) memory.copy(itemAddress(chain, item), itemAddress(chain, lastItem), ITEM_BYTES);
+  memory.fill(itemAddress(chain, lastItem), 0, ITEM_BYTES);
+  store<u8>(blockAt(chain, lastBlock), <u8>(lastCount - 1), BUCKET_ITEM_COUNT_OFFSET);
+  return lastCount == 1 && blocks > 1 ? blocks - 1 : blocks;
+}
+
+/**
+ * Garbage collection moved the key's value from `oldOffset` to `newOffset`: points the item
+ * there if it still points at the old record. Returns 1 if it did, 0 if the record was dead.
+ */
+export function chainRelocate(chain: usize, blocks: i32, descriptor: usize, oldOffset: f64, newOffset: f64): i32 {
+  const item = chainFind(chain, blocks, descriptor);
+  if (item < 0) return 0;
+  const address = itemAddress(chain, item);
+  if (load48(address + ITEM_VALUE_OFFSET_OFFSET) != <u64>oldOffset) return 0;
+  store48(address + ITEM_VALUE_OFFSET_OFFSET, <u64>newOffset);
+  return 1;
+}
+
 /** The number of items in use in a chain. */
 export function chainItemCount(chain: usize, blocks: i32): i32 {
   let count = 0;
-  for (let i = 0; i < blocks; i++) count += <i32>load<u8>(chain + <usize>(i * BLOCK_BYTES), BUCKET_ITEM_COUNT_OFFSET);
+  for (let i = 0; i < blocks; i++) count += itemCountOf(chain, i);
   return count;
 }
 
 /** Writes the value record of the key and value at `record`; returns its size in bytes. */
-export function valueRecordWrite(record: usize, descriptor: usize, value: usize, valueLength: i32): i32 {
+export function valueRecordWrite(record: usize, descriptor: usize, value: usize, valueLength: i32, sequence: f64): i32 {
   const keyLength = keyLengthOf(descriptor);
   store<u8>(record, <u8>keyLength, VALUE_RECORD_KEY_LENGTH_OFFSET);
   store<u8>(record, 0, VALUE_RECORD_KEY_LENGTH_OFFSET + 1);
   store<u16>(record, <u16>valueLength, VALUE_RECORD_VALUE_LENGTH_OFFSET);
+  store<u32>(record, <u32><u64>sequence, VALUE_RECORD_SEQUENCE_OFFSET);
   memory.copy(record + VALUE_RECORD_HEADER_BYTES, descriptor + KEY_BYTES_OFFSET, <usize>keyLength);
   memory.copy(record + VALUE_RECORD_HEADER_BYTES + <usize>keyLength, value, <usize>valueLength);
   return VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
@@ -144,6 +237,36 @@ export function valueRecordMatches(record: usize, descriptor: usize, valueLength
   return bytesEqual(record + VALUE_RECORD_HEADER_BYTES, descriptor + KEY_BYTES_OFFSET, keyLength) ? 1 : 0;
 }
 
+/** Fields of a raw value record, for scans of the value log (garbage collection, restart). */
+export function valueRecordKeyLength(record: usize): i32 {
+  return <i32>load<u8>(record, VALUE_RECORD_KEY_LENGTH_OFFSET);
+}
+
+export function valueRecordValueLength(record: usize): i32 {
+  return <i32>load<u16>(record, VALUE_RECORD_VALUE_LENGTH_OFFSET);
+}
+
+export function valueRecordSequence(record: usize): f64 {
+  return <f64>load<u32>(record, VALUE_RECORD_SEQUENCE_OFFSET);
+}
+
+/** Copies a value record's key into a key descriptor and prepares it (hashes it). */
+export function valueRecordKeyToDescriptor(record: usize, descriptor: usize): void {
+  const keyLength = min(<i32>load<u8>(record, VALUE_RECORD_KEY_LENGTH_OFFSET), ITEM_KEY_BYTES_MAX);
+  store<u8>(descriptor, <u8>keyLength, KEY_LENGTH_OFFSET);
+  memory.copy(descriptor + KEY_BYTES_OFFSET, record + VALUE_RECORD_HEADER_BYTES, <usize>keyLength);
+  prepareKey(descriptor);
+}
+
+/** Copies item `item`'s key of a chain into a key descriptor and prepares it. */
+export function itemKeyToDescriptor(chain: usize, item: i32, descriptor: usize): void {
+  const address = itemAddress(chain, item);
+  const keyLength = min(<i32>load<u8>(address, ITEM_KEY_LENGTH_OFFSET), ITEM_KEY_BYTES_MAX);
+  store<u8>(descriptor, <u8>keyLength, KEY_LENGTH_OFFSET);
+  memory.copy(descriptor + KEY_BYTES_OFFSET, address + ITEM_KEY_OFFSET, <usize>keyLength);
+  prepareKey(descriptor);
+}
+
 // @ts-ignore: decorator
 @inline function indexBlockMask(): u64 {
   return (<u64>1 << INDEX_BLOCK_BITS) - 1;
@@ -154,7 +277,7 @@ export function indexEntryBlock(entry: usize): f64 {
   return <f64>(atomic.load<u64>(entry) & indexBlockMask());
 }
 
-/** The chain length of an index entry; 0 means the bucket holds nothing. */
+/** The chain length of an index entry; 0 means the bucket has never been written. */
 export function indexEntryChainLength(entry: usize): i32 {
   return <i32>((atomic.load<u64>(entry) >> INDEX_CHAIN_LENGTH_SHIFT) & INDEX_CHAIN_LENGTH_MASK);
 }

@@ -4,7 +4,7 @@
  * from the others, and refuses impossible combinations with a message that says what to do.
  */
 import { ConfigError } from './errors.js';
-import { BLOCK_BYTES, INDEX_BLOCK_BITS, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX, VALUE_RECORD_HEADER_BYTES } from './layout/store.js';
+import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, INDEX_BLOCK_BITS, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX, VALUE_RECORD_HEADER_BYTES } from './layout/store.js';
 
 /** Cache slots per record in the paper's setup: 280,576 buckets × 8 slots over 20 M records. */
 export const PAPER_CACHE_SLOTS_PER_RECORD = (280_576 * 8) / 20_000_000;
@@ -33,16 +33,21 @@ export interface ClusterConfig {
   valueBytes: number;
   /** Store bucket ids are the top `bucketIdBits` bits of a key's hash. Default: ~2.4 records per id, as in the paper. */
   bucketIdBits: number;
-  /** Bucket-log space per SSD as a multiple of its bucket ids (LEED: 4). */
+  /** Bucket-log blocks per SSD as a multiple of its bucket ids (LEED: 4). */
   bucketLogOverProvision: number;
-  /** Value-log blocks per SSD. Default: twice the dataset's blocks plus `writeHeadroomBlocks`. */
-  valueLogBlocks: number;
   /**
-   * Blocks added to each log for writes. The logs have no garbage collection yet, so every
-   * SET consumes a value block and a bucket block for good; this bounds how many SETs a run
-   * can make (2^20 per SSD by default). Untouched blocks cost no memory.
+   * Value-log blocks per SSD as a multiple of the blocks its records take when every value
+   * sits in a block of its own (what unbatched writes leave behind).
    */
-  writeHeadroomBlocks: number;
+  valueLogOverProvision: number;
+  /** Value-log blocks per SSD; 0 derives it from `valueLogOverProvision`. */
+  valueLogBlocks: number;
+  /** Writes per SSD batched into one flush by its DPU core (LEED and Scalio: 8); 1 turns batching off. */
+  setBatch: number;
+  /** A batch that is not full is flushed after this long without a new write (1 ms). */
+  batchIdleNs: number;
+  /** Blocks garbage collection reads and compacts at a time. */
+  gcSegmentBlocks: number;
   /** Seed of every random choice (workload, values, simulated tie-breaks). */
   seed: number;
 }
@@ -59,8 +64,11 @@ export const DEFAULT_CONFIG: Readonly<ClusterConfig> = Object.freeze({
   valueBytes: 64,
   bucketIdBits: 0,
   bucketLogOverProvision: 4,
+  valueLogOverProvision: 4,
   valueLogBlocks: 0,
-  writeHeadroomBlocks: 2 ** 20,
+  setBatch: 8,
+  batchIdleNs: 1_000_000,
+  gcSegmentBlocks: 64,
   seed: 1,
 });
 
@@ -73,12 +81,12 @@ function requireInteger(name: string, value: number, minimum: number, maximum: n
 }
 
 /** Bytes a value record of the largest key and value takes in the value log. */
-export function valueRecordBytesMax(config: ResolvedConfig): number {
+export function valueRecordBytesMax(config: ClusterConfig): number {
   return VALUE_RECORD_HEADER_BYTES + config.keyBytesMax + config.valueBytesMax;
 }
 
 /** Blocks an unbatched write of the largest record takes (whole blocks, never shared). */
-export function valueRecordBlocksMax(config: ResolvedConfig): number {
+export function valueRecordBlocksMax(config: ClusterConfig): number {
   return Math.ceil(valueRecordBytesMax(config) / BLOCK_BYTES);
 }
 
@@ -104,7 +112,10 @@ export function resolveConfig(overrides: Partial<ClusterConfig> = {}): ResolvedC
   requireInteger('valueBytesMax', config.valueBytesMax, 1, VALUE_BYTES_MAX, `the value log holds values of up to ${VALUE_BYTES_MAX} bytes`);
   requireInteger('valueBytes', config.valueBytes, 1, config.valueBytesMax, 'YCSB values must fit the configured value limit (valueBytesMax)');
   requireInteger('bucketLogOverProvision', config.bucketLogOverProvision, 1, 64, 'LEED over-provisions the bucket log 4×');
-  requireInteger('writeHeadroomBlocks', config.writeHeadroomBlocks, 0, 2 ** 32, 'it is a number of 512-byte blocks per SSD');
+  requireInteger('valueLogOverProvision', config.valueLogOverProvision, 1, 64, 'a log needs free space to be garbage-collected');
+  requireInteger('setBatch', config.setBatch, 1, 64, '1 turns batching off; LEED batches 8');
+  requireInteger('batchIdleNs', config.batchIdleNs, 1, 1e10, 'it is in nanoseconds (1 ms = 1000000)');
+  requireInteger('gcSegmentBlocks', config.gcSegmentBlocks, 1, 1024, 'garbage collection reads this many blocks at a time');
   requireInteger('seed', config.seed, 0, Number.MAX_SAFE_INTEGER, 'seeds are non-negative integers');
   if (config.ssds > config.dpuCores * 64) {
     throw new ConfigError(`${config.ssds} SSDs on ${config.dpuCores} DPU cores is more than 64 SSDs per core`);
@@ -125,25 +136,25 @@ export function resolveConfig(overrides: Partial<ClusterConfig> = {}): ResolvedC
     throw new ConfigError(`bucketIdBits ${config.bucketIdBits} gives ${2 ** config.bucketIdBits} bucket ids for ${config.ssds} SSDs; every SSD needs at least one`);
   }
   const itemsPerBucketId = config.records / 2 ** config.bucketIdBits;
-  if (itemsPerBucketId > 8) {
+  if (itemsPerBucketId > 256) {
     throw new ConfigError(
-      `${config.records} records over 2^${config.bucketIdBits} bucket ids is ${itemsPerBucketId.toFixed(1)} per bucket; ` +
-      `buckets hold 16 items and chains are not supported yet, so raise bucketIdBits (at least ${Math.ceil(Math.log2(config.records / 2.4))})`,
+      `${config.records} records over 2^${config.bucketIdBits} bucket ids is ${itemsPerBucketId.toFixed(0)} per bucket, ` +
+      `chains of ${Math.ceil(itemsPerBucketId / 16)} blocks to read for every GET; raise bucketIdBits (LEED has ~2.4 per bucket)`,
     );
   }
 
+  const logMinimum = minimumLogBlocks(config);
   if (config.valueLogBlocks === 0) {
     const recordsPerDevice = Math.ceil(config.records / config.ssds);
-    const recordsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / valueRecordBytesMax(config)));
-    const loadBlocks = Math.ceil(recordsPerDevice / recordsPerBlock) * valueRecordBlocksMax(config);
-    config.valueLogBlocks = 2 * loadBlocks + config.writeHeadroomBlocks;
+    config.valueLogBlocks = Math.max(logMinimum, config.valueLogOverProvision * recordsPerDevice * valueRecordBlocksMax(config));
   }
-  requireInteger('valueLogBlocks', config.valueLogBlocks, 1, 2 ** INDEX_BLOCK_BITS - 1, 'blocks are numbered with 40 bits');
+  requireInteger('valueLogBlocks', config.valueLogBlocks, logMinimum, 2 ** INDEX_BLOCK_BITS - 1,
+    `garbage collection needs room to move a segment (gcSegmentBlocks ${config.gcSegmentBlocks}) and a longest chain`);
   const deviceBytes = deviceBlocks(config) * BLOCK_BYTES;
   if (deviceBytes > 2 ** 32) {
     throw new ConfigError(
       `each SSD would be ${(deviceBytes / 2 ** 30).toFixed(2)} GiB, more than the 4 GiB buffer Node 20 allocates; ` +
-      'use more SSDs, fewer bucketIdBits or fewer valueLogBlocks',
+      'use more SSDs, fewer bucketIdBits, or lower valueLogOverProvision or valueLogBlocks',
     );
   }
   return Object.freeze(config);
@@ -154,9 +165,17 @@ export function bucketIdsPerDevice(config: ResolvedConfig): number {
   return Math.ceil(2 ** config.bucketIdBits / config.ssds);
 }
 
-/** Bucket-log blocks per SSD: LEED's over-provisioning of the bucket ids, plus write headroom. */
+/**
+ * The smallest log garbage collection can work in: room for a segment it moves, a longest
+ * chain or batch, and the writes admitted meanwhile, several times over.
+ */
+export function minimumLogBlocks(config: ClusterConfig): number {
+  return 4 * (2 * (config.gcSegmentBlocks + CHAIN_BLOCKS_MAX + 1) + config.setBatch * valueRecordBlocksMax(config));
+}
+
+/** Bucket-log blocks per SSD: LEED's over-provisioning of the bucket ids (at least the GC minimum). */
 export function bucketLogBlocks(config: ResolvedConfig): number {
-  return bucketIdsPerDevice(config) * config.bucketLogOverProvision + config.writeHeadroomBlocks;
+  return Math.max(minimumLogBlocks(config), bucketIdsPerDevice(config) * config.bucketLogOverProvision);
 }
 
 /** Blocks per SSD: the superblock, the bucket log and the value log. */

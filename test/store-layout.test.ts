@@ -8,10 +8,10 @@ describe('LEED bucket blocks', () => {
     expect(16 + BUCKET_ITEMS_PER_BLOCK * 31).toBe(BLOCK_BYTES);
   });
 
-  it('insert, find and update items; a full bucket refuses a new key', () => {
+  it('insert, find and update items; a full last block asks for the chain to grow', () => {
     const { kernels, base } = scratch();
     const chain = base;
-    const key = base + 4096;
+    const key = base + 65536;
     kernels.chainInit(chain, 1, 77);
     for (let record = 0; record < 16; record++) {
       kernels.ycsbKey(record, key);
@@ -21,6 +21,11 @@ describe('LEED bucket blocks', () => {
     kernels.ycsbKey(16, key);
     expect(kernels.chainUpsert(chain, 1, key, 64, 5000)).toBe(-1);
     expect(kernels.chainFind(chain, 1, key)).toBe(-1);
+    kernels.chainGrow(chain, 1);
+    expect(kernels.chainUpsert(chain, 2, key, 64, 5000)).toBe(16);
+    expect(kernels.chainFind(chain, 2, key)).toBe(16);
+    expect(kernels.chainItemCount(chain, 2)).toBe(17);
+    expect(kernels.blockBucketId(chain + BLOCK_BYTES)).toBe(77);
     // Updating an existing key rewrites its item in place.
     kernels.ycsbKey(9, key);
     expect(kernels.chainUpsert(chain, 1, key, 32, 123_456_789_012)).toBe(9);
@@ -34,10 +39,61 @@ describe('LEED bucket blocks', () => {
     const { kernels, base } = scratch();
     kernels.chainInit(base, 2, 42);
     expect(kernels.chainCheck(base, 2, 42)).toBe(0); // not stamped: never written
-    kernels.chainStamp(base, 2, 7);
+    kernels.chainStamp(base, 2, 42, 7);
     expect(kernels.chainCheck(base, 2, 42)).toBe(1);
     expect(kernels.chainCheck(base, 2, 43)).toBe(0);
     expect(kernels.chainCheck(base, 1, 42)).toBe(0); // the header says the chain has 2 blocks
+  });
+
+  it('a restart accepts a chain version only if all its blocks are of the same write', () => {
+    const { kernels, view, base } = scratch();
+    kernels.chainInit(base, 3, 42);
+    kernels.chainStamp(base, 3, 42, 9);
+    expect(kernels.chainComplete(base, 3)).toBe(1);
+    expect(kernels.chainComplete(base, 2)).toBe(0);
+    // The last block is left from an earlier write (the new one was cut short).
+    view.setUint32(base + 2 * BLOCK_BYTES + 10, 8, true);
+    expect(kernels.chainComplete(base, 3)).toBe(0);
+  });
+
+  it('delete an item by moving the chain\'s last item into the hole, dropping an emptied last block', () => {
+    const { kernels, base } = scratch();
+    const chain = base;
+    const key = base + 65536;
+    kernels.chainInit(chain, 2, 5);
+    for (let record = 0; record < 17; record++) {
+      kernels.ycsbKey(record, key);
+      if (kernels.chainUpsert(chain, record < 16 ? 1 : 2, key, 64, record) < 0) throw new Error('upsert');
+    }
+    expect(kernels.chainItemCount(chain, 2)).toBe(17);
+    // Delete record 3: record 16 (the last item, alone in block 2) moves into its place.
+    kernels.ycsbKey(3, key);
+    expect(kernels.chainDelete(chain, 2, key)).toBe(1);
+    expect(kernels.chainFind(chain, 1, key)).toBe(-1);
+    kernels.ycsbKey(16, key);
+    expect(kernels.chainFind(chain, 1, key)).toBe(3);
+    expect(kernels.itemValueOffset(chain, 3)).toBe(16);
+    expect(kernels.chainItemCount(chain, 1)).toBe(16);
+    // Deleting everything leaves one empty block: a bucket once written keeps a chain.
+    for (let record = 0; record < 17; record++) {
+      if (record === 3) continue;
+      kernels.ycsbKey(record, key);
+      expect(kernels.chainDelete(chain, 1, key)).toBe(1);
+    }
+    expect(kernels.chainItemCount(chain, 1)).toBe(0);
+    kernels.ycsbKey(0, key);
+    expect(kernels.chainDelete(chain, 1, key)).toBe(-1);
+  });
+
+  it('relocate an item only if it still points at the moved record', () => {
+    const { kernels, base } = scratch();
+    const key = base + 65536;
+    kernels.chainInit(base, 1, 5);
+    kernels.ycsbKey(1, key);
+    kernels.chainUpsert(base, 1, key, 64, 1000);
+    expect(kernels.chainRelocate(base, 1, key, 999, 2000)).toBe(0);
+    expect(kernels.chainRelocate(base, 1, key, 1000, 2000)).toBe(1);
+    expect(kernels.itemValueOffset(base, 0)).toBe(2000);
   });
 
   it('take short keys up to the item\'s 20 bytes, zero padded', () => {
@@ -63,8 +119,11 @@ describe('value records', () => {
     kernels.ycsbKey(1, key);
     kernels.ycsbKey(2, other);
     bytes.fill(0x61, value, value + 64);
-    expect(kernels.valueRecordWrite(base, key, value, 64)).toBe(VALUE_RECORD_HEADER_BYTES + 16 + 64);
+    expect(kernels.valueRecordWrite(base, key, value, 64, 12345)).toBe(VALUE_RECORD_HEADER_BYTES + 16 + 64);
     expect(kernels.valueRecordMatches(base, key, 64)).toBe(1);
+    expect(kernels.valueRecordSequence(base)).toBe(12345);
+    expect(kernels.valueRecordKeyLength(base)).toBe(16);
+    expect(kernels.valueRecordValueLength(base)).toBe(64);
     expect(kernels.valueRecordMatches(base, other, 64)).toBe(0);
     expect(kernels.valueRecordMatches(base, key, 63)).toBe(0);
   });

@@ -6,7 +6,9 @@
  * that can be posted to worker threads, which `attachThread` to get their own kernels,
  * counters and machines over the same bytes.
  */
-import { type ClusterConfig, type ResolvedConfig, resolveConfig } from '../config.js';
+import { type ClusterConfig, type ResolvedConfig, coreOfDevice, resolveConfig } from '../config.js';
+import { DeviceStore } from '../store/device.js';
+import { GarbageCollector } from '../store/gc.js';
 import { ConfigError } from '../errors.js';
 import { clientArenaLayout, handlerArenaLayout } from '../hw/arena.js';
 import { Counters } from '../hw/counters.js';
@@ -62,7 +64,7 @@ export interface Cluster {
 export function planCluster(config: ResolvedConfig, system: SystemDefinition): ClusterLayout {
   const clientArena = clientArenaLayout(config, system.clientScratchBytes(config));
   const handlerArena = handlerArenaLayout(config, system.handlerScratchBytes(config));
-  const handlersPerCore = Math.min(64, config.clients);
+  const handlersPerCore = Math.min(32, config.clients);
   const requests: RegionRequest[] = [
     { name: 'control', bytes: CONTROL_BYTES, remote: false },
     { name: 'simStaging', bytes: config.clients * POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX, remote: false },
@@ -154,11 +156,15 @@ export function attachThread(spec: ClusterSpec, now: () => number): ThreadNode {
     machines,
     storeState,
     coreServer(core: number): CoreServer {
-      let server = servers.get(core);
-      if (server === undefined) {
-        server = { core, storeState, locks: new BucketLocks() };
-        servers.set(core, server);
+      const existing = servers.get(core);
+      if (existing !== undefined) return existing;
+      const devices = new Map<number, DeviceStore>();
+      const collector = new GarbageCollector();
+      for (let device = 0; device < config.ssds; device++) {
+        if (coreOfDevice(config, device) === core) devices.set(device, new DeviceStore(device, config, layout.store, storeState, collector));
       }
+      const server: CoreServer = { core, storeState, locks: new BucketLocks(), devices, afterCommit: machines.afterCommit };
+      servers.set(core, server);
       return server;
     },
   };

@@ -43,12 +43,31 @@ export interface ClientArenaLayout {
 export interface HandlerArenaLayout {
   readonly bytes: number;
   readonly operands: number;
+  /** The request's key, checked and re-hashed. */
   readonly key: number;
+  /** A scratch key descriptor for the store. */
+  readonly scratchKey: number;
   /** The response being built; sent to the client when the handler finishes. */
   readonly response: number;
+  /** A chain read from an SSD (up to CHAIN_BLOCKS_MAX blocks). */
   readonly chain: number;
+  /** The blocks of a value record read from an SSD. */
   readonly valueBlocks: number;
+  /** Where a write (or a batch this handler flushes) lays out its value records. */
+  readonly valueStaging: number;
+  /** Where a write lays out the chains it appends. */
+  readonly bucketStaging: number;
   readonly system: number;
+}
+
+/** Blocks of value staging in a handler: a full batch of the largest records. */
+export function handlerValueStagingBlocks(config: ResolvedConfig): number {
+  return config.setBatch * valueRecordBlocksMax(config) + 1;
+}
+
+/** Blocks of bucket staging in a handler: a longest chain grown by one, or a batch of short chains. */
+export function handlerBucketStagingBlocks(config: ResolvedConfig): number {
+  return CHAIN_BLOCKS_MAX + 1 + 2 * config.setBatch;
 }
 
 export function rpcRequestBytes(config: ResolvedConfig): number {
@@ -84,9 +103,12 @@ export function handlerArenaLayout(config: ResolvedConfig, systemScratchBytes: n
   const layout: HandlerArenaLayout = {
     operands: builder.field(ATOMIC_OPERAND_BYTES),
     key: builder.field(KEY_DESCRIPTOR_BYTES),
+    scratchKey: builder.field(KEY_DESCRIPTOR_BYTES),
     response: builder.field(rpcResponseBytes(config)),
     chain: builder.field(CHAIN_BLOCKS_MAX * BLOCK_BYTES, 64),
     valueBlocks: builder.field(valueRecordBlocksMax(config) * BLOCK_BYTES, 64),
+    valueStaging: builder.field(handlerValueStagingBlocks(config) * BLOCK_BYTES, 64),
+    bucketStaging: builder.field(handlerBucketStagingBlocks(config) * BLOCK_BYTES, 64),
     system: builder.field(systemScratchBytes, 64),
     bytes: 0,
   };

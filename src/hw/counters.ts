@@ -29,6 +29,21 @@ export const Counter = {
   slotsInvalidated: 19,
   offloadedReadRetries: 20,
   bucketLockWaits: 21,
+  /** Appends to a store (unbatched writes, batch flushes, relocations by the collector). */
+  storeAppends: 22,
+  batchesFlushed: 23,
+  batchedWrites: 24,
+  /** Writes refused because the device's logs are full of live data. */
+  deviceFullRefusals: 25,
+  gcBucketSegments: 26,
+  gcValueSegments: 27,
+  gcBlocksScanned: 28,
+  /** Blocks of live chains the collector moved. */
+  gcBlocksMoved: 29,
+  /** Live values the collector moved. */
+  gcValuesMoved: 30,
+  /** User bytes (key + value) of acknowledged SETs, for write amplification. */
+  userBytesWritten: 31,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

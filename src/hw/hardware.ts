@@ -75,6 +75,20 @@ export class Hardware {
         this.ssds.read(verb.device, verb.block, verb.blockCount, this.bytes, verb.localAddress);
         this.countNvme(issuer, verb, false);
         return 0;
+      case VerbKind.nvmeReadBatch:
+        for (let range = 0; range < verb.rangeCount; range++) {
+          const block = verb.ranges[3 * range];
+          const blockCount = verb.ranges[3 * range + 1];
+          const localAddress = verb.ranges[3 * range + 2];
+          this.ssds.checkRange('read', verb.device, block, blockCount);
+          this.checkLocal(issuer, verb, localAddress, blockCount * BLOCK_BYTES);
+        }
+        for (let range = 0; range < verb.rangeCount; range++) {
+          const blockCount = verb.ranges[3 * range + 1];
+          this.ssds.read(verb.device, verb.ranges[3 * range], blockCount, this.bytes, verb.ranges[3 * range + 2]);
+          this.countRead(issuer, verb.device, blockCount);
+        }
+        return 0;
       case VerbKind.nvmeWrite:
         this.ssds.checkRange('write', verb.device, verb.block, verb.blockCount);
         this.checkLocal(issuer, verb, verb.localAddress, verb.blockCount * BLOCK_BYTES);
@@ -87,22 +101,26 @@ export class Hardware {
   }
 
   private countNvme(issuer: VerbIssuer, verb: Verb, write: boolean): void {
-    const counters = this.counters;
-    if (write) {
-      if (issuer.core < 0) throw new NvmeError(`${issuer.description} issued an NVMe write: only DPU cores write SSDs`);
-      counters.add(Counter.nvmeWritesByCore);
-      counters.addDevice(verb.device, DeviceCounter.writes);
-      counters.addDevice(verb.device, DeviceCounter.blocksWritten, verb.blockCount);
-    } else {
-      if (issuer.core < 0) {
-        counters.add(Counter.nvmeReadsOffloaded);
-        counters.addDevice(verb.device, DeviceCounter.readsOffloaded);
-      } else {
-        counters.add(Counter.nvmeReadsByCore);
-        counters.addDevice(verb.device, DeviceCounter.readsByCore);
-      }
-      counters.addDevice(verb.device, DeviceCounter.blocksRead, verb.blockCount);
+    if (!write) {
+      this.countRead(issuer, verb.device, verb.blockCount);
+      return;
     }
+    if (issuer.core < 0) throw new NvmeError(`${issuer.description} issued an NVMe write: only DPU cores write SSDs`);
+    this.counters.add(Counter.nvmeWritesByCore);
+    this.counters.addDevice(verb.device, DeviceCounter.writes);
+    this.counters.addDevice(verb.device, DeviceCounter.blocksWritten, verb.blockCount);
+  }
+
+  private countRead(issuer: VerbIssuer, device: number, blockCount: number): void {
+    const counters = this.counters;
+    if (issuer.core < 0) {
+      counters.add(Counter.nvmeReadsOffloaded);
+      counters.addDevice(device, DeviceCounter.readsOffloaded);
+    } else {
+      counters.add(Counter.nvmeReadsByCore);
+      counters.addDevice(device, DeviceCounter.readsByCore);
+    }
+    counters.addDevice(device, DeviceCounter.blocksRead, blockCount);
   }
 
   private checkRemote(issuer: VerbIssuer, verb: Verb): void {
@@ -124,8 +142,8 @@ export class Hardware {
   }
 
   private checkLocal(issuer: VerbIssuer, verb: Verb, address: number, length: number): void {
-    const end = issuer.bufferBase + issuer.bufferBytes;
-    if (!(address >= issuer.bufferBase && address + length <= end)) {
+    if (!issuer.ownsLocal(address, length)) {
+      const end = issuer.bufferBase + issuer.bufferBytes;
       throw new RemoteAccessError(
         `${VERB_NAMES[verb.kind]} by ${issuer.description}: local buffer ${hex(address)}+${length} is outside its registered buffer ` +
         `[${hex(issuer.bufferBase)}, ${hex(end)}) (local protection error)`,

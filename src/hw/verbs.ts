@@ -26,9 +26,26 @@ export const VerbKind = {
   rpc: 7,
   /** Wait `durationNs` (bounded backoff). Result 0. */
   sleep: 8,
-  /** Wait until another machine on the same DPU core wakes this one (a bucket lock). Result 0. */
+  /**
+   * Wait until another machine on the same DPU core wakes this one (a lock, a batch), or
+   * until `durationNs` passes when it is above 0. Result 1 if woken, 0 if the time ran out.
+   */
   park: 9,
+  /**
+   * DPU core: send the RPC response now (`requestLength` holds its length) and go on with
+   * housekeeping (garbage collection) without holding up the client. Result 0.
+   */
+  respond: 10,
+  /**
+   * Several NVMe reads of one SSD submitted together (the `ranges` of the verb), as an SPDK
+   * core submits a batch's bucket reads at once; done when all are. Each counts as one I/O.
+   * Result 0.
+   */
+  nvmeReadBatch: 11,
 } as const;
+
+/** Most reads one `nvmeReadBatch` carries. */
+export const NVME_BATCH_RANGES_MAX = 256;
 
 export const VERB_NAMES: Readonly<Record<number, string>> = Object.freeze(
   Object.fromEntries(Object.entries(VerbKind).map(([name, kind]) => [kind, name])),
@@ -56,8 +73,11 @@ export class Verb {
   core = 0;
   /** RPC: request bytes in the client's request buffer. */
   requestLength = 0;
-  /** Sleep: nanoseconds. */
+  /** Sleep, park: nanoseconds. */
   durationNs = 0;
+  /** nvmeReadBatch: (block, blockCount, localAddress) triples. */
+  readonly ranges = new Float64Array(3 * NVME_BATCH_RANGES_MAX);
+  rangeCount = 0;
 }
 
 /**
@@ -67,10 +87,14 @@ export class Verb {
 export class VerbIssuer {
   readonly verb = new Verb();
 
+  /** Further registered local ranges, as [start, end) pairs (a DPU core's store buffers). */
+  private readonly extraRanges: number[] = [];
+
   /**
    * @param description names the issuer in errors ("client 17", "DPU core 1")
    * @param bufferBase start of the issuer's registered local buffer in the shared memory
-   * @param bufferBytes its size: a verb's local side must stay inside it
+   * @param bufferBytes its size: a verb's local side must stay inside it (or another range
+   *   added with `registerLocal`)
    * @param core the DPU core this issuer runs on, or -1 for a client (whose NVMe commands
    *   go through NVMe-oF target offload and cost no core time)
    */
@@ -80,6 +104,20 @@ export class VerbIssuer {
     readonly bufferBytes: number,
     readonly core: number,
   ) {}
+
+  /** Registers another local range the issuer's verbs may use. */
+  registerLocal(base: number, bytes: number): void {
+    this.extraRanges.push(base, base + bytes);
+  }
+
+  /** Whether [address, address + length) lies inside one of the issuer's registered ranges. */
+  ownsLocal(address: number, length: number): boolean {
+    if (address >= this.bufferBase && address + length <= this.bufferBase + this.bufferBytes) return true;
+    for (let index = 0; index < this.extraRanges.length; index += 2) {
+      if (address >= this.extraRanges[index] && address + length <= this.extraRanges[index + 1]) return true;
+    }
+    return false;
+  }
 
   rdmaRead(region: RegionPlan, remoteAddress: number, localAddress: number, length: number): Verb {
     return this.remote(VerbKind.rdmaRead, region, remoteAddress, localAddress, length);
@@ -108,6 +146,25 @@ export class VerbIssuer {
 
   nvmeWrite(device: number, block: number, blockCount: number, localAddress: number): Verb {
     return this.nvme(VerbKind.nvmeWrite, device, block, blockCount, localAddress);
+  }
+
+  /** Starts an `nvmeReadBatch` of SSD `device`; add its reads with `addRead`, then yield it. */
+  nvmeReadBatch(device: number): Verb {
+    const verb = this.verb;
+    verb.kind = VerbKind.nvmeReadBatch;
+    verb.device = device;
+    verb.rangeCount = 0;
+    return verb;
+  }
+
+  /** Adds a read of `blockCount` blocks at `block` into `localAddress` to the batch being built. */
+  addRead(block: number, blockCount: number, localAddress: number): void {
+    const verb = this.verb;
+    if (verb.rangeCount === NVME_BATCH_RANGES_MAX) throw new Error(`an NVMe read batch carries at most ${NVME_BATCH_RANGES_MAX} reads`);
+    const at = 3 * verb.rangeCount++;
+    verb.ranges[at] = block;
+    verb.ranges[at + 1] = blockCount;
+    verb.ranges[at + 2] = localAddress;
   }
 
   private remote(kind: number, region: RegionPlan, remoteAddress: number, localAddress: number, length: number): Verb {

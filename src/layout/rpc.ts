@@ -6,7 +6,7 @@
  *
  * Request:
  * ```
- *  +0  operation     u8   RPC_SET | RPC_GET
+ *  +0  operation     u8   RPC_SET | RPC_GET | RPC_DELETE
  *  +1  (reserved)    u8
  *  +2  valueLength   u16
  *  +4  (reserved)    u32
@@ -41,10 +41,12 @@ export const RPC_RESPONSE_VALUE_OFFSET = 8;
 
 export const RPC_SET = 1;
 export const RPC_GET = 2;
+export const RPC_DELETE = 3;
 
 export const RPC_STATUS_OK = 0;
 export const RPC_STATUS_NOT_FOUND = 1;
-export const RPC_STATUS_BUCKET_FULL = -1;
+/** The key is new and its bucket's chain is at its longest (127 blocks) and full. */
+export const RPC_STATUS_CHAIN_FULL = -1;
 export const RPC_STATUS_DEVICE_FULL = -2;
 export const RPC_STATUS_BAD_REQUEST = -3;
 export const RPC_STATUS_INTERNAL_ERROR = -4;

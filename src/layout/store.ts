@@ -5,9 +5,11 @@
  * Device:
  * ```
  *  block 0                       superblock (layout parameters; lets a restart check an image)
- *  [bucketLogStart, +bucketLogBlocks)   bucket log: versions of buckets, appended
- *  [valueLogStart,  +valueLogBlocks)    value log: value records, appended
+ *  [bucketLogStart, +bucketLogBlocks)   bucket log: a ring of bucket chain versions
+ *  [valueLogStart,  +valueLogBlocks)    value log: a ring of value records
  * ```
+ * Both logs are appended at their head and garbage-collected at their tail. An append is
+ * contiguous: one that would run past the end of the ring starts at its beginning instead.
  *
  * Bucket block (one 512-byte block; a chain is consecutive blocks):
  * ```
@@ -19,6 +21,10 @@
  *  +10 sequence      u48  per-device write sequence, 0 for a never-written block
  *  +16 items         16 items of 31 bytes
  * ```
+ * Every block of a chain version carries the same id, length and sequence: a restart
+ * accepts a version only if all its blocks agree (a write cut short is ignored). A bucket
+ * that has been written keeps a chain of at least one block, even with no items, so that
+ * a deletion survives a restart.
  *
  * Item (31 bytes, unaligned):
  * ```
@@ -30,16 +36,19 @@
  * ```
  *
  * Value record (in the value log; small records are packed, never straddling a block
- * boundary; a record larger than a block starts on a block boundary):
+ * boundary; a record larger than a block starts on a block boundary; keyLength 0 ends a
+ * block's records):
  * ```
  *  +0  keyLength     u8
  *  +1  (reserved)    u8
  *  +2  valueLength   u16
- *  +4  key           keyLength bytes
- *  +4+keyLength      value, valueLength bytes
+ *  +4  sequence      u32  per-device write sequence of the append that wrote it
+ *  +8  key           keyLength bytes
+ *  +8+keyLength      value, valueLength bytes
  * ```
  * The key is stored with the value so that a reader can check that the record it fetched
- * belongs to the key it asked for.
+ * belongs to the key it asked for, and so that garbage collection can find the record's
+ * bucket. The sequence tells a restart where the log's head was.
  *
  * Index entry (u64 in DPU DRAM, read by clients with an 8-byte RDMA READ):
  * ```
@@ -69,7 +78,8 @@ export const ITEM_VALUE_OFFSET_OFFSET = 23;
 
 export const VALUE_RECORD_KEY_LENGTH_OFFSET = 0;
 export const VALUE_RECORD_VALUE_LENGTH_OFFSET = 2;
-export const VALUE_RECORD_HEADER_BYTES = 4;
+export const VALUE_RECORD_SEQUENCE_OFFSET = 4;
+export const VALUE_RECORD_HEADER_BYTES = 8;
 export const VALUE_BYTES_MAX = 4096;
 
 export const INDEX_ENTRY_BYTES = 8;
@@ -88,3 +98,4 @@ export const SUPERBLOCK_VALUE_LOG_START_OFFSET = 40;
 export const SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET = 48;
 export const SUPERBLOCK_KEY_BYTES_MAX_OFFSET = 56;
 export const SUPERBLOCK_VALUE_BYTES_MAX_OFFSET = 60;
+export const SUPERBLOCK_BUCKET_ID_COUNT_OFFSET = 64;

@@ -6,9 +6,12 @@
  */
 import type { Verb } from '../hw/verbs.js';
 
-/** A machine that can wait on a DPU core: it yields `park()` and is resumed by `wake()`. */
+/**
+ * A machine that can wait on a DPU core: it yields `park()` and is resumed by `wake()`.
+ * Waking a machine that is not parked (it timed out and is about to run) does nothing.
+ */
 export interface Parkable {
-  park(): Verb;
+  park(timeoutNs?: number): Verb;
   wake(): void;
 }
 

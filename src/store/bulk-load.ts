@@ -10,7 +10,7 @@ import type { SsdArray } from '../hw/ssd.js';
 import { LayoutBuilder } from '../hw/memory-plan.js';
 import { KEY_DESCRIPTOR_BYTES } from '../layout/key.js';
 import {
-  BLOCK_BYTES, SUPERBLOCK_BUCKET_ID_BITS_OFFSET, SUPERBLOCK_BUCKET_LOG_BLOCKS_OFFSET, SUPERBLOCK_BUCKET_LOG_START_OFFSET,
+  BLOCK_BYTES, CHAIN_BLOCKS_MAX, SUPERBLOCK_BUCKET_ID_BITS_OFFSET, SUPERBLOCK_BUCKET_LOG_BLOCKS_OFFSET, SUPERBLOCK_BUCKET_LOG_START_OFFSET,
   SUPERBLOCK_DEVICE_COUNT_OFFSET, SUPERBLOCK_DEVICE_INDEX_OFFSET, SUPERBLOCK_KEY_BYTES_MAX_OFFSET, SUPERBLOCK_MAGIC_OFFSET,
   SUPERBLOCK_VALUE_BYTES_MAX_OFFSET, SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET, SUPERBLOCK_VALUE_LOG_START_OFFSET, SUPERBLOCK_VERSION_OFFSET,
   VALUE_RECORD_HEADER_BYTES,
@@ -35,7 +35,7 @@ function loaderScratch(layout: ClusterLayout) {
     random: builder.field(8),
     key: builder.field(KEY_DESCRIPTOR_BYTES),
     value: builder.field(layout.config.valueBytesMax),
-    chain: builder.field(BLOCK_BYTES, 64),
+    chain: builder.field(CHAIN_BLOCKS_MAX * BLOCK_BYTES, 64),
     valueBlocks: builder.field(Math.ceil((VALUE_RECORD_HEADER_BYTES + layout.config.keyBytesMax + layout.config.valueBytesMax) / BLOCK_BYTES + 1) * BLOCK_BYTES, 64),
   };
   return { ...fields, bytes: builder.size(64) };
@@ -76,7 +76,7 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
   const filled = bucketStart.slice(0, bucketIdCount);
   for (let record = 0; record < records; record++) recordsByBucket[filled[bucketOfRecord[record]]++] = record;
 
-  const recordBytes = VALUE_RECORD_HEADER_BYTES + 16 + valueBytes;
+  const recordBytes = VALUE_RECORD_HEADER_BYTES + 16 + valueBytes; // YCSB keys are 16-byte hashes
   const recordBlocks = Math.ceil(recordBytes / BLOCK_BYTES);
   const valueLogEnd = geometry.valueLogStart + geometry.valueLogBlocks;
   let buckets = 0;
@@ -85,23 +85,28 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
     let valueBlock = geometry.valueLogStart;
     let offsetInBlock = 0;
     let chainBlock = geometry.bucketLogStart;
-    let sequence = 0;
+    // One write sequence for the value block being filled, one for each chain: increasing
+    // along each log, as the write path gives them.
+    let sequence = 1;
+    let valueSequence = sequence;
     kernels.zeroBytes(at(scratch.valueBlocks), BLOCK_BYTES);
     const flushValueBlocks = (blocks: number) => {
       if (valueBlock + blocks > valueLogEnd) {
         throw new ConfigError(
-          `the dataset does not fit SSD ${device}'s value log of ${geometry.valueLogBlocks} blocks; raise valueLogBlocks or use more SSDs`,
+          `the dataset does not fit SSD ${device}'s value log of ${geometry.valueLogBlocks} blocks; raise valueLogOverProvision or use more SSDs`,
         );
       }
       ssds.write(device, valueBlock, blocks, bytes, at(scratch.valueBlocks));
       kernels.zeroBytes(at(scratch.valueBlocks), blocks * BLOCK_BYTES);
       valueBlock += blocks;
       offsetInBlock = 0;
+      valueSequence = ++sequence;
     };
     for (let bucketId = device; bucketId < bucketIdCount; bucketId += geometry.devices) {
       const first = bucketStart[bucketId];
       const last = bucketStart[bucketId + 1];
       if (first === last) continue;
+      let chainLength = 1;
       kernels.chainInit(at(scratch.chain), 1, bucketId);
       for (let position = first; position < last; position++) {
         const record = recordsByBucket[position];
@@ -109,30 +114,34 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
         writeInitialValue(kernels, at(scratch.random), at(scratch.value), config.seed, record, valueBytes);
         if (offsetInBlock > 0 && (recordBytes > BLOCK_BYTES || offsetInBlock + recordBytes > BLOCK_BYTES)) flushValueBlocks(1);
         const valueOffset = valueBlock * BLOCK_BYTES + offsetInBlock;
-        kernels.valueRecordWrite(at(scratch.valueBlocks) + offsetInBlock, at(scratch.key), at(scratch.value), valueBytes);
+        kernels.valueRecordWrite(at(scratch.valueBlocks) + offsetInBlock, at(scratch.key), at(scratch.value), valueBytes, valueSequence);
         if (recordBytes > BLOCK_BYTES) flushValueBlocks(recordBlocks);
         else offsetInBlock += recordBytes;
-        if (kernels.chainUpsert(at(scratch.chain), 1, at(scratch.key), valueBytes, valueOffset) < 0) {
-          throw new ConfigError(
-            `bucket ${bucketId} receives ${last - first} records, more than a bucket's 16 items, and chains are not supported yet; ` +
-            `raise bucketIdBits (now ${geometry.bucketIdBits})`,
-          );
+        if (kernels.chainUpsert(at(scratch.chain), chainLength, at(scratch.key), valueBytes, valueOffset) < 0) {
+          if (chainLength === CHAIN_BLOCKS_MAX) {
+            throw new ConfigError(`bucket ${bucketId} receives more records than a chain of ${CHAIN_BLOCKS_MAX} blocks holds; raise bucketIdBits`);
+          }
+          kernels.chainGrow(at(scratch.chain), chainLength);
+          chainLength++;
+          kernels.chainUpsert(at(scratch.chain), chainLength, at(scratch.key), valueBytes, valueOffset);
         }
       }
-      if (chainBlock + 1 > geometry.bucketLogStart + geometry.bucketLogBlocks) {
-        throw new ConfigError(`the dataset's buckets do not fit SSD ${device}'s bucket log of ${geometry.bucketLogBlocks} blocks`);
+      if (chainBlock + chainLength > geometry.bucketLogStart + geometry.bucketLogBlocks) {
+        throw new ConfigError(`the dataset's buckets do not fit SSD ${device}'s bucket log of ${geometry.bucketLogBlocks} blocks; raise bucketLogOverProvision`);
       }
-      sequence += 1;
-      kernels.chainStamp(at(scratch.chain), 1, sequence);
-      ssds.write(device, chainBlock, 1, bytes, at(scratch.chain));
-      kernels.indexEntryWrite(indexEntryAddress(geometry, bucketId), chainBlock, 1);
-      chainBlock += 1;
+      kernels.chainStamp(at(scratch.chain), chainLength, bucketId, ++sequence);
+      ssds.write(device, chainBlock, chainLength, bytes, at(scratch.chain));
+      kernels.indexEntryWrite(indexEntryAddress(geometry, bucketId), chainBlock, chainLength);
+      chainBlock += chainLength;
       buckets += 1;
     }
     if (offsetInBlock > 0) flushValueBlocks(1);
     valueBlocksUsed += valueBlock - geometry.valueLogStart;
-    state.set(device, StoreStateField.valueLogNextBlock, valueBlock);
-    state.set(device, StoreStateField.bucketLogNextBlock, chainBlock);
+    // Log positions start at 0 at each log's first block.
+    state.set(device, StoreStateField.valueHead, valueBlock - geometry.valueLogStart);
+    state.set(device, StoreStateField.valueTail, 0);
+    state.set(device, StoreStateField.bucketHead, chainBlock - geometry.bucketLogStart);
+    state.set(device, StoreStateField.bucketTail, 0);
     state.set(device, StoreStateField.writeSequence, sequence);
     writeSuperblock(ssds, layout, device);
   }

@@ -13,6 +13,7 @@ import type { MemoryPlan } from '../hw/memory-plan.js';
 import { type Verb, VerbIssuer, VerbKind } from '../hw/verbs.js';
 import type { Parkable, BucketLocks } from '../store/bucket-locks.js';
 import type { StoreGeometry, StoreState } from '../store/geometry.js';
+import type { DeviceStore } from '../store/device.js';
 
 /** The layout of a cluster: plain data, computed once and sent to every thread. */
 export interface ClusterLayout {
@@ -91,6 +92,10 @@ export interface CoreServer {
   readonly core: number;
   readonly storeState: StoreState;
   readonly locks: BucketLocks;
+  /** The stores of the SSDs this core owns, by device. */
+  readonly devices: ReadonlyMap<number, DeviceStore>;
+  /** What the system does once a write of the key at `key` is committed (Scalio: invalidate its cache slots). */
+  afterCommit(context: HandlerContext, key: number): void;
 }
 
 export class HandlerContext extends VerbIssuer implements Parkable {
@@ -110,6 +115,9 @@ export class HandlerContext extends VerbIssuer implements Parkable {
     const layout = services.layout;
     const base = layout.plan.regions.handlerArenas.base + (server.core * layout.handlersPerCore + slot) * layout.handlerArena.bytes;
     super(`DPU core ${server.core}`, base, layout.handlerArena.bytes, server.core);
+    // The garbage-collection buffers of the core's SSDs are its registered memory too.
+    const store = layout.store;
+    for (const device of server.devices.keys()) this.registerLocal(store.scratch.base + device * store.scratchBytesPerDevice, store.scratchBytesPerDevice);
     this.arena = absolute(layout.handlerArena, base);
     this.kernels = services.kernels;
     this.counters = services.counters;
@@ -120,8 +128,17 @@ export class HandlerContext extends VerbIssuer implements Parkable {
     return this.services.now();
   }
 
-  park(): Verb {
+  /** Waits to be woken by another machine of this core, or `timeoutNs` at most when above 0. */
+  park(timeoutNs = 0): Verb {
     this.verb.kind = VerbKind.park;
+    this.verb.durationNs = timeoutNs;
+    return this.verb;
+  }
+
+  /** Sends the RPC response (`length` bytes at `arena.response`) now; the handler goes on. */
+  respond(length: number): Verb {
+    this.verb.kind = VerbKind.respond;
+    this.verb.requestLength = length;
     return this.verb;
   }
 }

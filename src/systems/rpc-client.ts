@@ -8,7 +8,7 @@ import { KEY_DESCRIPTOR_BYTES } from '../layout/key.js';
 import {
   RPC_GET, RPC_REQUEST_KEY_OFFSET, RPC_REQUEST_OPERATION_OFFSET, RPC_REQUEST_VALUE_LENGTH_OFFSET, RPC_REQUEST_VALUE_OFFSET,
   RPC_RESPONSE_STATUS_OFFSET, RPC_RESPONSE_VALUE_LENGTH_OFFSET, RPC_RESPONSE_VALUE_OFFSET, RPC_SET, RPC_STATUS_BAD_REQUEST,
-  RPC_STATUS_BUCKET_FULL, RPC_STATUS_DEVICE_FULL, RPC_STATUS_NOT_FOUND, RPC_STATUS_OK,
+  RPC_DELETE, RPC_STATUS_CHAIN_FULL, RPC_STATUS_DEVICE_FULL, RPC_STATUS_NOT_FOUND, RPC_STATUS_OK,
 } from '../layout/rpc.js';
 import { type ClientContext, NOT_FOUND } from './context.js';
 
@@ -38,13 +38,13 @@ function responseStatus(context: ClientContext): number {
 export function raiseWriteStatus(context: ClientContext, status: number): void {
   if (status === RPC_STATUS_OK) return;
   const device = deviceOfKey(context);
-  if (status === RPC_STATUS_BUCKET_FULL) {
-    throw new StoreFullError(`SET refused: its bucket on SSD ${device} already holds 16 keys and bucket chains are not supported yet; nothing was written. Raise bucketIdBits.`);
+  if (status === RPC_STATUS_CHAIN_FULL) {
+    throw new StoreFullError(`SET refused: its bucket on SSD ${device} holds a full chain of 127 blocks; nothing was written. Raise bucketIdBits.`);
   }
   if (status === RPC_STATUS_DEVICE_FULL) {
     throw new StoreFullError(
-      `SET refused: the logs of SSD ${device} are full and the store has no garbage collection yet; nothing was written. ` +
-      'Raise writeHeadroomBlocks, or run fewer writes.',
+      `SET refused: SSD ${device} is full — garbage collection found no free space, its logs hold live data; nothing was written, ` +
+      'and everything acknowledged is kept. Raise valueLogOverProvision or bucketLogOverProvision, or use more SSDs.',
     );
   }
   if (status === RPC_STATUS_BAD_REQUEST) throw new ProtocolError(`${context.description}: the DPU core refused a malformed request`);
@@ -57,6 +57,16 @@ export function* rpcSet(context: ClientContext, valueLength: number): Machine<vo
   context.kernels.copyBytes(context.arena.request + RPC_REQUEST_VALUE_OFFSET, context.arena.value, valueLength);
   yield context.rpc(coreOfKey(context), RPC_REQUEST_VALUE_OFFSET + valueLength);
   raiseWriteStatus(context, responseStatus(context));
+}
+
+/** DELETE by RPC: true if the key existed. */
+export function* rpcDelete(context: ClientContext): Machine<boolean> {
+  writeRequestHeader(context, RPC_DELETE, 0);
+  yield context.rpc(coreOfKey(context), RPC_REQUEST_VALUE_OFFSET);
+  const status = responseStatus(context);
+  if (status === RPC_STATUS_NOT_FOUND) return false;
+  raiseWriteStatus(context, status);
+  return true;
 }
 
 /** GET by RPC: the DPU core reads the store; the value lands in `arena.value`. */

@@ -26,6 +26,13 @@ export interface SystemMachines {
   get(context: ClientContext): Machine<number>;
   /** SET of the key at `arena.key` to the `valueLength` bytes at `arena.value`; returns when acknowledged. */
   set(context: ClientContext, valueLength: number): Machine<void>;
-  /** Serves the RPC at `context.requestAddress`; builds the response at `arena.response`; returns its length. */
+  /** DELETE of the key at `arena.key`; returns whether it existed, once acknowledged. */
+  delete(context: ClientContext): Machine<boolean>;
+  /**
+   * Serves the RPC at `context.requestAddress`: builds the response at `arena.response` and
+   * sends it (returning its length, or yielding `respond` first to do housekeeping after).
+   */
   handle(context: HandlerContext): Machine<number>;
+  /** Runs on a DPU core right after a write of the key at `key` is committed, before it is acknowledged. */
+  afterCommit(context: HandlerContext, key: number): void;
 }

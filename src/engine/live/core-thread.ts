@@ -1,9 +1,9 @@
 /**
  * A live DPU-core thread: polls its RPC ring, runs a handler machine per request (up to
  * `handlersPerCore` at once), answers into the client's response area and rings the
- * client thread's doorbell. NVMe commands take effect at once; a handler that waits for a
- * bucket lock or a deadline is parked while the core serves others. When idle it sleeps on
- * its ring's doorbell, so idle cores leave the machine's CPUs to the clients.
+ * client thread's doorbell. NVMe commands take effect at once; a handler that waits (for a
+ * bucket lock, a batch, a time) is parked while the core serves others. When idle it sleeps
+ * on its ring's doorbell, so idle cores leave the machine's CPUs to the clients.
  */
 import { CoreCounter } from '../../hw/counters.js';
 import type { Verb } from '../../hw/verbs.js';
@@ -15,7 +15,7 @@ import { type CoreThreadResult, type CoreThreadTask, Control, sharedClock, threa
 
 /** Empty polls before the core sleeps on its doorbell. */
 const IDLE_SPINS_BEFORE_SLEEP = 256;
-/** Longest doorbell sleep: bounds how late a parked handler's deadline or the stop flag is noticed. */
+/** Longest doorbell sleep: bounds how late the stop flag is noticed. */
 const IDLE_SLEEP_MS = 1;
 
 export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
@@ -29,17 +29,34 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
   const handlers: HandlerContext[] = [];
   const machines: (Generator<Verb, number, number> | null)[] = [];
   const inputs = new Float64Array(perCore);
+  /** When a parked or sleeping handler's time runs out (infinity: no limit). */
   const deadlines = new Float64Array(perCore).fill(Number.POSITIVE_INFINITY);
+  const parked = new Uint8Array(perCore);
+  const responded = new Uint8Array(perCore);
   const runnable: number[] = [];
   const free: number[] = [];
+  let waiting = 0;
   for (let slot = 0; slot < perCore; slot++) {
     const handler = new HandlerContext(server, slot, node.services);
-    handler.wake = () => runnable.push(slot);
+    handler.wake = () => {
+      // Waking a handler that is not parked (its time ran out, it is about to run) does nothing.
+      if (parked[slot] === 0) return;
+      parked[slot] = 0;
+      deadlines[slot] = Number.POSITIVE_INFINITY;
+      waiting--;
+      inputs[slot] = 1;
+      runnable.push(slot);
+    };
     handlers.push(handler);
     machines.push(null);
     free.push(perCore - 1 - slot);
   }
-  let sleeping = 0;
+
+  const respond = (handler: HandlerContext, length: number) => {
+    node.transport.respond(handler.client, handler.arena.response, length);
+    control.ringClientThread(threadOfClient(handler.client, clientThreads));
+    node.counters.addCore(core, CoreCounter.rpcsHandled);
+  };
 
   if (!control.arriveAndWaitForStart()) return { counters: node.counters.values };
   let idle = 0;
@@ -57,12 +74,18 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
       inputs[slot] = 0;
       runnable.push(slot);
     }
-    if (sleeping > 0) {
+    let nearestDeadline = Number.POSITIVE_INFINITY;
+    if (waiting > 0) {
       for (let slot = 0; slot < perCore; slot++) {
+        if (parked[slot] === 0) continue;
         if (deadlines[slot] <= nowNs) {
+          parked[slot] = 0;
           deadlines[slot] = Number.POSITIVE_INFINITY;
-          sleeping--;
+          waiting--;
+          inputs[slot] = 0;
           runnable.push(slot);
+        } else if (deadlines[slot] < nearestDeadline) {
+          nearestDeadline = deadlines[slot];
         }
       }
     }
@@ -73,29 +96,35 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
       const machine = machines[slot];
       if (machine === null) throw new Error(`DPU core ${core}: handler ${slot} woken with nothing to run`);
       const busyStartNs = clock();
+      nowNs = busyStartNs;
       let value = inputs[slot];
       for (;;) {
         const step = machine.next(value);
         if (step.done === true) {
-          node.transport.respond(handler.client, handler.arena.response, step.value);
-          control.ringClientThread(threadOfClient(handler.client, clientThreads));
-          node.counters.addCore(core, CoreCounter.rpcsHandled);
+          if (responded[slot] === 0) respond(handler, step.value);
+          responded[slot] = 0;
           machines[slot] = null;
           handler.client = -1;
           free.push(slot);
           break;
         }
         const verb = step.value;
-        if (verb.kind === VerbKind.nvmeRead || verb.kind === VerbKind.nvmeWrite) {
+        if (verb.kind === VerbKind.nvmeRead || verb.kind === VerbKind.nvmeWrite || verb.kind === VerbKind.nvmeReadBatch) {
           value = node.hardware.execute(handler, verb);
           continue;
         }
-        if (verb.kind === VerbKind.sleep) {
-          deadlines[slot] = nowNs + verb.durationNs;
-          sleeping++;
+        if (verb.kind === VerbKind.respond) {
+          respond(handler, verb.requestLength);
+          responded[slot] = 1;
+          value = 0;
+          continue;
+        }
+        if (verb.kind === VerbKind.park || verb.kind === VerbKind.sleep) {
+          parked[slot] = 1;
+          waiting++;
+          deadlines[slot] = verb.kind === VerbKind.sleep || verb.durationNs > 0 ? nowNs + verb.durationNs : Number.POSITIVE_INFINITY;
           break;
         }
-        if (verb.kind === VerbKind.park) break;
         throw new ScalioError(`${handler.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}; DPU cores reach their DRAM directly and SSDs by NVMe`);
       }
       nowNs = clock();
@@ -106,7 +135,8 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
       continue;
     }
     if (++idle < IDLE_SPINS_BEFORE_SLEEP) continue;
-    node.transport.sleepUntilPosted(core, IDLE_SLEEP_MS);
+    const untilDeadlineMs = (nearestDeadline - clock()) / 1e6;
+    if (untilDeadlineMs > 0.01) node.transport.sleepUntilPosted(core, Math.min(IDLE_SLEEP_MS, untilDeadlineMs));
   }
   return { counters: node.counters.values };
 }

@@ -48,6 +48,8 @@ const Event = {
   handlerNvmeArrives: 7,
   /** A handler's NVMe command completes: apply it. */
   handlerNvmeCompletes: 8,
+  /** A parked handler's time limit ran out (value: the park it belongs to). */
+  handlerParkTimeout: 9,
 } as const;
 
 export interface SimRunOptions {
@@ -85,6 +87,11 @@ interface CoreState {
   /** CPU to charge before a handler's next step (receive, NVMe completion). */
   readonly pendingCostNs: Float64Array;
   readonly freeHandlers: number[];
+  /** 1 while a handler is parked; its park number, so a stale time-out is ignored. */
+  readonly parked: Uint8Array;
+  readonly parkNumber: Int32Array;
+  /** 1 once a handler has sent its response (it may go on with housekeeping). */
+  readonly responded: Uint8Array;
 }
 
 export class SimEngine {
@@ -138,12 +145,21 @@ export class SimEngine {
         machines: [],
         pendingCostNs: new Float64Array(spec.layout.handlersPerCore),
         freeHandlers: [],
+        parked: new Uint8Array(spec.layout.handlersPerCore),
+        parkNumber: new Int32Array(spec.layout.handlersPerCore),
+        responded: new Uint8Array(spec.layout.handlersPerCore),
       };
       for (let slot = spec.layout.handlersPerCore - 1; slot >= 0; slot--) state.freeHandlers.push(slot);
       for (let slot = 0; slot < spec.layout.handlersPerCore; slot++) {
         const handler = new HandlerContext(server, slot, this.node.services);
         const handlerId = core * spec.layout.handlersPerCore + slot;
-        handler.wake = () => this.queue.push(this.now, Event.resumeHandler, handlerId, 0);
+        handler.wake = () => {
+          // Waking a handler that is not parked (its time-out already fired) does nothing.
+          if (state.parked[slot] === 0) return;
+          state.parked[slot] = 0;
+          state.parkNumber[slot]++;
+          this.queue.push(this.now, Event.resumeHandler, handlerId, 1);
+        };
         state.handlers.push(handler);
         state.machines.push(null);
       }
@@ -239,15 +255,35 @@ export class SimEngine {
         this.resumeHandler(target, value);
         return;
       case Event.handlerNvmeArrives: {
-        const handler = this.handlerOf(target);
-        this.queue.push(this.ssdCompletion(handler.verb, this.now), Event.handlerNvmeCompletes, target, 0);
+        const verb = this.handlerOf(target).verb;
+        let completion = this.now;
+        if (verb.kind === VerbKind.nvmeReadBatch) {
+          // The reads run side by side on the SSD's units; the batch is done when all are.
+          for (let range = 0; range < verb.rangeCount; range++) {
+            completion = Math.max(completion, this.ssdUnitCompletion(verb.device, false, verb.ranges[3 * range + 1], this.now));
+          }
+        } else {
+          completion = this.ssdCompletion(verb, this.now);
+        }
+        this.queue.push(completion, Event.handlerNvmeCompletes, target, 0);
         return;
       }
       case Event.handlerNvmeCompletes: {
         const handler = this.handlerOf(target);
-        const result = this.node.hardware.execute(handler, handler.verb);
-        this.cores[handler.server.core].pendingCostNs[handler.slot] += this.profile.coreNvmeCompleteNs;
+        const verb = handler.verb;
+        const result = this.node.hardware.execute(handler, verb);
+        const commands = verb.kind === VerbKind.nvmeReadBatch ? verb.rangeCount : 1;
+        this.cores[handler.server.core].pendingCostNs[handler.slot] += commands * this.profile.coreNvmeCompleteNs;
         this.resumeHandler(target, result);
+        return;
+      }
+      case Event.handlerParkTimeout: {
+        const handler = this.handlerOf(target);
+        const core = this.cores[handler.server.core];
+        if (core.parked[handler.slot] === 0 || core.parkNumber[handler.slot] !== value) return;
+        core.parked[handler.slot] = 0;
+        core.parkNumber[handler.slot]++;
+        this.resumeHandler(target, 0);
         return;
       }
       default:
@@ -360,13 +396,17 @@ export class SimEngine {
 
   /** When an NVMe command reaching its SSD now completes, on the earliest free parallel unit. */
   private ssdCompletion(verb: Verb, arrival: number): number {
-    const units = this.ssdUnitsFreeAt[verb.device];
+    return this.ssdUnitCompletion(verb.device, verb.kind === VerbKind.nvmeWrite, verb.blockCount, arrival);
+  }
+
+  private ssdUnitCompletion(device: number, write: boolean, blockCount: number, arrival: number): number {
+    const units = this.ssdUnitsFreeAt[device];
     if (units === undefined) return arrival; // out-of-range device: applying it reports the error
     let unit = 0;
     for (let candidate = 1; candidate < units.length; candidate++) if (units[candidate] < units[unit]) unit = candidate;
     const start = Math.max(arrival, units[unit]);
-    const transfer = (Math.max(1, verb.blockCount) - 1) * this.profile.ssdBlockTransferNs;
-    if (verb.kind === VerbKind.nvmeWrite) {
+    const transfer = (Math.max(1, blockCount) - 1) * this.profile.ssdBlockTransferNs;
+    if (write) {
       units[unit] = start + this.profile.ssdWriteOccupancyNs + transfer;
       return start + this.profile.ssdWriteNs + transfer;
     }
@@ -401,6 +441,19 @@ export class SimEngine {
     verb.length = this.postedLength[slot];
     this.postedRemoteKey[slot] = -1;
     this.node.hardware.execute(issuer, verb);
+  }
+
+  /** The reply: the core spends the reply cost, then the response travels to the client. */
+  private sendResponse(coreIndex: number, slot: number, length: number): void {
+    const core = this.cores[coreIndex];
+    const handler = core.handlers[slot];
+    const counters = this.node.counters;
+    core.freeAt = Math.max(core.freeAt, this.now) + this.profile.coreRpcReplyNs;
+    counters.addCore(coreIndex, CoreCounter.busyNs, this.profile.coreRpcReplyNs);
+    counters.addCore(coreIndex, CoreCounter.rpcsHandled);
+    this.node.transport.respond(handler.client, handler.arena.response, length);
+    const arrival = core.freeAt + this.profile.networkOneWayNs + length / this.profile.linkBytesPerNs;
+    this.queue.push(arrival, Event.responseArrives, handler.client, 0);
   }
 
   /** Gives each request waiting on a core's ring a free handler. */
@@ -446,13 +499,8 @@ export class SimEngine {
     const handler = core.handlers[slot];
     const step = machine.next(input);
     if (step.done === true) {
-      // Reply: the core spends the reply cost, then the response travels to the client.
-      core.freeAt = this.now + this.profile.coreRpcReplyNs;
-      counters.addCore(coreIndex, CoreCounter.busyNs, this.profile.coreRpcReplyNs);
-      counters.addCore(coreIndex, CoreCounter.rpcsHandled);
-      this.node.transport.respond(handler.client, handler.arena.response, step.value);
-      const arrival = core.freeAt + this.profile.networkOneWayNs + step.value / this.profile.linkBytesPerNs;
-      this.queue.push(arrival, Event.responseArrives, handler.client, 0);
+      if (core.responded[slot] === 0) this.sendResponse(coreIndex, slot, step.value);
+      core.responded[slot] = 0;
       core.machines[slot] = null;
       handler.client = -1;
       core.freeHandlers.push(slot);
@@ -461,17 +509,28 @@ export class SimEngine {
     }
     const verb = step.value;
     switch (verb.kind) {
+      case VerbKind.respond:
+        this.sendResponse(coreIndex, slot, verb.requestLength);
+        core.responded[slot] = 1;
+        this.queue.push(core.freeAt, Event.resumeHandler, handlerId, 0);
+        return;
       case VerbKind.nvmeRead:
       case VerbKind.nvmeWrite:
-        core.freeAt = this.now + this.profile.coreNvmeSubmitNs;
-        counters.addCore(coreIndex, CoreCounter.busyNs, this.profile.coreNvmeSubmitNs);
+      case VerbKind.nvmeReadBatch: {
+        const submitNs = (verb.kind === VerbKind.nvmeReadBatch ? verb.rangeCount : 1) * this.profile.coreNvmeSubmitNs;
+        core.freeAt = this.now + submitNs;
+        counters.addCore(coreIndex, CoreCounter.busyNs, submitNs);
         this.queue.push(core.freeAt, Event.handlerNvmeArrives, handlerId, 0);
         return;
+      }
       case VerbKind.sleep:
         this.queue.push(this.now + verb.durationNs, Event.resumeHandler, handlerId, 0);
         return;
       case VerbKind.park:
-        return; // resumed by handler.wake()
+        // Resumed by handler.wake(), or by the time-out if it has one.
+        core.parked[slot] = 1;
+        if (verb.durationNs > 0) this.queue.push(this.now + verb.durationNs, Event.handlerParkTimeout, handlerId, core.parkNumber[slot]);
+        return;
       default:
         throw new ScalioError(`${handler.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}; DPU cores reach their DRAM directly and SSDs by NVMe`);
     }

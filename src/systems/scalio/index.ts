@@ -2,10 +2,10 @@
 import type { ResolvedConfig } from '../../config.js';
 import type { SystemDefinition, SystemMachines } from '../system.js';
 import type { ThreadServices } from '../context.js';
-import { rpcSet } from '../rpc-client.js';
+import { rpcDelete, rpcSet } from '../rpc-client.js';
 import { cacheGeometry, cacheRegionRequest, configureCacheKernels, slotGeometry } from './cache.js';
 import { scalioGet } from './client.js';
-import { scalioHandle } from './core.js';
+import { scalioHandle, scalioInvalidate } from './core.js';
 
 export const scalio: SystemDefinition = {
   name: 'scalio',
@@ -27,7 +27,9 @@ export const scalio: SystemDefinition = {
     return {
       get: (context) => scalioGet(context, cache),
       set: (context, valueLength) => rpcSet(context, valueLength),
-      handle: (context) => scalioHandle(context, cache),
+      delete: (context) => rpcDelete(context),
+      handle: (context) => scalioHandle(context),
+      afterCommit: (context, key) => scalioInvalidate(context, cache, key),
     };
   },
 };

@@ -1,0 +1,261 @@
+/**
+ * One SSD's store as its DPU core runs it: the two logs, the space writers have reserved,
+ * the admission of writes around garbage collection, and the batching of writes.
+ *
+ * Writes to different buckets run concurrently (the core overlaps their I/O). Each reserves
+ * the log space it may need *before* it takes any bucket lock, so no write ever waits for
+ * space while holding a lock. When space runs low, garbage collection runs stop-the-world
+ * for this device: it closes admission, lets the admitted writes finish, compacts, and
+ * reopens. So collection never races a write, and no lock cycle between them can form.
+ *
+ *   write ──admit──▶ reserve space ──▶ applyBatch (locks, I/O, commit) ──▶ release, leave
+ *            │            └─ none: leave, collect garbage (or wait for the collection), retry
+ *            └─ collection running: park until it ends
+ */
+import type { ResolvedConfig } from '../config.js';
+import { ScalioError } from '../errors.js';
+import { Counter } from '../hw/counters.js';
+import type { Machine } from '../hw/verbs.js';
+import { BLOCK_BYTES, BUCKET_ITEMS_PER_BLOCK, CHAIN_BLOCKS_MAX, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
+import { RPC_STATUS_DEVICE_FULL } from '../layout/rpc.js';
+import type { HandlerContext } from '../systems/context.js';
+import { type ApplyScratch, type BatchEntry, EntryKind, applyBatch } from './apply.js';
+import { type StoreGeometry, type StoreState, StoreStateField, indexEntryAddress } from './geometry.js';
+import { RingLog } from './ring.js';
+import type { Parkable } from './bucket-locks.js';
+
+/** Garbage collection, as the device store calls it (src/store/gc.ts). */
+export interface Collector {
+  /** Compacts both logs until each has `target` free blocks or a full pass frees nothing. */
+  collect(context: HandlerContext, store: DeviceStore): Machine<void>;
+}
+
+/**
+ * Blocks of each log kept for the collector: moving a segment's live data (at most the
+ * segment and a chain running past it), twice over for an append that must skip to the
+ * ring's start.
+ */
+export function collectorReserveBlocks(config: ResolvedConfig): number {
+  return 2 * (config.gcSegmentBlocks + CHAIN_BLOCKS_MAX + 1);
+}
+
+/** Bound on how often one write retries after collecting garbage before reporting a full device. */
+const WRITE_ATTEMPTS_MAX = 4;
+
+export class DeviceStore {
+  readonly values: RingLog;
+  readonly buckets: RingLog;
+  /** Blocks reserved by admitted writes and not yet used. */
+  private valueCredits = 0;
+  private bucketCredits = 0;
+  private admitted = 0;
+  private collecting = false;
+  private readonly parkedUntilCollected: Parkable[] = [];
+  private drainWaiter: Parkable | null = null;
+  /** Blocks of each log that only garbage collection may use (it needs room to move data). */
+  readonly reserveBlocks: number;
+  /** Collection runs until each log has this many free blocks beyond the reserve. */
+  readonly collectionTargetBlocks: { readonly values: number; readonly buckets: number };
+  readonly batcher: WriteBatcher;
+
+  constructor(
+    readonly device: number,
+    readonly config: ResolvedConfig,
+    readonly geometry: StoreGeometry,
+    private readonly state: StoreState,
+    private readonly collector: Collector,
+  ) {
+    this.values = new RingLog(state, device, StoreStateField.valueHead, StoreStateField.valueTail, geometry.valueLogStart, geometry.valueLogBlocks);
+    this.buckets = new RingLog(state, device, StoreStateField.bucketHead, StoreStateField.bucketTail, geometry.bucketLogStart, geometry.bucketLogBlocks);
+    this.reserveBlocks = collectorReserveBlocks(config);
+    this.collectionTargetBlocks = {
+      values: Math.max(this.reserveBlocks, Math.floor(geometry.valueLogBlocks / 10)),
+      buckets: Math.max(this.reserveBlocks, Math.floor(geometry.bucketLogBlocks / 10)),
+    };
+    this.batcher = new WriteBatcher(this, config);
+  }
+
+  /** A fresh write sequence number for an append. */
+  nextSequence(): number {
+    return this.state.nextSequence(this.device);
+  }
+
+  /** Whether either log is below its collection target (free beyond the reserve and reservations). */
+  wantsCollection(): boolean {
+    return this.values.free - this.valueCredits - this.reserveBlocks < this.collectionTargetBlocks.values
+      || this.buckets.free - this.bucketCredits - this.reserveBlocks < this.collectionTargetBlocks.buckets;
+  }
+
+  /**
+   * Writes `entries` (already grouped for this device): admission, space, `applyBatch`.
+   * Sets every entry's status; DEVICE_FULL if garbage collection cannot make room.
+   */
+  *write(context: HandlerContext, entries: readonly BatchEntry[], scratch: ApplyScratch, pack: boolean): Machine<void> {
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS_MAX; attempt++) {
+      yield* this.admit(context);
+      const need = this.spaceNeeded(context, entries, pack);
+      if (this.tryReserve(need.values, need.buckets)) {
+        try {
+          yield* applyBatch(context, this, entries, scratch, { pack, notify: true });
+        } finally {
+          this.valueCredits -= need.values;
+          this.bucketCredits -= need.buckets;
+          this.leave();
+        }
+        if (this.wantsCollection() && !this.collecting) yield* this.collectGarbage(context);
+        return;
+      }
+      this.leave();
+      yield* this.collectGarbage(context);
+    }
+    for (const entry of entries) entry.status = RPC_STATUS_DEVICE_FULL;
+    context.counters.add(Counter.deviceFullRefusals, entries.length);
+  }
+
+  /** The most space a batch can use: its values, and each touched chain plus growth, with ring skips. */
+  private spaceNeeded(context: HandlerContext, entries: readonly BatchEntry[], pack: boolean): { values: number; buckets: number } {
+    const { kernels } = context;
+    let valueBytes = 0;
+    let valueBlocks = 0;
+    const perBucket = new Map<number, number>();
+    for (const entry of entries) {
+      perBucket.set(entry.bucketId, (perBucket.get(entry.bucketId) ?? 0) + 1);
+      if (entry.kind === EntryKind.delete) continue;
+      const bytes = VALUE_RECORD_HEADER_BYTES + kernels.keyLengthOf(entry.key) + entry.valueLength;
+      if (pack && bytes <= BLOCK_BYTES) valueBytes += bytes;
+      else valueBlocks += Math.ceil(bytes / BLOCK_BYTES);
+    }
+    // Packed records never straddle a block: at worst each wastes nearly a record of space.
+    const packedBlocks = valueBytes > 0 ? Math.ceil((valueBytes * 2) / BLOCK_BYTES) : 0;
+    let bucketBlocks = 0;
+    for (const [bucketId, count] of perBucket) {
+      const length = Math.max(1, kernels.indexEntryChainLength(indexEntryAddress(this.geometry, bucketId)));
+      bucketBlocks += Math.min(CHAIN_BLOCKS_MAX, length + Math.ceil(count / BUCKET_ITEMS_PER_BLOCK));
+    }
+    return { values: RingLog.worstCost(valueBlocks + packedBlocks), buckets: RingLog.worstCost(bucketBlocks) };
+  }
+
+  /** Reserves log space for an admitted write, keeping the collector's reserve; false if there is none. */
+  private tryReserve(values: number, buckets: number): boolean {
+    if (this.values.free - this.valueCredits - values < this.reserveBlocks) return false;
+    if (this.buckets.free - this.bucketCredits - buckets < this.reserveBlocks) return false;
+    this.valueCredits += values;
+    this.bucketCredits += buckets;
+    return true;
+  }
+
+  /** Waits while garbage collection runs, then counts this write as admitted. */
+  private *admit(context: HandlerContext): Machine<void> {
+    while (this.collecting) {
+      this.parkedUntilCollected.push(context);
+      yield context.park();
+    }
+    this.admitted++;
+  }
+
+  private leave(): void {
+    this.admitted--;
+    if (this.admitted === 0 && this.drainWaiter !== null) {
+      const waiter = this.drainWaiter;
+      this.drainWaiter = null;
+      waiter.wake();
+    }
+  }
+
+  /**
+   * Runs garbage collection for this device, or waits for the one running. Must not be
+   * called by an admitted write: the collection waits for those to finish.
+   */
+  *collectGarbage(context: HandlerContext): Machine<void> {
+    if (this.collecting) {
+      this.parkedUntilCollected.push(context);
+      yield context.park();
+      return;
+    }
+    this.collecting = true;
+    try {
+      while (this.admitted > 0) {
+        if (this.drainWaiter !== null) throw new ScalioError(`SSD ${this.device}: two collections waiting for writes to drain`);
+        this.drainWaiter = context;
+        yield context.park();
+      }
+      yield* this.collector.collect(context, this);
+    } finally {
+      this.collecting = false;
+      const parked = this.parkedUntilCollected.splice(0);
+      for (const machine of parked) machine.wake();
+    }
+  }
+}
+
+/**
+ * Batching of writes on a DPU core (LEED's, kept by Scalio): a device's SETs and DELETEs are
+ * gathered and applied together when `setBatch` of them are waiting, or when no new write
+ * has come for `batchIdleNs`. Every write in a batch is acknowledged after the batch has
+ * been applied — on the SSD, committed, and (Scalio) invalidated in the cache.
+ */
+export class WriteBatcher {
+  private current: PendingBatch = new PendingBatch();
+
+  constructor(private readonly store: DeviceStore, private readonly config: ResolvedConfig) {}
+
+  /** Writes `entry` with batching (or alone when batching is off); returns when it is applied. */
+  *submit(context: HandlerContext, entry: BatchEntry, scratch: ApplyScratch): Machine<void> {
+    if (this.config.setBatch === 1) {
+      yield* this.store.write(context, [entry], scratch, false);
+      return;
+    }
+    const batch = this.current;
+    batch.entries.push(entry);
+    batch.lastAddNs = context.now();
+    if (batch.entries.length >= this.config.setBatch) {
+      yield* this.flush(context, batch, scratch);
+      return;
+    }
+    // Wait until the batch is flushed by a writer that fills it, or until it has been idle
+    // for batchIdleNs — then flush it ourselves. Each new write moves that moment later, so
+    // a waiter wakes at most once per write that joins after it.
+    batch.waiters.push(context);
+    for (let wakes = 0; wakes <= this.config.setBatch + 1; wakes++) {
+      if (batch.applied) return;
+      if (batch.flushing) {
+        // Another writer is applying the batch: wait for it to finish (it wakes us), never
+        // return before — this write is acknowledged only once it is committed.
+        yield context.park();
+        continue;
+      }
+      const wait = batch.lastAddNs + this.config.batchIdleNs - context.now();
+      if (wait > 0) {
+        yield context.park(wait);
+        continue;
+      }
+      batch.waiters.splice(batch.waiters.indexOf(context), 1);
+      yield* this.flush(context, batch, scratch);
+      return;
+    }
+    throw new ScalioError(`SSD ${this.store.device}: a batched write woke more often than writes joined its batch`);
+  }
+
+  private *flush(context: HandlerContext, batch: PendingBatch, scratch: ApplyScratch): Machine<void> {
+    batch.flushing = true;
+    if (this.current === batch) this.current = new PendingBatch();
+    try {
+      context.counters.add(Counter.batchesFlushed);
+      context.counters.add(Counter.batchedWrites, batch.entries.length);
+      yield* this.store.write(context, batch.entries, scratch, true);
+    } finally {
+      batch.applied = true;
+      for (const waiter of batch.waiters) waiter.wake();
+    }
+  }
+}
+
+class PendingBatch {
+  readonly entries: BatchEntry[] = [];
+  readonly waiters: HandlerContext[] = [];
+  lastAddNs = 0;
+  /** A writer has taken the batch to apply it; no entry may join it any more. */
+  flushing = false;
+  /** The batch is on the SSD and committed (or failed): its writers may reply. */
+  applied = false;
+}
