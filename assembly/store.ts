@@ -12,7 +12,8 @@ import {
   BUCKET_ITEM_COUNT_OFFSET, BUCKET_SEQUENCE_OFFSET, BUCKET_HEADER_BYTES, BUCKET_ITEMS_PER_BLOCK,
   ITEM_BYTES, ITEM_KEY_LENGTH_OFFSET, ITEM_KEY_OFFSET, ITEM_KEY_BYTES_MAX, ITEM_VALUE_LENGTH_OFFSET,
   ITEM_VALUE_OFFSET_OFFSET, VALUE_RECORD_KEY_LENGTH_OFFSET, VALUE_RECORD_VALUE_LENGTH_OFFSET,
-  VALUE_RECORD_SEQUENCE_OFFSET, VALUE_RECORD_HEADER_BYTES, INDEX_BLOCK_BITS, INDEX_CHAIN_LENGTH_SHIFT,
+  VALUE_RECORD_SEQUENCE_OFFSET, VALUE_RECORD_HEADER_BYTES, VALUE_RECORD_MARKER_OFFSET, VALUE_RECORD_MARKER,
+  INDEX_BLOCK_BITS, INDEX_CHAIN_LENGTH_SHIFT,
   INDEX_CHAIN_LENGTH_MASK,
 } from "../src/layout/store";
 import { KEY_BYTES_OFFSET, KEY_LENGTH_OFFSET } from "../src/layout/key";
@@ -221,7 +222,7 @@ export function chainItemCount(chain: usize, blocks: i32): i32 {
 export function valueRecordWrite(record: usize, descriptor: usize, value: usize, valueLength: i32, sequence: f64): i32 {
   const keyLength = keyLengthOf(descriptor);
   store<u8>(record, <u8>keyLength, VALUE_RECORD_KEY_LENGTH_OFFSET);
-  store<u8>(record, 0, VALUE_RECORD_KEY_LENGTH_OFFSET + 1);
+  store<u8>(record, VALUE_RECORD_MARKER, VALUE_RECORD_MARKER_OFFSET);
   store<u16>(record, <u16>valueLength, VALUE_RECORD_VALUE_LENGTH_OFFSET);
   store<u32>(record, <u32><u64>sequence, VALUE_RECORD_SEQUENCE_OFFSET);
   memory.copy(record + VALUE_RECORD_HEADER_BYTES, descriptor + KEY_BYTES_OFFSET, <usize>keyLength);
@@ -235,6 +236,15 @@ export function valueRecordMatches(record: usize, descriptor: usize, valueLength
   if (<i32>load<u8>(record, VALUE_RECORD_KEY_LENGTH_OFFSET) != keyLength) return 0;
   if (<i32>load<u16>(record, VALUE_RECORD_VALUE_LENGTH_OFFSET) != valueLength) return 0;
   return bytesEqual(record + VALUE_RECORD_HEADER_BYTES, descriptor + KEY_BYTES_OFFSET, keyLength) ? 1 : 0;
+}
+
+/**
+ * For scans of the value log (garbage collection, restart): does a record start here? Its
+ * key length must be plausible and its marker present; 0 where a block's records end.
+ */
+export function valueRecordStarts(record: usize): i32 {
+  const keyLength = <i32>load<u8>(record, VALUE_RECORD_KEY_LENGTH_OFFSET);
+  return keyLength >= 1 && keyLength <= ITEM_KEY_BYTES_MAX && load<u8>(record, VALUE_RECORD_MARKER_OFFSET) == VALUE_RECORD_MARKER ? 1 : 0;
 }
 
 /** Fields of a raw value record, for scans of the value log (garbage collection, restart). */

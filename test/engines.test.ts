@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ENGINES, run } from '../src/engine/run.js';
 import { Counter, DeviceCounter } from '../src/hw/counters.js';
 import { InputError } from '../src/errors.js';
+import type { ScriptedResult } from '../src/engine/driver.js';
 
-const text = (value: Uint8Array | null) => (value === null ? null : new TextDecoder().decode(value));
+const text = (value: ScriptedResult) => (value instanceof Uint8Array ? new TextDecoder().decode(value) : value);
 
 describe.each(ENGINES)('the %s engine', (engine) => {
   it('returns the value a single client just SET, and null for a key never written', async () => {

@@ -18,6 +18,8 @@ import { KERNEL_STATIC_BYTES, type RegionRequest, planMemory } from '../hw/memor
 import { RpcTransport, rpcRegionRequests } from '../hw/rpc.js';
 import { SsdArray } from '../hw/ssd.js';
 import { type BulkLoadResult, bulkLoad, bulkLoadScratchBytes } from '../store/bulk-load.js';
+import { type RecoveryReport, checkSuperblocks, recoverStore } from '../store/recovery.js';
+import { BLOCK_BYTES } from '../layout/store.js';
 import { BucketLocks } from '../store/bucket-locks.js';
 import { StoreState, storeGeometry, storeRegionRequests } from '../store/geometry.js';
 import type { ClusterLayout, CoreServer, ThreadServices } from '../systems/context.js';
@@ -56,9 +58,19 @@ export interface ClusterSpec {
 
 export interface Cluster {
   readonly spec: ClusterSpec;
-  readonly load: BulkLoadResult;
-  /** Milliseconds spent loading the dataset. */
+  /** What the bulk load built (null when the cluster restarted from images). */
+  readonly load: BulkLoadResult | null;
+  /** What the restart found (null for a freshly loaded cluster). */
+  readonly recovery: RecoveryReport | null;
+  /** Milliseconds spent loading the dataset, or restarting from images. */
   readonly loadMs: number;
+}
+
+/** SSD contents to start from instead of a fresh load: saved images, or another run's SSDs. */
+export interface SsdImages {
+  /** The configuration the images were made with (layout settings must not change). */
+  readonly config: ResolvedConfig;
+  readonly buffers: readonly SharedArrayBuffer[];
 }
 
 export function planCluster(config: ResolvedConfig, system: SystemDefinition): ClusterLayout {
@@ -91,10 +103,13 @@ export function planCluster(config: ResolvedConfig, system: SystemDefinition): C
   return layout;
 }
 
-/** Plans, allocates and loads a cluster for `system` (by name or definition). */
-export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: SystemDefinition | string): Cluster {
+/**
+ * Plans, allocates and loads a cluster for `system` (by name or definition): a fresh bulk
+ * load, or a restart from `images`, whose index and log state are rebuilt from the SSDs.
+ */
+export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: SystemDefinition | string, images?: SsdImages): Cluster {
   const system = typeof systemOrName === 'string' ? systemByName(systemOrName) : systemOrName;
-  const config = resolveConfig(overrides);
+  const config = resolveConfig(images === undefined ? overrides : { ...images.config, ...definedOnly(overrides) });
   const layout = planCluster(config, system);
   const memory = new WebAssembly.Memory({ initial: layout.plan.pages, maximum: layout.plan.pages, shared: true });
   const module = kernelModule();
@@ -102,15 +117,37 @@ export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: Sy
   if (kernels.staticDataEnd() > KERNEL_STATIC_BYTES) {
     throw new Error(`the kernels' static data ends at ${kernels.staticDataEnd()}, beyond the ${KERNEL_STATIC_BYTES} bytes reserved for it`);
   }
-  const ssds = SsdArray.create(config.ssds, layout.store.blocksPerDevice);
+  const scratch = layout.plan.regions.clientArenas;
   const started = performance.now();
-  const load = bulkLoad(kernels, memory, ssds, layout, layout.plan.regions.clientArenas.base);
+  let ssds: SsdArray;
+  let load: BulkLoadResult | null = null;
+  let recovery: RecoveryReport | null = null;
+  if (images === undefined) {
+    ssds = SsdArray.create(config.ssds, layout.store.blocksPerDevice);
+    load = bulkLoad(kernels, memory, ssds, layout, scratch.base);
+  } else {
+    if (images.buffers.length !== config.ssds) {
+      throw new ConfigError(`there are ${images.buffers.length} SSD images; the configuration has ${config.ssds} SSDs`);
+    }
+    for (const [device, buffer] of images.buffers.entries()) {
+      if (buffer.byteLength !== layout.store.blocksPerDevice * BLOCK_BYTES) {
+        throw new ConfigError(`the image of SSD ${device} has ${buffer.byteLength / BLOCK_BYTES} blocks; this configuration lays out ${layout.store.blocksPerDevice}`);
+      }
+    }
+    ssds = new SsdArray(images.buffers, layout.store.blocksPerDevice);
+    checkSuperblocks(ssds, layout);
+    recovery = recoverStore(kernels, memory, ssds, layout, scratch.base, scratch.bytes);
+  }
   const loadMs = performance.now() - started;
-  // The loader borrowed the client arenas as scratch: hand them over clean.
-  kernels.zeroBytes(layout.plan.regions.clientArenas.base, layout.plan.regions.clientArenas.bytes);
+  // The load or restart borrowed the client arenas as scratch: hand them over clean.
+  kernels.zeroBytes(scratch.base, scratch.bytes);
   const spec: ClusterSpec = { layout, module, memory, ssdBuffers: ssds.buffers };
   new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base).initialize();
-  return { spec, load, loadMs };
+  return { spec, load, recovery, loadMs };
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** One thread's view of a cluster: its own kernels, counters and machines over the shared state. */

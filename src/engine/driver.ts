@@ -5,15 +5,15 @@
  */
 import { InputError, ScalioError } from '../errors.js';
 import type { Kernels } from '../hw/kernels.js';
-import type { Machine } from '../hw/verbs.js';
+import type { Machine, Verb } from '../hw/verbs.js';
 import { KEY_BYTES_OFFSET, KEY_LENGTH_OFFSET } from '../layout/key.js';
-import { OPERATION_KIND_COUNT, OPERATION_READ, OPERATION_UPDATE } from '../layout/operations.js';
+import { OPERATION_DELETE, OPERATION_KIND_COUNT, OPERATION_READ, OPERATION_UPDATE } from '../layout/operations.js';
 import { type ClientContext, NOT_FOUND } from '../systems/context.js';
 import type { SystemMachines } from '../systems/system.js';
 import { configureWorkloadKernels, type Workload } from '../ycsb/workloads.js';
 import { LatencyHistogram } from './histogram.js';
 
-export const OPERATION_NAMES = ['read', 'update'] as const;
+export const OPERATION_NAMES = ['read', 'update', 'delete'] as const;
 
 /** Where a client's operations come from. */
 export interface OperationSource {
@@ -23,8 +23,13 @@ export interface OperationSource {
   valueLength(context: ClientContext): number;
   /** An identity of the key for histories (the YCSB record number, or a script's key index). */
   keyId(context: ClientContext): number;
-  /** Called when an operation finished; `result` is a read's value length or NOT_FOUND. */
+  /** Called when an operation finished; `result` is a read's value length or NOT_FOUND, a delete's 1 (existed) or 0. */
   completed(context: ClientContext, kind: number, result: number): void;
+  /**
+   * If defined, an operation that fails with a user-facing error (a write refused by a full
+   * store) is handed here and the run goes on; otherwise the error ends the run.
+   */
+  failed?(context: ClientContext, kind: number, error: ScalioError): void;
 }
 
 /** YCSB operations drawn in WebAssembly from each client's own random stream. */
@@ -52,13 +57,16 @@ export class YcsbOperations implements OperationSource {
 
 /** One scripted operation, for the programmatic API and tests. */
 export interface ScriptedOperation {
-  readonly kind: 'get' | 'set';
+  readonly kind: 'get' | 'set' | 'delete';
   readonly key: string | Uint8Array;
   readonly value?: string | Uint8Array;
 }
 
-/** The outcome of a scripted operation: a GET's value (null if absent); a SET's is null. */
-export type ScriptedResult = Uint8Array | null;
+/**
+ * The outcome of a scripted operation: a GET's value (null if absent); a DELETE's whether
+ * the key existed; null for a SET; or the error that refused it (a full store).
+ */
+export type ScriptedResult = Uint8Array | boolean | null | { readonly error: string };
 
 function asBytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? new TextEncoder().encode(data) : data;
@@ -71,7 +79,7 @@ function asBytes(data: string | Uint8Array): Uint8Array {
 export function validateScript(scripts: readonly (readonly ScriptedOperation[])[], keyBytesMax: number, valueBytesMax: number): void {
   scripts.forEach((script, client) => script.forEach((operation, index) => {
     const where = `client ${client}, operation ${index} (${operation.kind})`;
-    if (operation.kind !== 'get' && operation.kind !== 'set') throw new InputError(`${where}: kind must be "get" or "set"`);
+    if (operation.kind !== 'get' && operation.kind !== 'set' && operation.kind !== 'delete') throw new InputError(`${where}: kind must be "get", "set" or "delete"`);
     const key = asBytes(operation.key);
     if (key.length === 0) throw new InputError(`${where}: the key is empty; keys are 1 to ${keyBytesMax} bytes`);
     if (key.length > keyBytesMax) {
@@ -118,7 +126,7 @@ export class ScriptedOperations implements OperationSource {
       bytes.set(asBytes(operation.value ?? ''), context.arena.value);
       return OPERATION_UPDATE;
     }
-    return OPERATION_READ;
+    return operation.kind === 'delete' ? OPERATION_DELETE : OPERATION_READ;
   }
 
   valueLength(context: ClientContext): number {
@@ -136,10 +144,15 @@ export class ScriptedOperations implements OperationSource {
   }
 
   completed(context: ClientContext, kind: number, result: number): void {
-    const value = kind === OPERATION_READ && result !== NOT_FOUND
-      ? context.services.bytes.slice(context.arena.value, context.arena.value + result)
-      : null;
-    this.results[context.client].push(value);
+    let outcome: ScriptedResult = null;
+    if (kind === OPERATION_READ && result !== NOT_FOUND) outcome = context.services.bytes.slice(context.arena.value, context.arena.value + result);
+    if (kind === OPERATION_DELETE) outcome = result === 1;
+    this.results[context.client].push(outcome);
+    this.positions[context.client]++;
+  }
+
+  failed(context: ClientContext, _kind: number, error: ScalioError): void {
+    this.results[context.client].push({ error: error.message });
     this.positions[context.client]++;
   }
 }
@@ -148,6 +161,8 @@ export class ScriptedOperations implements OperationSource {
 export class OperationStats {
   readonly byKind = Array.from({ length: OPERATION_KIND_COUNT }, () => new LatencyHistogram());
   notFound = 0;
+  /** Operations refused with a user-facing error (scripted runs that take errors). */
+  failed = 0;
 
   record(kind: number, latencyNs: number): void {
     this.byKind[kind].record(latencyNs);
@@ -166,27 +181,36 @@ export class OperationStats {
   mergeFrom(other: OperationStats): void {
     other.byKind.forEach((histogram, kind) => this.byKind[kind].mergeFrom(histogram));
     this.notFound += other.notFound;
+    this.failed += other.failed;
   }
 
   toJSON() {
-    return { byKind: this.byKind.map((histogram) => histogram.toJSON()), notFound: this.notFound };
+    return { byKind: this.byKind.map((histogram) => histogram.toJSON()), notFound: this.notFound, failed: this.failed };
   }
 
   static fromJSON(data: ReturnType<OperationStats['toJSON']>): OperationStats {
     const stats = new OperationStats();
     data.byKind.forEach((histogram, kind) => stats.byKind[kind].mergeFrom(LatencyHistogram.fromJSON(histogram)));
     stats.notFound = data.notFound;
+    stats.failed = data.failed;
     return stats;
   }
 }
 
 /**
  * A recorded history: six numbers per operation — client, kind (OPERATION_*), key id, value
- * id (the value written or returned; -1 for "not found"), call tick, return tick. Ticks
+ * id (the value written or returned; -1 for "absent": a GET that found nothing, or what a
+ * DELETE writes), call tick, return tick. Ticks
  * order events in real time: virtual nanoseconds on the simulator, a shared atomic event
  * counter on the live engine (thread clocks are not comparable at nanosecond scale).
  */
 export const HISTORY_FIELDS = 6;
+
+/** What `advance` returns as a machine's result when the operation was refused. */
+const FAILED = Symbol('failed');
+
+/** The value id of "no value": what a GET of an absent key returns and what a DELETE writes. */
+export const ABSENT = -1;
 
 export class HistoryRecorder {
   private data = new Float64Array(HISTORY_FIELDS * 1024);
@@ -242,6 +266,9 @@ export class ClientRunner {
     this.startNs = nowNs;
     if (this.kind === OPERATION_READ) {
       this.machine = this.machines.get(context);
+    } else if (this.kind === OPERATION_DELETE) {
+      this.machine = this.machines.delete(context);
+      this.valueId = ABSENT;
     } else {
       const valueLength = this.source.valueLength(context);
       this.machine = this.machines.set(context, valueLength);
@@ -254,17 +281,51 @@ export class ClientRunner {
     return true;
   }
 
+  /**
+   * Resumes the current operation's machine with a verb's result. A user-facing error is
+   * handed to the source when it takes errors (the operation then ends); otherwise thrown.
+   */
+  advance(value: number): IteratorResult<Verb, unknown> {
+    const machine = this.machine as Machine<unknown>;
+    if (this.source.failed === undefined) return machine.next(value);
+    try {
+      return machine.next(value);
+    } catch (error) {
+      if (!(error instanceof ScalioError)) throw error;
+      this.source.failed(this.context, this.kind, error);
+      this.stats.failed++;
+      return { done: true, value: FAILED };
+    }
+  }
+
+  /**
+   * If an operation is under way (a crash cut it off), records it with return tick -1: a
+   * write in flight may or may not have taken effect.
+   */
+  recordInFlight(recorder: HistoryRecorder): void {
+    if (this.machine === null) return;
+    recorder.push(this.context.client, this.kind, this.keyId, this.valueId, this.callTick, -1);
+  }
+
   /** Records the end of the current operation; `result` is what its machine returned. */
   finish(nowNs: number, tick: number, result: unknown): void {
     const context = this.context;
+    if (result === FAILED) {
+      // Refused, and already handed to the source: not a completed operation.
+      this.machine = null;
+      return;
+    }
     this.stats.record(this.kind, nowNs - this.startNs);
     if (this.kind === OPERATION_READ) {
       const length = result as number;
       if (length === NOT_FOUND) this.stats.notFound++;
       if (this.history !== null) {
-        this.valueId = length === NOT_FOUND ? -1 : context.kernels.valueIdOf(context.arena.value, length);
+        this.valueId = length === NOT_FOUND ? ABSENT : context.kernels.valueIdOf(context.arena.value, length);
       }
       this.source.completed(context, this.kind, length);
+    } else if (this.kind === OPERATION_DELETE) {
+      if (result === false) this.stats.notFound++;
+      this.source.completed(context, this.kind, result === true ? 1 : 0);
     } else {
       this.source.completed(context, this.kind, 0);
     }

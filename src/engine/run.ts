@@ -7,12 +7,13 @@ import type { ClusterConfig, ResolvedConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { Counters } from '../hw/counters.js';
 import { PAPER_PROFILE, type HardwareProfile } from '../hw/profile.js';
-import { buildCluster, type Cluster } from './cluster.js';
+import { buildCluster, type Cluster, type SsdImages } from './cluster.js';
+import type { RecoveryReport } from '../store/recovery.js';
 import {
   type OperationSource, OperationStats, type ScriptedOperation, ScriptedOperations, type ScriptedResult, YcsbOperations,
   validateScript,
 } from './driver.js';
-import { SimEngine } from './sim/engine.js';
+import { type CrashPlan, SimEngine } from './sim/engine.js';
 import { runLive } from './live/engine.js';
 import { type Workload, cachedZeta, workloadByName } from '../ycsb/workloads.js';
 import { ZIPFIAN_CONSTANT } from '../ycsb/reference.js';
@@ -25,8 +26,8 @@ export interface RunRequest {
   readonly system: string;
   readonly engine: EngineName;
   readonly config?: Partial<ClusterConfig>;
-  /** A YCSB workload name (A, C); or give `script`. */
-  readonly workload?: string;
+  /** A YCSB workload, by name (A, C) or given in full; or give `script`. */
+  readonly workload?: string | Workload;
   /** YCSB operations over all clients (split evenly). */
   readonly operations?: number;
   /**
@@ -41,6 +42,10 @@ export interface RunRequest {
   readonly profile?: HardwareProfile;
   /** Live engine only: worker threads that run the clients (default: the machine's cores). */
   readonly clientThreads?: number;
+  /** Start from these SSDs (saved images, or another run's) instead of loading the dataset. */
+  readonly images?: SsdImages;
+  /** Simulator only: crash the DPU during the cores' n-th NVMe write, to test durability. */
+  readonly crash?: CrashPlan;
 }
 
 export interface RunReport {
@@ -65,6 +70,14 @@ export interface RunReport {
   readonly events?: number;
   /** Live engine only: threads used. */
   readonly clientThreads?: number;
+  /** The SSDs as the run left them: save them, or start another run from them. */
+  readonly images: SsdImages;
+  /** What a restart from images found (null after a fresh load). */
+  readonly recovery: RecoveryReport | null;
+  /** True if the run stopped at a planned DPU crash. */
+  readonly crashed: boolean;
+  /** With a history, after a crash: the operations under way, with return tick -1. */
+  readonly inFlight: Float64Array | null;
 }
 
 /** How many operations client `client` runs when `total` are split over `clients`. */
@@ -84,8 +97,9 @@ export async function run(request: RunRequest): Promise<RunReport> {
       throw new ConfigError(`the script has operations for ${script.length} clients but the cluster has ${overrides.clients}`);
     }
   }
-  const workloadName = script === undefined ? (request.workload ?? 'C') : 'script';
-  const workload = script === undefined ? workloadByName(workloadName) : undefined;
+  const workload = script !== undefined ? undefined
+    : typeof request.workload === 'object' ? request.workload : workloadByName(request.workload ?? 'C');
+  const workloadName = workload?.name ?? 'script';
   const totalOperations = request.operations ?? 0;
   if (script === undefined && (!Number.isInteger(totalOperations) || totalOperations < 1)) {
     throw new ConfigError(`operations must be a positive integer, got ${request.operations}`);
@@ -96,17 +110,26 @@ export async function run(request: RunRequest): Promise<RunReport> {
   }
   if (script !== undefined && warmupOperations > 0) throw new ConfigError('a script runs exactly its operations: it takes no warm-up');
 
-  const cluster: Cluster = buildCluster(overrides, request.system);
+  if (request.crash !== undefined && request.engine !== 'sim') throw new ConfigError('crash plans run on the simulator only (engine sim)');
+  const cluster: Cluster = buildCluster(overrides, request.system, request.images);
   const config = cluster.spec.layout.config;
   if (script !== undefined) validateScript(script, config.keyBytesMax, config.valueBytesMax);
   // ζ(n) of the `records` rank space takes a pass over n terms: compute it once, not per thread.
   const zetan = workload?.rankSpace === 'records' ? cachedZeta(config.records, ZIPFIAN_CONSTANT) : undefined;
   const perClient = (total: number) => Array.from({ length: config.clients }, (_, client) =>
     script !== undefined ? (script[client]?.length ?? 0) : operationsOfClient(total, config.clients, client));
-  const base = { system: request.system, workload: workloadName, config, loadMs: cluster.loadMs, warmupOperations };
+  const base = {
+    system: request.system,
+    workload: workloadName,
+    config,
+    loadMs: cluster.loadMs,
+    warmupOperations,
+    images: { config, buffers: cluster.spec.ssdBuffers },
+    recovery: cluster.recovery,
+  };
 
   if (request.engine === 'sim') {
-    const simulate = (operations: readonly number[], recordHistory: boolean, startTimeNs: number, continueRandomStreams: boolean) =>
+    const simulate = (operations: readonly number[], recordHistory: boolean, startTimeNs: number, continueRandomStreams: boolean, crash?: CrashPlan) =>
       new SimEngine(cluster.spec, {
         profile: request.profile ?? PAPER_PROFILE,
         source: (node) => configureSource(node.kernels, workload, script, config, zetan),
@@ -114,9 +137,10 @@ export async function run(request: RunRequest): Promise<RunReport> {
         recordHistory,
         startTimeNs,
         continueRandomStreams,
+        crash,
       }).run();
     const warmup = warmupOperations > 0 ? simulate(perClient(warmupOperations), false, 0, false) : undefined;
-    const output = simulate(perClient(totalOperations), request.recordHistory ?? false, warmup?.endTimeNs ?? 0, warmup !== undefined);
+    const output = simulate(perClient(totalOperations), request.recordHistory ?? false, warmup?.endTimeNs ?? 0, warmup !== undefined, request.crash);
     return {
       ...base,
       ...measured(output.stats, output.durationNs),
@@ -126,6 +150,8 @@ export async function run(request: RunRequest): Promise<RunReport> {
       scriptResults: output.source instanceof ScriptedOperations ? output.source.results : null,
       wallMs: output.wallMs,
       events: output.events,
+      crashed: output.crashed,
+      inFlight: output.inFlight,
     };
   }
 
@@ -149,6 +175,8 @@ export async function run(request: RunRequest): Promise<RunReport> {
     scriptResults: output.scriptResults,
     wallMs: output.wallMs,
     clientThreads: output.clientThreads,
+    crashed: false,
+    inFlight: null,
   };
 }
 

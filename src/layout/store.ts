@@ -40,7 +40,7 @@
  * block's records):
  * ```
  *  +0  keyLength     u8
- *  +1  (reserved)    u8
+ *  +1  marker        u8   VALUE_RECORD_MARKER: leftover bytes rarely pass for a record
  *  +2  valueLength   u16
  *  +4  sequence      u32  per-device write sequence of the append that wrote it
  *  +8  key           keyLength bytes
@@ -77,6 +77,8 @@ export const ITEM_VALUE_LENGTH_OFFSET = 21;
 export const ITEM_VALUE_OFFSET_OFFSET = 23;
 
 export const VALUE_RECORD_KEY_LENGTH_OFFSET = 0;
+export const VALUE_RECORD_MARKER_OFFSET = 1;
+export const VALUE_RECORD_MARKER = 0x5a;
 export const VALUE_RECORD_VALUE_LENGTH_OFFSET = 2;
 export const VALUE_RECORD_SEQUENCE_OFFSET = 4;
 export const VALUE_RECORD_HEADER_BYTES = 8;

@@ -52,6 +52,11 @@ export class DeviceStore {
   private collecting = false;
   private readonly parkedUntilCollected: Parkable[] = [];
   private drainWaiter: Parkable | null = null;
+  /**
+   * Set when a collection could not make the room a write needed; cleared when a write
+   * commits. Only writes make data dead, so until one commits, collecting again is futile.
+   */
+  private collectionFutile = false;
   /** Blocks of each log that only garbage collection may use (it needs room to move data). */
   readonly reserveBlocks: number;
   /** Collection runs until each log has this many free blocks beyond the reserve. */
@@ -80,8 +85,9 @@ export class DeviceStore {
     return this.state.nextSequence(this.device);
   }
 
-  /** Whether either log is below its collection target (free beyond the reserve and reservations). */
+  /** Whether either log is below its collection target (free beyond the reserve and reservations), and collecting can help. */
   wantsCollection(): boolean {
+    if (this.collectionFutile || this.collecting) return false;
     return this.values.free - this.valueCredits - this.reserveBlocks < this.collectionTargetBlocks.values
       || this.buckets.free - this.bucketCredits - this.reserveBlocks < this.collectionTargetBlocks.buckets;
   }
@@ -97,16 +103,22 @@ export class DeviceStore {
       if (this.tryReserve(need.values, need.buckets)) {
         try {
           yield* applyBatch(context, this, entries, scratch, { pack, notify: true });
+          this.collectionFutile = false;
         } finally {
           this.valueCredits -= need.values;
           this.bucketCredits -= need.buckets;
           this.leave();
         }
-        if (this.wantsCollection() && !this.collecting) yield* this.collectGarbage(context);
         return;
       }
       this.leave();
-      yield* this.collectGarbage(context);
+      if (this.collectionFutile && attempt > 0) break;
+      if (!this.collectionFutile) {
+        yield* this.collectGarbage(context);
+        // If the collection could not make room, the live data fills the log.
+        this.collectionFutile = !this.wouldFit(need.values, need.buckets);
+      }
+      if (this.collectionFutile) break;
     }
     for (const entry of entries) entry.status = RPC_STATUS_DEVICE_FULL;
     context.counters.add(Counter.deviceFullRefusals, entries.length);
@@ -135,10 +147,14 @@ export class DeviceStore {
     return { values: RingLog.worstCost(valueBlocks + packedBlocks), buckets: RingLog.worstCost(bucketBlocks) };
   }
 
+  /** Whether a write needing this much space could reserve it now. */
+  private wouldFit(values: number, buckets: number): boolean {
+    return this.values.free - this.valueCredits - values >= this.reserveBlocks && this.buckets.free - this.bucketCredits - buckets >= this.reserveBlocks;
+  }
+
   /** Reserves log space for an admitted write, keeping the collector's reserve; false if there is none. */
   private tryReserve(values: number, buckets: number): boolean {
-    if (this.values.free - this.valueCredits - values < this.reserveBlocks) return false;
-    if (this.buckets.free - this.bucketCredits - buckets < this.reserveBlocks) return false;
+    if (!this.wouldFit(values, buckets)) return false;
     this.valueCredits += values;
     this.bucketCredits += buckets;
     return true;

@@ -15,7 +15,7 @@
 import { ScalioError } from '../errors.js';
 import { Counter } from '../hw/counters.js';
 import type { Machine } from '../hw/verbs.js';
-import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, ITEM_KEY_BYTES_MAX, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
+import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
 import type { HandlerContext } from '../systems/context.js';
 import { type ApplyScratch, type BatchEntry, EntryKind, applyBatch, makeEntry } from './apply.js';
 import type { Collector, DeviceStore } from './device.js';
@@ -151,8 +151,8 @@ function* collectValueSegment(context: HandlerContext, store: DeviceStore, scrat
     const block = scratch.valueSegment + index * BLOCK_BYTES;
     for (let offset = 0; offset + VALUE_RECORD_HEADER_BYTES <= BLOCK_BYTES;) {
       const record = block + offset;
+      if (kernels.valueRecordStarts(record) === 0) break; // the block's records end here
       const keyLength = kernels.valueRecordKeyLength(record);
-      if (keyLength === 0 || keyLength > ITEM_KEY_BYTES_MAX) break; // the block's records end here
       const valueLength = kernels.valueRecordValueLength(record);
       const bytes = VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
       const spans = bytes > BLOCK_BYTES;

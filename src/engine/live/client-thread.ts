@@ -76,19 +76,15 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
 
       // One turn: run the client's machine until it parks or its operation ends.
       const context = runner.context;
-      let machine = runner.machine;
-      if (machine === null) {
-        if (!runner.begin(nowNs, tick())) {
-          finished[index] = 1;
-          active--;
-          continue;
-        }
-        machine = runner.machine as NonNullable<typeof runner.machine>;
+      if (runner.machine === null && !runner.begin(nowNs, tick())) {
+        finished[index] = 1;
+        active--;
+        continue;
       }
       let value = input[index];
       input[index] = 0;
       for (;;) {
-        const step = machine.next(value);
+        const step = runner.advance(value);
         if (step.done === true) {
           nowNs = clock();
           runner.finish(nowNs, tick(), step.value);

@@ -65,7 +65,23 @@ export interface SimRunOptions {
   readonly startTimeNs?: number;
   /** Keep the clients' random streams where a previous phase left them instead of seeding them. */
   readonly continueRandomStreams?: boolean;
+  /** Crash the DPU while its cores apply their n-th NVMe command (see CrashPlan). */
+  readonly crash?: CrashPlan;
 }
+
+/**
+ * A DPU crash for testing durability: the cores complete NVMe writes 1..n-1 and die during
+ * write n (a crash between writes leaves the SSDs as one during the next write, since reads
+ * change nothing). The write cut off has none of its blocks on the SSD, or, with
+ * `tearWrites`, only its first few: a multi-block write is not atomic on an SSD.
+ */
+export interface CrashPlan {
+  readonly afterCoreWrites: number;
+  readonly tearWrites: boolean;
+}
+
+/** Thrown inside the simulation to stop it where the DPU died. */
+class DpuCrash extends Error {}
 
 export interface SimRunOutput {
   readonly node: ThreadNode;
@@ -78,6 +94,10 @@ export interface SimRunOutput {
   readonly endTimeNs: number;
   readonly events: number;
   readonly wallMs: number;
+  /** True if the run stopped at a DPU crash (CrashPlan). */
+  readonly crashed: boolean;
+  /** With a history: the operations under way at the crash, return tick -1. */
+  readonly inFlight: Float64Array | null;
 }
 
 interface CoreState {
@@ -121,6 +141,8 @@ export class SimEngine {
   private readonly stagingBase: number;
   private firstStartNs = Number.POSITIVE_INFINITY;
   private lastEndNs = 0;
+  /** NVMe writes the DPU cores have completed (for a CrashPlan). */
+  private coreWrites = 0;
 
   constructor(readonly spec: ClusterSpec, private readonly options: SimRunOptions) {
     const config = spec.layout.config;
@@ -182,6 +204,7 @@ export class SimEngine {
     const started = performance.now();
     const eventsMax = this.options.eventsMax ?? Number.POSITIVE_INFINITY;
     let events = 0;
+    let crashed = false;
     try {
       for (const runner of this.runners) this.startNextOperation(runner);
       const queue = this.queue;
@@ -194,13 +217,24 @@ export class SimEngine {
         this.dispatch(queue.kind, queue.target, queue.value);
       }
     } catch (error) {
-      if (error instanceof Error) {
-        error.message += ` [simulation seed ${this.spec.layout.config.seed}, virtual time ${this.now} ns, event ${events}]`;
+      if (error instanceof DpuCrash) {
+        crashed = true;
+      } else {
+        if (error instanceof Error) {
+          error.message += ` [simulation seed ${this.spec.layout.config.seed}, virtual time ${this.now} ns, event ${events}]`;
+        }
+        throw error;
       }
-      throw error;
     }
-    for (const runner of this.runners) {
-      if (runner.machine !== null || runner.remaining > 0) throw new Error(`client ${runner.context.client} did not finish: the event queue ran dry`);
+    let inFlight: Float64Array | null = null;
+    if (crashed) {
+      const recorder = new HistoryRecorder();
+      for (const runner of this.runners) runner.recordInFlight(recorder);
+      inFlight = this.history !== null ? recorder.entries() : null;
+    } else {
+      for (const runner of this.runners) {
+        if (runner.machine !== null || runner.remaining > 0) throw new Error(`client ${runner.context.client} did not finish: the event queue ran dry`);
+      }
     }
     const durationNs = this.lastEndNs > this.firstStartNs ? this.lastEndNs - this.firstStartNs : 0;
     return {
@@ -212,6 +246,8 @@ export class SimEngine {
       endTimeNs: this.lastEndNs,
       events,
       wallMs: performance.now() - started,
+      crashed,
+      inFlight,
     };
   }
 
@@ -271,8 +307,9 @@ export class SimEngine {
       case Event.handlerNvmeCompletes: {
         const handler = this.handlerOf(target);
         const verb = handler.verb;
-        const result = this.node.hardware.execute(handler, verb);
         const commands = verb.kind === VerbKind.nvmeReadBatch ? verb.rangeCount : 1;
+        if (this.options.crash !== undefined && verb.kind === VerbKind.nvmeWrite) this.maybeCrash(verb, this.options.crash);
+        const result = this.node.hardware.execute(handler, verb);
         this.cores[handler.server.core].pendingCostNs[handler.slot] += commands * this.profile.coreNvmeCompleteNs;
         this.resumeHandler(target, result);
         return;
@@ -289,6 +326,17 @@ export class SimEngine {
       default:
         throw new Error(`unknown simulator event ${kind}`);
     }
+  }
+
+  /** Counts the cores' NVMe writes; dies during the planned one, tearing it if asked. */
+  private maybeCrash(verb: Verb, plan: CrashPlan): void {
+    if (++this.coreWrites < plan.afterCoreWrites) return;
+    if (plan.tearWrites && verb.blockCount > 1) {
+      // A deterministic prefix of the write reaches the SSD: between none and all but one block.
+      const blocks = Math.floor(plan.afterCoreWrites * 2654435761 + this.spec.layout.config.seed) % verb.blockCount;
+      if (blocks > 0) this.node.hardware.ssds.write(verb.device, verb.block, blocks, this.node.services.bytes, verb.localAddress);
+    }
+    throw new DpuCrash(`the DPU crashed during its NVMe write ${plan.afterCoreWrites}`);
   }
 
   private handlerOf(handlerId: number): HandlerContext {
@@ -315,9 +363,8 @@ export class SimEngine {
     const client = runner.context.client;
     let value = input;
     for (;;) {
-      const machine = runner.machine;
-      if (machine === null) throw new Error(`client ${client} stepped with no operation`);
-      const step = machine.next(value);
+      if (runner.machine === null) throw new Error(`client ${client} stepped with no operation`);
+      const step = runner.advance(value);
       if (step.done === true) {
         const end = this.clientTimeNs[client];
         runner.finish(end, end, step.value);
