@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: kernel micro-benchmarks, then the engines' speed at the default scale,
  * checked against the targets (live YCSB-C ≥ 2 M ops/s on 2 cores; simulator ≥ 0.5 M
- * simulated ops per wall-clock second). Options: --quick (shorter, 1 repetition),
- * --only kernels|engines, --json FILE.
+ * simulated ops per wall-clock second); then the store's throughput and write amplification
+ * under sustained updates. Options: --quick (shorter, 1 repetition),
+ * --only kernels|engines|store, --json FILE.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
 import { benchmarkEngine, type EngineResult } from './engines.js';
 import { benchmarkKernels, type KernelResult } from './kernels.js';
+import { benchmarkStore, type StoreResult } from './store.js';
 
 const TARGETS = { live: 2_000_000, sim: 500_000 } as const;
 
@@ -23,19 +25,20 @@ const { values } = parseArgs({
   },
 });
 if (values.help === true) {
-  process.stdout.write('Usage: npm run bench -- [--quick] [--only kernels|engines] [--json FILE]\n');
+  process.stdout.write('Usage: npm run bench -- [--quick] [--only kernels|engines|store] [--json FILE]\n');
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== 'kernels' && values.only !== 'engines') {
-  process.stderr.write(`bench: --only must be kernels or engines, got "${values.only}"\n`);
+if (values.only !== undefined && !['kernels', 'engines', 'store'].includes(values.only)) {
+  process.stderr.write(`bench: --only must be kernels, engines or store, got "${values.only}"\n`);
   process.exit(2);
 }
+const runs = (part: string) => values.only === undefined || values.only === part;
 const quick = values.quick === true;
-const output: { kernels?: KernelResult[]; engines?: EngineResult[]; machine: Record<string, unknown> } = {
+const output: { kernels?: KernelResult[]; engines?: EngineResult[]; store?: StoreResult[]; machine: Record<string, unknown> } = {
   machine: { cores: availableParallelism(), node: process.version, date: new Date().toISOString() },
 };
 
-if (values.only !== 'engines') {
+if (runs('kernels')) {
   process.stderr.write('kernels...\n');
   const kernels = await benchmarkKernels(quick ? 300 : 1000);
   output.kernels = kernels;
@@ -47,7 +50,7 @@ if (values.only !== 'engines') {
   ])}\n\n`);
 }
 
-if (values.only !== 'kernels') {
+if (runs('engines')) {
   const repetitions = quick ? 1 : 3;
   // [engine, workload, measured operations, warm-up operations]
   const plans: [('live' | 'sim'), string, number, number][] = [
@@ -79,6 +82,28 @@ if (values.only !== 'kernels') {
         return `${measured >= target ? 'met' : 'MISSED'}: ${siNumber(target)}`;
       },
     },
+  ])}\n`);
+}
+
+if (runs('store')) {
+  const results: StoreResult[] = [];
+  for (const [engine, setBatch, operations] of [
+    ['sim', 1, quick ? 60_000 : 200_000], ['sim', 8, quick ? 120_000 : 400_000],
+    ['live', 1, quick ? 60_000 : 200_000], ['live', 8, quick ? 120_000 : 400_000],
+  ] as const) {
+    process.stderr.write(`store: ${engine}, setBatch ${setBatch}, ${integer(operations)} updates...\n`);
+    results.push(await benchmarkStore(engine, setBatch, operations));
+  }
+  output.store = results;
+  process.stdout.write(`\nStore under 100% updates (20,000 records on 1 SSD, logs 2x over-provisioned so GC runs at steady state)\n\n`);
+  process.stdout.write(`${table(results, [
+    { title: 'engine', value: (row) => row.engine },
+    { title: 'batching', value: (row) => (row.setBatch === 1 ? 'off' : `${row.setBatch} writes`) },
+    { title: 'updates', value: (row) => integer(row.operations), right: true },
+    { title: 'throughput', value: (row) => `${siNumber(row.operationsPerSecond)}ops/s`, right: true },
+    { title: 'write amplification', value: (row) => fixed(row.writeAmplification, 1), right: true },
+    { title: 'blocks/SET', value: (row) => fixed(row.blocksPerSet, 2), right: true },
+    { title: 'device capacities written', value: (row) => fixed(row.capacitiesWritten, 1), right: true },
   ])}\n`);
 }
 

@@ -211,4 +211,26 @@ describe('restart from SSD images', () => {
     expect(afterCollection).toBeGreaterThan(10);
     expect(cutShort).toBeGreaterThan(0);
   });
+
+  it('loses no acknowledged write when the live engine\'s DPU-core threads are killed mid-run', async () => {
+    const seed = 12;
+    const config = { records: 3000, ssds: 2, dpuCores: 2, clients: 32, valueLogBlocks: 2000, bucketIdBits: 7, seed };
+    const failures: string[] = [];
+    for (const afterCoreWrites of [3, 57, 211, 640, 1500]) {
+      const crashed = await run({ system: 'scalio', engine: 'live', config, workload: UPDATE_HEAVY, operations: 40_000, recordHistory: true, crash: { afterCoreWrites, tearWrites: true } });
+      if (!crashed.crashed) {
+        failures.push(`point ${afterCoreWrites}: the run ended before the crash`);
+        continue;
+      }
+      const allowed = allowedFinalValues(crashed.history as Float64Array, crashed.inFlight, (record) => loadedValueId(seed, record, 64));
+      const records = [...allowed.keys()];
+      const restarted = await run({ system: 'scalio', engine: 'sim', config: { clients: 1 }, images: crashed.images, script: [records.map((record) => get(recordKey(record)))] });
+      expect(restarted.recovery?.damagedItems).toBe(0);
+      records.forEach((record, index) => {
+        const found = resultId(restarted.scriptResults?.[0][index] ?? null);
+        if (!allowed.get(record)?.has(found)) failures.push(`point ${afterCoreWrites}: record ${record} reads ${found}, allowed ${[...(allowed.get(record) ?? [])].join(', ')}`);
+      });
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
 });

@@ -38,6 +38,10 @@ export const ControlWord = {
   failed: 3,
   /** A shared event counter that orders recorded history events across threads. */
   historyTick: 4,
+  /** NVMe writes the DPU-core threads have started (for a crash plan). */
+  coreWrites: 5,
+  /** Set to 1 when the planned DPU crash has happened: every thread stops. */
+  crashed: 6,
 } as const;
 /** Each client worker has a doorbell (i32) and a sleeping flag (i32) on its own cache line. */
 export const CLIENT_WORKER_BELLS_OFFSET = 64;
@@ -54,6 +58,8 @@ export interface ClusterSpec {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
   readonly ssdBuffers: readonly SharedArrayBuffer[];
+  /** The SSDs' per-block sequence locks (shared by every thread). */
+  readonly ssdStripes: SharedArrayBuffer;
 }
 
 export interface Cluster {
@@ -134,14 +140,14 @@ export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: Sy
         throw new ConfigError(`the image of SSD ${device} has ${buffer.byteLength / BLOCK_BYTES} blocks; this configuration lays out ${layout.store.blocksPerDevice}`);
       }
     }
-    ssds = new SsdArray(images.buffers, layout.store.blocksPerDevice);
+    ssds = new SsdArray(images.buffers, layout.store.blocksPerDevice, SsdArray.createStripes(images.buffers.length));
     checkSuperblocks(ssds, layout);
     recovery = recoverStore(kernels, memory, ssds, layout, scratch.base, scratch.bytes);
   }
   const loadMs = performance.now() - started;
   // The load or restart borrowed the client arenas as scratch: hand them over clean.
   kernels.zeroBytes(scratch.base, scratch.bytes);
-  const spec: ClusterSpec = { layout, module, memory, ssdBuffers: ssds.buffers };
+  const spec: ClusterSpec = { layout, module, memory, ssdBuffers: ssds.buffers, ssdStripes: ssds.stripeBuffer };
   new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base).initialize();
   return { spec, load, recovery, loadMs };
 }
@@ -169,7 +175,7 @@ export function attachThread(spec: ClusterSpec, now: () => number): ThreadNode {
   const config = layout.config;
   const kernels = instantiateKernels(memory, spec.module);
   const counters = new Counters(config.ssds, config.dpuCores);
-  const ssds = new SsdArray(spec.ssdBuffers, layout.store.blocksPerDevice);
+  const ssds = new SsdArray(spec.ssdBuffers, layout.store.blocksPerDevice, spec.ssdStripes);
   const hardware = new Hardware(memory, kernels, layout.plan, ssds, counters);
   const transport = new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base);
   const services: ThreadServices = {

@@ -44,7 +44,7 @@ export interface RunRequest {
   readonly clientThreads?: number;
   /** Start from these SSDs (saved images, or another run's) instead of loading the dataset. */
   readonly images?: SsdImages;
-  /** Simulator only: crash the DPU during the cores' n-th NVMe write, to test durability. */
+  /** Crash the DPU during its cores' n-th NVMe write, to test durability (live: the core threads die). */
   readonly crash?: CrashPlan;
 }
 
@@ -110,7 +110,6 @@ export async function run(request: RunRequest): Promise<RunReport> {
   }
   if (script !== undefined && warmupOperations > 0) throw new ConfigError('a script runs exactly its operations: it takes no warm-up');
 
-  if (request.crash !== undefined && request.engine !== 'sim') throw new ConfigError('crash plans run on the simulator only (engine sim)');
   const cluster: Cluster = buildCluster(overrides, request.system, request.images);
   const config = cluster.spec.layout.config;
   if (script !== undefined) validateScript(script, config.keyBytesMax, config.valueBytesMax);
@@ -155,7 +154,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
     };
   }
 
-  const runPhase = (operations: readonly number[], recordHistory: boolean, continueRandomStreams: boolean) => runLive(cluster.spec, {
+  const runPhase = (operations: readonly number[], recordHistory: boolean, continueRandomStreams: boolean, crash?: CrashPlan) => runLive(cluster.spec, {
     workload: workload ?? null,
     zetan,
     script: script ?? null,
@@ -163,9 +162,10 @@ export async function run(request: RunRequest): Promise<RunReport> {
     recordHistory,
     clientThreads: request.clientThreads,
     continueRandomStreams,
+    crash,
   });
   if (warmupOperations > 0) await runPhase(perClient(warmupOperations), false, false);
-  const output = await runPhase(perClient(totalOperations), request.recordHistory ?? false, warmupOperations > 0);
+  const output = await runPhase(perClient(totalOperations), request.recordHistory ?? false, warmupOperations > 0, request.crash);
   return {
     ...base,
     ...measured(output.stats, output.durationNs),
@@ -175,8 +175,8 @@ export async function run(request: RunRequest): Promise<RunReport> {
     scriptResults: output.scriptResults,
     wallMs: output.wallMs,
     clientThreads: output.clientThreads,
-    crashed: false,
-    inFlight: null,
+    crashed: output.crashed,
+    inFlight: output.inFlight,
   };
 }
 

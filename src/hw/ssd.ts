@@ -4,27 +4,46 @@
  * between a device and an issuer's buffer in the shared memory. (Devices live outside the
  * WebAssembly memory so that the paper's dataset sizes are not bounded by its 4 GiB.)
  *
+ * Like a real NVMe device (atomic write unit of one block), a block is never seen half
+ * written: each block maps to one of STRIPES sequence locks per device. A write makes the
+ * stripes of its blocks odd while it copies; a read copies, then retries if any stripe it
+ * crossed was odd or moved. A device has one writer (its DPU core), so writers never wait.
+ * A command of several blocks is not atomic as a whole, as on a real SSD.
+ *
  * Untouched blocks cost no RAM: the buffers are zero-filled lazily by the operating system.
  */
 import { NvmeError } from '../errors.js';
 import { BLOCK_BYTES } from '../layout/store.js';
 
+/** Sequence locks per device; block b is guarded by stripe b mod STRIPES. */
+export const STRIPES = 1024;
+/** Bound on retries of a read that keeps overlapping writes of its blocks. */
+const READ_RETRIES_MAX = 100_000;
+
 export class SsdArray {
   readonly devices: readonly Uint8Array[];
+  private readonly stripes: Int32Array;
+  private readonly seen = new Int32Array(STRIPES);
 
-  constructor(readonly buffers: readonly SharedArrayBuffer[], readonly blocksPerDevice: number) {
+  constructor(readonly buffers: readonly SharedArrayBuffer[], readonly blocksPerDevice: number, readonly stripeBuffer: SharedArrayBuffer) {
     this.devices = buffers.map((buffer, index) => {
       if (buffer.byteLength !== blocksPerDevice * BLOCK_BYTES) {
         throw new NvmeError(`SSD ${index} has ${buffer.byteLength} bytes, expected ${blocksPerDevice} blocks of ${BLOCK_BYTES}`);
       }
       return new Uint8Array(buffer);
     });
+    if (stripeBuffer.byteLength !== buffers.length * STRIPES * 4) throw new NvmeError('the SSDs\' block locks do not match the device count');
+    this.stripes = new Int32Array(stripeBuffer);
   }
 
   static create(deviceCount: number, blocksPerDevice: number): SsdArray {
     const buffers: SharedArrayBuffer[] = [];
     for (let device = 0; device < deviceCount; device++) buffers.push(new SharedArrayBuffer(blocksPerDevice * BLOCK_BYTES));
-    return new SsdArray(buffers, blocksPerDevice);
+    return new SsdArray(buffers, blocksPerDevice, SsdArray.createStripes(deviceCount));
+  }
+
+  static createStripes(deviceCount: number): SharedArrayBuffer {
+    return new SharedArrayBuffer(deviceCount * STRIPES * 4);
   }
 
   get count(): number {
@@ -43,14 +62,39 @@ export class SsdArray {
     }
   }
 
-  /** Copies blocks from a device into `target` at `targetOffset`. */
+  /** Copies blocks from a device into `target` at `targetOffset`; no block is seen half written. */
   read(device: number, block: number, blockCount: number, target: Uint8Array, targetOffset: number): void {
     const start = block * BLOCK_BYTES;
-    target.set(this.devices[device].subarray(start, start + blockCount * BLOCK_BYTES), targetOffset);
+    const source = this.devices[device].subarray(start, start + blockCount * BLOCK_BYTES);
+    const base = device * STRIPES;
+    const stripesCrossed = Math.min(blockCount, STRIPES);
+    for (let attempt = 0; attempt < READ_RETRIES_MAX; attempt++) {
+      let writing = false;
+      for (let index = 0; index < stripesCrossed; index++) {
+        const sequence = Atomics.load(this.stripes, base + ((block + index) % STRIPES));
+        this.seen[index] = sequence;
+        if ((sequence & 1) !== 0) writing = true;
+      }
+      if (writing) continue;
+      target.set(source, targetOffset);
+      let moved = false;
+      for (let index = 0; index < stripesCrossed; index++) {
+        if (Atomics.load(this.stripes, base + ((block + index) % STRIPES)) !== this.seen[index]) {
+          moved = true;
+          break;
+        }
+      }
+      if (!moved) return;
+    }
+    throw new NvmeError(`NVMe read of ${blockCount} blocks at block ${block} on SSD ${device} overlapped writes ${READ_RETRIES_MAX} times in a row`);
   }
 
-  /** Copies blocks from `source` at `sourceOffset` onto a device. */
+  /** Copies blocks from `source` at `sourceOffset` onto a device. Only the device's DPU core writes it. */
   write(device: number, block: number, blockCount: number, source: Uint8Array, sourceOffset: number): void {
+    const base = device * STRIPES;
+    const stripesCrossed = Math.min(blockCount, STRIPES);
+    for (let index = 0; index < stripesCrossed; index++) Atomics.add(this.stripes, base + ((block + index) % STRIPES), 1);
     this.devices[device].set(source.subarray(sourceOffset, sourceOffset + blockCount * BLOCK_BYTES), block * BLOCK_BYTES);
+    for (let index = 0; index < stripesCrossed; index++) Atomics.add(this.stripes, base + ((block + index) % STRIPES), 1);
   }
 }

@@ -60,6 +60,8 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   let idleRounds = 0;
 
   while (active > 0) {
+    // The DPU died (a crash plan): stop where we are; what is under way stays in flight.
+    if (Atomics.load(words, control.index(ControlWord.crashed)) !== 0) break;
     let progressed = false;
     for (let index = 0; index < count; index++) {
       if (finished[index] === 1) continue;
@@ -126,6 +128,12 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   }
   const finishedNs = clock();
 
+  let inFlight: Float64Array | null = null;
+  if (history !== null && Atomics.load(words, control.index(ControlWord.crashed)) !== 0) {
+    const recorder = new HistoryRecorder();
+    for (const runner of runners) runner.recordInFlight(recorder);
+    inFlight = recorder.entries();
+  }
   const scriptResults: [number, import('../driver.js').ScriptedResult[]][] = [];
   if (source instanceof ScriptedOperations) {
     for (const runner of runners) scriptResults.push([runner.context.client, source.results[runner.context.client]]);
@@ -137,5 +145,6 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
     scriptResults,
     startedNs,
     finishedNs,
+    inFlight,
   };
 }

@@ -58,9 +58,29 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
     node.counters.addCore(core, CoreCounter.rpcsHandled);
   };
 
+  /**
+   * Before each NVMe write when a crash is planned: false if the DPU is dead (this thread
+   * must stop at once); the thread reaching the planned write tears it, raises the flag
+   * and stops too.
+   */
+  const crash = task.crash;
+  const words = control.words;
+  const survives = (verb: Verb): boolean => {
+    if (crash === null) return true;
+    if (Atomics.load(words, control.index(ControlWord.crashed)) !== 0) return false;
+    const writes = Atomics.add(words, control.index(ControlWord.coreWrites), 1) + 1;
+    if (writes < crash.afterCoreWrites) return true;
+    if (writes === crash.afterCoreWrites && crash.tearWrites && verb.blockCount > 1) {
+      const blocks = Math.floor(crash.afterCoreWrites * 2654435761 + spec.layout.config.seed) % verb.blockCount;
+      if (blocks > 0) node.hardware.ssds.write(verb.device, verb.block, blocks, node.services.bytes, verb.localAddress);
+    }
+    control.store(ControlWord.crashed, 1);
+    return false;
+  };
+
   if (!control.arriveAndWaitForStart()) return { counters: node.counters.values };
   let idle = 0;
-  while (control.load(ControlWord.stop) === 0) {
+  while (control.load(ControlWord.stop) === 0 && control.load(ControlWord.crashed) === 0) {
     nowNs = clock();
     let worked = false;
     while (free.length > 0) {
@@ -110,6 +130,7 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
         }
         const verb = step.value;
         if (verb.kind === VerbKind.nvmeRead || verb.kind === VerbKind.nvmeWrite || verb.kind === VerbKind.nvmeReadBatch) {
+          if (verb.kind === VerbKind.nvmeWrite && !survives(verb)) return { counters: node.counters.values };
           value = node.hardware.execute(handler, verb);
           continue;
         }

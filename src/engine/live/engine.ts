@@ -18,6 +18,7 @@ import {
 } from './protocol.js';
 import * as errors from '../../errors.js';
 import type { Workload } from '../../ycsb/workloads.js';
+import type { CrashPlan } from '../sim/engine.js';
 
 export interface LiveRunOptions {
   readonly workload: Workload | null;
@@ -29,6 +30,8 @@ export interface LiveRunOptions {
   readonly clientThreads?: number;
   /** Keep the clients' random streams where a previous phase left them. */
   readonly continueRandomStreams?: boolean;
+  /** Kill the DPU-core threads during their n-th NVMe write, to test durability. */
+  readonly crash?: CrashPlan;
   /** Longest time to wait for workers to start (they instantiate WebAssembly). */
   readonly startTimeoutMs?: number;
 }
@@ -41,6 +44,18 @@ export interface LiveRunOutput {
   readonly durationNs: number;
   readonly wallMs: number;
   readonly clientThreads: number;
+  readonly crashed: boolean;
+  readonly inFlight: Float64Array | null;
+}
+
+function concatenate(parts: readonly Float64Array[]): Float64Array {
+  const whole = new Float64Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    whole.set(part, offset);
+    offset += part.length;
+  }
+  return whole;
 }
 
 /** Rebuilds a worker's error with its original class when it is one of ours. */
@@ -64,7 +79,9 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
   }
   const threads = clientThreads + config.dpuCores;
   const control = new Control(spec);
-  for (const word of [ControlWord.go, ControlWord.stop, ControlWord.ready, ControlWord.failed, ControlWord.historyTick]) control.store(word, 0);
+  for (const word of [ControlWord.go, ControlWord.stop, ControlWord.ready, ControlWord.failed, ControlWord.historyTick, ControlWord.coreWrites, ControlWord.crashed]) {
+    control.store(word, 0);
+  }
 
   const pool = new Piscina({
     filename: builtModulePath('engine/live/worker.js'),
@@ -87,7 +104,7 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
     }
     const coreTasks: Promise<CoreThreadResult | FailedTask>[] = [];
     for (let core = 0; core < config.dpuCores; core++) {
-      const task: CoreThreadTask = { role: 'core', spec, timeOriginMs: performance.timeOrigin, core, clientThreads };
+      const task: CoreThreadTask = { role: 'core', spec, timeOriginMs: performance.timeOrigin, core, clientThreads, crash: options.crash ?? null };
       coreTasks.push(pool.run(task));
     }
 
@@ -114,6 +131,7 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
     const stats = new OperationStats();
     const counters = new Counters(config.ssds, config.dpuCores);
     const histories: Float64Array[] = [];
+    const inFlights: Float64Array[] = [];
     const scriptResults: ScriptedResult[][] = Array.from({ length: config.clients }, () => []);
     let startedNs = Number.POSITIVE_INFINITY;
     let finishedNs = 0;
@@ -121,20 +139,14 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
       stats.mergeFrom(OperationStats.fromJSON(result.stats));
       counters.mergeFrom(new Counters(config.ssds, config.dpuCores, result.counters));
       if (result.history !== null) histories.push(result.history);
+      if (result.inFlight !== null) inFlights.push(result.inFlight);
       for (const [client, results] of result.scriptResults) scriptResults[client] = results;
       startedNs = Math.min(startedNs, result.startedNs);
       finishedNs = Math.max(finishedNs, result.finishedNs);
     }
     for (const result of coreResults as CoreThreadResult[]) counters.mergeFrom(new Counters(config.ssds, config.dpuCores, result.counters));
-    let history: Float64Array | null = null;
-    if (options.recordHistory) {
-      history = new Float64Array(histories.reduce((total, part) => total + part.length, 0));
-      let offset = 0;
-      for (const part of histories) {
-        history.set(part, offset);
-        offset += part.length;
-      }
-    }
+    const crashed = control.load(ControlWord.crashed) !== 0;
+    const history = options.recordHistory ? concatenate(histories) : null;
     return {
       stats,
       counters,
@@ -143,6 +155,8 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
       durationNs: Math.max(0, finishedNs - startedNs),
       wallMs,
       clientThreads,
+      crashed,
+      inFlight: options.recordHistory && crashed ? concatenate(inFlights) : null,
     };
   } finally {
     control.store(ControlWord.stop, 1);

@@ -7,6 +7,7 @@ import type { ClusterSpec } from '../cluster.js';
 import { CLIENT_WORKER_BELLS_OFFSET, CLIENT_WORKER_BELL_STRIDE, ControlWord } from '../cluster.js';
 import type { ScriptedOperation, ScriptedResult } from '../driver.js';
 import type { Workload } from '../../ycsb/workloads.js';
+import type { CrashPlan } from '../sim/engine.js';
 
 export interface ClientThreadTask {
   readonly role: 'client';
@@ -30,6 +31,8 @@ export interface CoreThreadTask {
   readonly timeOriginMs: number;
   readonly core: number;
   readonly clientThreads: number;
+  /** Die during the cores' n-th NVMe write (tearing it if asked), to test durability. */
+  readonly crash: CrashPlan | null;
 }
 
 export type LiveTask = ClientThreadTask | CoreThreadTask;
@@ -47,6 +50,8 @@ export interface ClientThreadResult {
   /** When this thread started and finished its operations, in ns on the shared clock. */
   readonly startedNs: number;
   readonly finishedNs: number;
+  /** With a history, after a crash: the operations under way, with return tick -1. */
+  readonly inFlight: Float64Array | null;
 }
 
 export interface CoreThreadResult {
