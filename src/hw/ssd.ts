@@ -17,8 +17,10 @@ import { BLOCK_BYTES } from '../layout/store.js';
 
 /** Sequence locks per device; block b is guarded by stripe b mod STRIPES. */
 export const STRIPES = 1024;
-/** Bound on retries of a read that keeps overlapping writes of its blocks. */
-const READ_RETRIES_MAX = 100_000;
+/** Retries of a read that overlaps a write before it yields the CPU (the writer's thread may be preempted). */
+const SPINS_BEFORE_YIELD = 64;
+/** How long a read may keep overlapping writes before it is reported as stuck. */
+const READ_STUCK_MS = 10_000;
 
 export class SsdArray {
   readonly devices: readonly Uint8Array[];
@@ -68,25 +70,33 @@ export class SsdArray {
     const source = this.devices[device].subarray(start, start + blockCount * BLOCK_BYTES);
     const base = device * STRIPES;
     const stripesCrossed = Math.min(blockCount, STRIPES);
-    for (let attempt = 0; attempt < READ_RETRIES_MAX; attempt++) {
-      let writing = false;
+    let deadline = 0;
+    for (let attempt = 0; ; attempt++) {
+      let writing = -1;
       for (let index = 0; index < stripesCrossed; index++) {
         const sequence = Atomics.load(this.stripes, base + ((block + index) % STRIPES));
         this.seen[index] = sequence;
-        if ((sequence & 1) !== 0) writing = true;
+        if ((sequence & 1) !== 0) writing = index;
       }
-      if (writing) continue;
-      target.set(source, targetOffset);
-      let moved = false;
-      for (let index = 0; index < stripesCrossed; index++) {
-        if (Atomics.load(this.stripes, base + ((block + index) % STRIPES)) !== this.seen[index]) {
-          moved = true;
-          break;
+      if (writing < 0) {
+        target.set(source, targetOffset);
+        let moved = false;
+        for (let index = 0; index < stripesCrossed; index++) {
+          if (Atomics.load(this.stripes, base + ((block + index) % STRIPES)) !== this.seen[index]) {
+            moved = true;
+            break;
+          }
         }
+        if (!moved) return;
+      } else if (attempt >= SPINS_BEFORE_YIELD) {
+        // The writer may have been preempted mid-write: give the CPU away rather than spin.
+        if (deadline === 0) deadline = performance.now() + READ_STUCK_MS;
+        else if (performance.now() > deadline) {
+          throw new NvmeError(`NVMe read of ${blockCount} blocks at block ${block} on SSD ${device}: a write of it has not finished in ${READ_STUCK_MS} ms`);
+        }
+        Atomics.wait(this.stripes, base + ((block + writing) % STRIPES), this.seen[writing], 0.1);
       }
-      if (!moved) return;
     }
-    throw new NvmeError(`NVMe read of ${blockCount} blocks at block ${block} on SSD ${device} overlapped writes ${READ_RETRIES_MAX} times in a row`);
   }
 
   /** Copies blocks from `source` at `sourceOffset` onto a device. Only the device's DPU core writes it. */
