@@ -156,6 +156,11 @@ export function cacheOtherClaim(bucket: usize, descriptor: usize, ownSlot: i32):
   return 0;
 }
 
+/** Stages slot `index`'s word, as read into a local copy of its bucket, as the CAS compare operand. */
+export function stageCompareFromSlot(operands: usize, bucket: usize, index: i32): void {
+  store<u64>(operands, load<u64>(bucket + <usize>(index * slotBytes), SLOT_STATE_WORD_OFFSET), ATOMIC_COMPARE_OFFSET);
+}
+
 /** Stages the reservation CAS: the victim's word (already the compare operand) → FILLING. */
 export function stageReserve(operands: usize, descriptor: usize, owner: i32): void {
   store<u64>(operands, makeWord(SLOT_STATE_FILLING, keyFingerprint(descriptor), <u32>owner + 1), ATOMIC_SWAP_OFFSET);

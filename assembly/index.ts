@@ -12,3 +12,4 @@ export * from "./ycsb";
 export * from "./cache";
 export * from "./store";
 export * from "./memory";
+export * from "./ditto";

@@ -18,7 +18,7 @@ import { KERNEL_STATIC_BYTES, type RegionRequest, planMemory } from '../hw/memor
 import { RpcTransport, rpcRegionRequests } from '../hw/rpc.js';
 import { SsdArray } from '../hw/ssd.js';
 import { type BulkLoadResult, bulkLoad, bulkLoadScratchBytes } from '../store/bulk-load.js';
-import { type RecoveryReport, checkSuperblocks, recoverStore } from '../store/recovery.js';
+import { type RecoveryReport, RECOVERY_SCRATCH_BYTES_MIN, checkSuperblocks, recoverStore } from '../store/recovery.js';
 import { BLOCK_BYTES } from '../layout/store.js';
 import { BucketLocks } from '../store/bucket-locks.js';
 import { StoreState, storeGeometry, storeRegionRequests } from '../store/geometry.js';
@@ -48,6 +48,9 @@ export const CLIENT_WORKER_BELLS_OFFSET = 64;
 export const CLIENT_WORKER_BELL_STRIDE = 64;
 export const CLIENT_WORKERS_MAX = 256;
 const CONTROL_BYTES = CLIENT_WORKER_BELLS_OFFSET + CLIENT_WORKERS_MAX * CLIENT_WORKER_BELL_STRIDE;
+
+/** Scratch beyond the minimum for a restart: it reads the logs in chunks this much larger. */
+const START_SCRATCH_EXTRA_BYTES = 512 * 1024;
 
 /** Posted (inline) RDMA WRITEs the simulator has in flight per client, and their size limit. */
 export const POSTED_WRITES_PER_CLIENT = 4;
@@ -92,7 +95,9 @@ export function planCluster(config: ResolvedConfig, system: SystemDefinition): C
     ...rpcRegionRequests(config),
     ...system.regionRequests(config),
   ];
-  // The loader's scratch is only needed before the run: it borrows the client arenas.
+  // Where the bulk load or a restart stages blocks, before any client runs.
+  const startScratchBytes = Math.max(bulkLoadScratchBytes(config), RECOVERY_SCRATCH_BYTES_MIN + START_SCRATCH_EXTRA_BYTES);
+  requests.push({ name: 'startScratch', bytes: startScratchBytes, remote: false });
   const plan = planMemory(requests);
   const layout: ClusterLayout = {
     config,
@@ -103,9 +108,6 @@ export function planCluster(config: ResolvedConfig, system: SystemDefinition): C
     handlersPerCore,
     store: storeGeometry(config, plan),
   };
-  if (bulkLoadScratchBytes(layout) > plan.regions.clientArenas.bytes) {
-    throw new ConfigError('the client arenas are too small to stage the bulk load');
-  }
   return layout;
 }
 
@@ -115,7 +117,7 @@ export function planCluster(config: ResolvedConfig, system: SystemDefinition): C
  */
 export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: SystemDefinition | string, images?: SsdImages): Cluster {
   const system = typeof systemOrName === 'string' ? systemByName(systemOrName) : systemOrName;
-  const config = resolveConfig(images === undefined ? overrides : { ...images.config, ...definedOnly(overrides) });
+  const config = resolveConfig(images === undefined ? { ...system.defaults, ...definedOnly(overrides) } : { ...images.config, ...definedOnly(overrides) });
   const layout = planCluster(config, system);
   const memory = new WebAssembly.Memory({ initial: layout.plan.pages, maximum: layout.plan.pages, shared: true });
   const module = kernelModule();
@@ -123,7 +125,7 @@ export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: Sy
   if (kernels.staticDataEnd() > KERNEL_STATIC_BYTES) {
     throw new Error(`the kernels' static data ends at ${kernels.staticDataEnd()}, beyond the ${KERNEL_STATIC_BYTES} bytes reserved for it`);
   }
-  const scratch = layout.plan.regions.clientArenas;
+  const scratch = layout.plan.regions.startScratch;
   const started = performance.now();
   let ssds: SsdArray;
   let load: BulkLoadResult | null = null;
@@ -145,8 +147,6 @@ export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: Sy
     recovery = recoverStore(kernels, memory, ssds, layout, scratch.base, scratch.bytes);
   }
   const loadMs = performance.now() - started;
-  // The load or restart borrowed the client arenas as scratch: hand them over clean.
-  kernels.zeroBytes(scratch.base, scratch.bytes);
   const spec: ClusterSpec = { layout, module, memory, ssdBuffers: ssds.buffers, ssdStripes: ssds.stripeBuffer };
   new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base).initialize();
   return { spec, load, recovery, loadMs };

@@ -6,7 +6,7 @@
  *
  * Request:
  * ```
- *  +0  operation     u8   RPC_SET | RPC_GET | RPC_DELETE
+ *  +0  operation     u8   RPC_SET | RPC_GET | RPC_DELETE | RPC_METADATA
  *  +1  (reserved)    u8
  *  +2  valueLength   u16
  *  +4  (reserved)    u32
@@ -42,6 +42,26 @@ export const RPC_RESPONSE_VALUE_OFFSET = 8;
 export const RPC_SET = 1;
 export const RPC_GET = 2;
 export const RPC_DELETE = 3;
+/**
+ * The Scalio artifact's metadata RPC: on a cache miss the DPU core reserves a slot for the
+ * key and answers where the key's bucket chain is. Response value:
+ * ```
+ *  +0  outcome      u32  METADATA_* (src/layout/rpc.ts)
+ *  +4  slot         u32  the reserved slot (METADATA_RESERVED)
+ *  +8  block        f64  first block of the bucket chain
+ *  +16 chainLength  u32  0 = the bucket holds nothing
+ * ```
+ */
+export const RPC_METADATA = 4;
+export const METADATA_RESERVED = 1;
+export const METADATA_CACHED = 2;
+export const METADATA_PENDING = 3;
+export const METADATA_NO_VICTIM = 4;
+export const METADATA_OUTCOME_OFFSET = 0;
+export const METADATA_SLOT_OFFSET = 4;
+export const METADATA_BLOCK_OFFSET = 8;
+export const METADATA_CHAIN_LENGTH_OFFSET = 16;
+export const METADATA_BYTES = 24;
 
 export const RPC_STATUS_OK = 0;
 export const RPC_STATUS_NOT_FOUND = 1;

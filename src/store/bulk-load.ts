@@ -16,6 +16,7 @@ import {
   VALUE_RECORD_HEADER_BYTES,
 } from '../layout/store.js';
 import type { ClusterLayout } from '../systems/context.js';
+import type { ResolvedConfig } from '../config.js';
 import { writeInitialValue } from '../ycsb/records.js';
 import { StoreState, StoreStateField, indexEntryAddress } from './geometry.js';
 
@@ -25,18 +26,18 @@ export const SUPERBLOCK_MAGIC_HIGH = 0x3130494f;
 export const SUPERBLOCK_VERSION = 1;
 
 /** Scratch the loader needs in the shared memory. */
-export function bulkLoadScratchBytes(layout: ClusterLayout): number {
-  return loaderScratch(layout).bytes;
+export function bulkLoadScratchBytes(config: ResolvedConfig): number {
+  return loaderScratch(config).bytes;
 }
 
-function loaderScratch(layout: ClusterLayout) {
+function loaderScratch(config: ResolvedConfig) {
   const builder = new LayoutBuilder();
   const fields = {
     random: builder.field(8),
     key: builder.field(KEY_DESCRIPTOR_BYTES),
-    value: builder.field(layout.config.valueBytesMax),
+    value: builder.field(config.valueBytesMax),
     chain: builder.field(CHAIN_BLOCKS_MAX * BLOCK_BYTES, 64),
-    valueBlocks: builder.field(Math.ceil((VALUE_RECORD_HEADER_BYTES + layout.config.keyBytesMax + layout.config.valueBytesMax) / BLOCK_BYTES + 1) * BLOCK_BYTES, 64),
+    valueBlocks: builder.field(Math.ceil((VALUE_RECORD_HEADER_BYTES + config.keyBytesMax + config.valueBytesMax) / BLOCK_BYTES + 1) * BLOCK_BYTES, 64),
   };
   return { ...fields, bytes: builder.size(64) };
 }
@@ -56,7 +57,7 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
   const { config, store: geometry } = layout;
   const records = config.records;
   const valueBytes = config.valueBytes;
-  const scratch = loaderScratch(layout);
+  const scratch = loaderScratch(config);
   const at = (offset: number) => scratchBase + offset;
   const bytes = new Uint8Array(memory.buffer);
   const state = new StoreState(memory, geometry);

@@ -21,11 +21,18 @@ import { indexEntryAddress } from './geometry.js';
 /** Bound on restarts of a read whose chain or record failed its check. */
 export const READ_RESTARTS_MAX = 8;
 
+/** Where a bucket's chain was when someone looked (the artifact's metadata RPC answers it). */
+export interface KnownChain {
+  readonly block: number;
+  readonly chainLength: number;
+}
+
 /**
  * Reads the value of the key at `arena.key` into `output`; returns its length, or NOT_FOUND.
- * `context` is a client (offloaded reads) or a DPU-core handler (core reads).
+ * `context` is a client (offloaded reads) or a DPU-core handler (core reads). With `known`,
+ * the first attempt skips the index and reads that chain.
  */
-export function* readValue(context: ClientContext | HandlerContext, output: number): Machine<number> {
+export function* readValue(context: ClientContext | HandlerContext, output: number, known?: KnownChain): Machine<number> {
   const { kernels, arena, layout } = context;
   const geometry = layout.store;
   const key = arena.key;
@@ -34,15 +41,23 @@ export function* readValue(context: ClientContext | HandlerContext, output: numb
   const entryRemote = indexEntryAddress(geometry, bucketId);
   for (let attempt = 0; attempt < READ_RESTARTS_MAX; attempt++) {
     if (attempt > 0) context.counters.add(Counter.offloadedReadRetries);
-    let entry = entryRemote;
-    if (context.core < 0) {
-      const local = (context as ClientContext).arena.indexEntry;
-      yield context.rdmaRead(geometry.index, entryRemote, local, 8);
-      entry = local;
+    let chainLength: number;
+    let block: number;
+    if (attempt === 0 && known !== undefined) {
+      chainLength = known.chainLength;
+      block = known.block;
+    } else {
+      let entry = entryRemote;
+      if (context.core < 0) {
+        const local = (context as ClientContext).arena.indexEntry;
+        yield context.rdmaRead(geometry.index, entryRemote, local, 8);
+        entry = local;
+      }
+      chainLength = kernels.indexEntryChainLength(entry);
+      block = kernels.indexEntryBlock(entry);
     }
-    const chainLength = kernels.indexEntryChainLength(entry);
     if (chainLength === 0) return NOT_FOUND;
-    yield context.nvmeRead(device, kernels.indexEntryBlock(entry), chainLength, arena.chain);
+    yield context.nvmeRead(device, block, chainLength, arena.chain);
     if (kernels.chainCheck(arena.chain, chainLength, bucketId) === 0) continue;
     const item = kernels.chainFind(arena.chain, chainLength, key);
     if (item < 0) return NOT_FOUND;

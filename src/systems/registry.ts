@@ -1,9 +1,16 @@
 /** The systems the emulator can run, by name. */
 import { ConfigError } from '../errors.js';
+import { leedDitto } from './ditto.js';
+import { leed } from './leed.js';
+import { naiveCacheFirst, naiveSsdFirst } from './naive.js';
+import { scalioArtifact } from './scalio/artifact.js';
 import { scalio } from './scalio/index.js';
+import { scalioStage1, scalioStage2 } from './scalio/stages.js';
 import type { SystemDefinition } from './system.js';
 
-export const SYSTEMS: readonly SystemDefinition[] = [scalio];
+export const SYSTEMS: readonly SystemDefinition[] = [
+  scalio, leed, leedDitto, scalioArtifact, scalioStage1, scalioStage2, naiveCacheFirst, naiveSsdFirst,
+];
 
 export function systemByName(name: string): SystemDefinition {
   const system = SYSTEMS.find((candidate) => candidate.name === name);

@@ -6,13 +6,13 @@
  */
 import { KEY_DESCRIPTOR_BYTES, KEY_LENGTH_OFFSET } from '../layout/key.js';
 import {
-  RPC_DELETE, RPC_GET, RPC_REQUEST_KEY_OFFSET, RPC_REQUEST_OPERATION_OFFSET, RPC_REQUEST_VALUE_LENGTH_OFFSET, RPC_REQUEST_VALUE_OFFSET,
+  RPC_DELETE, RPC_GET, RPC_METADATA, RPC_REQUEST_KEY_OFFSET, RPC_REQUEST_OPERATION_OFFSET, RPC_REQUEST_VALUE_LENGTH_OFFSET, RPC_REQUEST_VALUE_OFFSET,
   RPC_RESPONSE_STATUS_OFFSET, RPC_RESPONSE_VALUE_LENGTH_OFFSET, RPC_RESPONSE_VALUE_OFFSET, RPC_SET, RPC_STATUS_BAD_REQUEST,
 } from '../layout/rpc.js';
 import type { HandlerContext } from './context.js';
 
 export interface Request {
-  /** RPC_SET, RPC_GET or RPC_DELETE; 0 if the request was malformed (respond BAD_REQUEST). */
+  /** RPC_SET, RPC_GET, RPC_DELETE or RPC_METADATA; 0 if the request was malformed (respond BAD_REQUEST). */
   readonly operation: number;
   readonly valueLength: number;
   /** Address of the request's value in DPU DRAM. */
@@ -28,7 +28,7 @@ export function readRequest(context: HandlerContext): Request {
   const valueLength = view.getUint16(request + RPC_REQUEST_VALUE_LENGTH_OFFSET, true);
   context.kernels.copyBytes(context.arena.key, request + RPC_REQUEST_KEY_OFFSET, KEY_DESCRIPTOR_BYTES);
   const keyLength = view.getUint8(context.arena.key + KEY_LENGTH_OFFSET);
-  const valid = (operation === RPC_SET || operation === RPC_GET || operation === RPC_DELETE)
+  const valid = (operation === RPC_SET || operation === RPC_GET || operation === RPC_DELETE || operation === RPC_METADATA)
     && keyLength >= 1 && keyLength <= config.keyBytesMax
     && (operation === RPC_SET ? valueLength <= config.valueBytesMax : valueLength === 0);
   if (!valid) return { operation: 0, valueLength: 0, value: 0 };

@@ -3,7 +3,7 @@
  * machines that run its operations — on clients (GET, SET) and on DPU cores (RPC handlers).
  * Engines run these machines and know nothing else about the system.
  */
-import type { ResolvedConfig } from '../config.js';
+import type { ClusterConfig, ResolvedConfig } from '../config.js';
 import type { RegionRequest } from '../hw/memory-plan.js';
 import type { Machine } from '../hw/verbs.js';
 import type { ClientContext, HandlerContext, ThreadServices } from './context.js';
@@ -11,6 +11,8 @@ import type { ClientContext, HandlerContext, ThreadServices } from './context.js
 export interface SystemDefinition {
   readonly name: string;
   readonly description: string;
+  /** Settings this system runs with unless the user sets them (LEED does not batch writes). */
+  readonly defaults?: Partial<ClusterConfig>;
   /** DPU DRAM regions beyond the store's and the RPC transport's. */
   regionRequests(config: ResolvedConfig): RegionRequest[];
   /** Scratch a client arena must hold for this system. */

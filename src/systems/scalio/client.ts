@@ -122,7 +122,7 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry): Machin
  * fill meanwhile, FILLING_INVALIDATED → EMPTY. No one else may change a reserved slot, so a
  * third outcome is a broken invariant.
  */
-function* releaseSlot(context: ClientContext, cache: CacheGeometry, slotRemote: number): Machine<void> {
+export function* releaseSlot(context: ClientContext, cache: CacheGeometry, slotRemote: number): Machine<void> {
   const { kernels, arena } = context;
   kernels.stageRelease(arena.operands, arena.key, context.client, 0);
   if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) return;

@@ -5,7 +5,8 @@ import type { ThreadServices } from '../context.js';
 import { rpcDelete, rpcSet } from '../rpc-client.js';
 import { cacheGeometry, cacheRegionRequest, configureCacheKernels, slotGeometry } from './cache.js';
 import { scalioGet } from './client.js';
-import { scalioHandle, scalioInvalidate } from './core.js';
+import { scalioInvalidate } from './core.js';
+import { serveStore } from '../store-server.js';
 
 export const scalio: SystemDefinition = {
   name: 'scalio',
@@ -28,7 +29,7 @@ export const scalio: SystemDefinition = {
       get: (context) => scalioGet(context, cache),
       set: (context, valueLength) => rpcSet(context, valueLength),
       delete: (context) => rpcDelete(context),
-      handle: (context) => scalioHandle(context),
+      handle: (context) => serveStore(context, { lockReads: true }),
       afterCommit: (context, key) => scalioInvalidate(context, cache, key),
     };
   },
