@@ -1,0 +1,81 @@
+/**
+ * `scalio check`: runs a workload on a system, records every operation, and checks that the
+ * history is linearizable (per-key registers). Exit code 0: linearizable; 1: not (the
+ * shortest failing sub-history found is printed); 3: the time limit left keys undecided.
+ */
+import { checkHistory, describeFailure, historyToJson, writeHistoryJson } from '../../check/history.js';
+import { loadedValues } from '../../check/initial.js';
+import { run } from '../../engine/run.js';
+import { WORKLOADS } from '../../ycsb/workloads.js';
+import { integer } from '../format.js';
+import { CLUSTER_OPTIONS, clusterConfig, engineOption, optionHelp, oneOf, parse, positiveInteger, positiveNumber, systemOption } from '../options.js';
+
+export const EXIT_NOT_LINEARIZABLE = 1;
+export const EXIT_UNDECIDED = 3;
+
+const OPTIONS = {
+  system: { type: 'string', help: 'the system to check (default scalio)' },
+  engine: { type: 'string', help: 'sim (default: races replay by seed) or live (real threads)' },
+  workload: { type: 'string', help: `YCSB workload: ${Object.keys(WORKLOADS).join(', ')} (default A: half the operations write)` },
+  ops: { type: 'string', help: 'operations per run (default 100000)' },
+  seeds: { type: 'string', help: 'runs, with seeds seed, seed+1, … (default 1)' },
+  'time-limit': { type: 'string', help: 'seconds the check of one run may take before it answers "unknown" (default 60)' },
+  history: { type: 'string', help: 'write the (last) run\'s history as JSON to this file' },
+  ...CLUSTER_OPTIONS,
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const;
+
+export const CHECK_HELP = `Usage: scalio check [options]
+
+Runs a workload, records every operation (client, key, value, call and return), and checks
+the history for linearizability, key by key. The defaults pack the clients onto few keys and
+a small cache (1,000 records, 256 cache slots) so that reads and writes of a key race.
+
+Exit code: 0 linearizable, 1 not linearizable (the shortest failing sub-history is shown),
+3 undecided within the time limit, 2 bad options.
+
+Options:
+${optionHelp(OPTIONS)}
+`;
+
+export async function check(argv: string[]): Promise<number> {
+  const { values } = parse(argv, OPTIONS);
+  if (values.help === true) {
+    process.stdout.write(CHECK_HELP);
+    return 0;
+  }
+  const system = systemOption('system', values.system) ?? 'scalio';
+  const engine = engineOption(values.engine) ?? 'sim';
+  const workload = oneOf('workload', values.workload, Object.keys(WORKLOADS)) ?? 'A';
+  const operations = positiveInteger('ops', values.ops) ?? 100_000;
+  const seeds = positiveInteger('seeds', values.seeds) ?? 1;
+  const timeLimitMs = (positiveNumber('time-limit', values['time-limit']) ?? 60) * 1000;
+  const config = { records: 1000, cacheSlots: 256, ...definedOnly(clusterConfig(values)) };
+  const firstSeed = config.seed ?? 1;
+  let exitCode = 0;
+  let checked = 0;
+  for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+    const report = await run({ system, engine, config: { ...config, seed }, workload, operations, recordHistory: true });
+    const history = report.history as Float64Array;
+    if (typeof values.history === 'string') writeHistoryJson(values.history, historyToJson(history, { system, engine, workload, seed }));
+    const result = checkHistory(history, { initialValue: loadedValues(report.config), timeLimitMs });
+    checked += result.checkedOperations;
+    const summary = `${integer(result.checkedOperations)} of ${integer(result.operations)} operations on ${integer(result.keys)} keys checked in ${result.elapsedMs.toFixed(0)} ms`;
+    if (result.verdict === 'pass') {
+      process.stdout.write(`${system} on ${engine}, seed ${seed}: linearizable — ${summary}\n`);
+    } else if (result.verdict === 'unknown') {
+      process.stdout.write(`${system} on ${engine}, seed ${seed}: UNKNOWN — ${result.unknownKeys.length} keys undecided within ${timeLimitMs / 1000} s; ${summary}\n`);
+      exitCode = Math.max(exitCode, EXIT_UNDECIDED);
+    } else {
+      process.stdout.write(`${system} on ${engine}, seed ${seed}: NOT LINEARIZABLE — ${integer(result.failingKeys)} keys fail; ${summary}\n\n`);
+      for (const failure of result.failures) process.stdout.write(`${describeFailure(failure, engine === 'sim' ? 'ns' : 'order', (key) => `${key} (YCSB record ${key})`)}\n\n`);
+      exitCode = EXIT_NOT_LINEARIZABLE;
+    }
+  }
+  if (seeds > 1) process.stdout.write(`${integer(checked)} operations checked over ${seeds} runs\n`);
+  return exitCode;
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

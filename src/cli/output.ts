@@ -1,0 +1,29 @@
+/** Results written for spreadsheets and scripts: JSON and CSV files. */
+import { writeFileSync } from 'node:fs';
+import { ScalioError } from '../errors.js';
+
+function write(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new ScalioError(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}
+
+export function writeJson(path: string, data: unknown): void {
+  write(path, `${JSON.stringify(data, null, 2)}\n`);
+}
+
+/** Writes rows of flat objects as CSV (RFC 4180 quoting), one column per key of the first row. */
+export function writeCsv(path: string, rows: readonly Record<string, unknown>[]): void {
+  if (rows.length === 0) {
+    write(path, '');
+    return;
+  }
+  const columns = Object.keys(rows[0]);
+  const cell = (value: unknown) => {
+    const text = value === undefined || value === null ? '' : String(value);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  write(path, `${[columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n')}\n`);
+}
