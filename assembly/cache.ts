@@ -100,14 +100,19 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize): i3
   let torn = false;
   let pending = false;
   let emptySlot = -1;
+  let emptyWord: u64 = 0;
   let oldestSlot = -1;
+  let oldestWord: u64 = 0;
   let oldestTime: u64 = u64.MAX_VALUE;
   for (let index = 0; index < slotsPerBucket; index++) {
     const slot = bucket + <usize>(index * slotBytes);
     const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
     const state = stateOf(word);
     if (state == SLOT_STATE_EMPTY) {
-      if (emptySlot < 0) emptySlot = index;
+      if (emptySlot < 0) {
+        emptySlot = index;
+        emptyWord = word;
+      }
       continue;
     }
     const sameFingerprint = fingerprintOf(word) == fingerprint;
@@ -123,6 +128,7 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize): i3
       if (accessTime < oldestTime || oldestSlot < 0) {
         oldestTime = accessTime;
         oldestSlot = index;
+        oldestWord = word;
       }
     } else if (sameFingerprint) {
       pending = true;
@@ -132,7 +138,10 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize): i3
   if (pending) return SCAN_PENDING << SCAN_CODE_SHIFT;
   const victim = emptySlot >= 0 ? emptySlot : oldestSlot;
   if (victim < 0) return SCAN_NO_VICTIM << SCAN_CODE_SHIFT;
-  store<u64>(operands, load<u64>(bucket + <usize>(victim * slotBytes), SLOT_STATE_WORD_OFFSET), ATOMIC_COMPARE_OFFSET);
+  // Stage the word the decision was made on, not a second load of it: when the scan runs on
+  // the bucket in DPU DRAM itself (the artifact's DPU core), the slot may have changed since,
+  // and a CAS comparing against a fresh load would take a slot another reader just reserved.
+  store<u64>(operands, emptySlot >= 0 ? emptyWord : oldestWord, ATOMIC_COMPARE_OFFSET);
   return (SCAN_MISS << SCAN_CODE_SHIFT) | victim;
 }
 
