@@ -11,17 +11,18 @@ import { SYSTEMS } from '../systems/registry.js';
 
 /** Flags every command that runs a cluster accepts, with their help lines. */
 export const CLUSTER_OPTIONS = {
-  records: { type: 'string', help: 'records loaded before the run' },
-  clients: { type: 'string', help: 'logical client threads (YCSB threads)' },
-  ssds: { type: 'string', help: 'SSDs in the JBOF' },
-  'dpu-cores': { type: 'string', help: 'DPU (Arm) cores' },
-  'cache-slots': { type: 'string', help: 'DRAM cache slots (default: 11.2% of records, the paper\'s ratio)' },
-  'set-batch': { type: 'string', help: 'writes per SSD batched into one flush (1 = no batching)' },
-  'value-bytes': { type: 'string', help: 'bytes of each value the workload writes' },
-  seed: { type: 'string', help: 'seed of every random choice' },
+  records: { type: 'string', value: 'N', help: 'records loaded before the run' },
+  clients: { type: 'string', value: 'N', help: 'logical client threads (YCSB threads)' },
+  ssds: { type: 'string', value: 'N', help: 'SSDs in the JBOF' },
+  'dpu-cores': { type: 'string', value: 'N', help: 'DPU (Arm) cores' },
+  'cache-slots': { type: 'string', value: 'N', help: 'DRAM cache slots (default: 11.2% of records, the paper\'s ratio)' },
+  'set-batch': { type: 'string', value: 'N', help: 'writes per SSD batched into one flush (1 = no batching)' },
+  'value-bytes': { type: 'string', value: 'BYTES', help: 'bytes of each value the workload writes' },
+  seed: { type: 'string', value: 'N', help: 'seed of every random choice' },
 } as const;
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; help: string; multiple?: boolean }>;
+/** A flag: its parseArgs type, its help line, and for a flag taking a value, the value's name in help (N, FILE, …). */
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; value?: string; help: string; multiple?: boolean }>;
 
 export function parse<Spec extends OptionSpec>(argv: string[], spec: Spec): { values: Record<keyof Spec, string | boolean | undefined>; positionals: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
@@ -33,7 +34,7 @@ export function parse<Spec extends OptionSpec>(argv: string[], spec: Spec): { va
 /** Renders a command's options for --help. */
 export function optionHelp(spec: OptionSpec): string {
   const rows = Object.entries(spec).map(([name, option]) => {
-    const flag = `${option.short !== undefined ? `-${option.short}, ` : '    '}--${name}${option.type === 'string' ? ' VALUE' : ''}`;
+    const flag = `${option.short !== undefined ? `-${option.short}, ` : '    '}--${name}${option.type === 'string' ? ` ${option.value ?? 'VALUE'}` : ''}`;
     return [flag, option.help] as const;
   });
   const width = Math.max(...rows.map(([flag]) => flag.length));

@@ -14,13 +14,13 @@ export const EXIT_NOT_LINEARIZABLE = 1;
 export const EXIT_UNDECIDED = 3;
 
 const OPTIONS = {
-  system: { type: 'string', help: 'the system to check (default scalio)' },
-  engine: { type: 'string', help: 'sim (default: races replay by seed) or live (real threads)' },
-  workload: { type: 'string', help: `YCSB workload: ${Object.keys(WORKLOADS).join(', ')} (default A: half the operations write)` },
-  ops: { type: 'string', help: 'operations per run (default 100000)' },
-  seeds: { type: 'string', help: 'runs, with seeds seed, seed+1, … (default 1)' },
-  'time-limit': { type: 'string', help: 'seconds the check of one run may take before it answers "unknown" (default 60)' },
-  history: { type: 'string', help: 'write the (last) run\'s history as JSON to this file' },
+  system: { type: 'string', value: 'NAME', help: 'the system to check (default scalio)' },
+  engine: { type: 'string', value: 'NAME', help: 'sim (default: races replay by seed) or live (real threads)' },
+  workload: { type: 'string', value: 'NAME', help: `YCSB workload: ${Object.keys(WORKLOADS).join(', ')} (default A: half the operations write)` },
+  ops: { type: 'string', value: 'N', help: 'operations per run (default 100000)' },
+  seeds: { type: 'string', value: 'N', help: 'runs, with seeds seed, seed+1, … (default 1)' },
+  'time-limit': { type: 'string', value: 'SECONDS', help: 'seconds the check of one run may take before it answers "unknown" (default 60)' },
+  history: { type: 'string', value: 'FILE', help: 'write the (last) run\'s history as JSON to this file' },
   ...CLUSTER_OPTIONS,
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;

@@ -8,14 +8,14 @@ import { writeCsv, writeJson } from '../output.js';
 import { CLUSTER_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, optionHelp, oneOf, parse, positiveInteger, systemsOption } from '../options.js';
 
 const OPTIONS = {
-  systems: { type: 'string', help: 'comma-separated systems (default: scalio,leed,leed+ditto)' },
-  workload: { type: 'string', help: `YCSB workload: ${Object.keys(WORKLOADS).join(', ')} (default C)` },
-  engine: { type: 'string', help: 'sim (the paper\'s hardware, default) or live (this machine)' },
-  ops: { type: 'string', help: 'measured operations per system (default 500000)' },
-  warmup: { type: 'string', help: 'unmeasured operations first, to fill caches (default 200000)' },
+  systems: { type: 'string', value: 'LIST', help: 'comma-separated systems (default: scalio,leed,leed+ditto)' },
+  workload: { type: 'string', value: 'NAME', help: `YCSB workload: ${Object.keys(WORKLOADS).join(', ')} (default C)` },
+  engine: { type: 'string', value: 'NAME', help: 'sim (the paper\'s hardware, default) or live (this machine)' },
+  ops: { type: 'string', value: 'N', help: 'measured operations per system (default 500000)' },
+  warmup: { type: 'string', value: 'N', help: 'unmeasured operations first, to fill caches (default 200000)' },
   ...CLUSTER_OPTIONS,
-  json: { type: 'string', help: 'also write the results as JSON to this file' },
-  csv: { type: 'string', help: 'also write the results as CSV to this file' },
+  json: { type: 'string', value: 'FILE', help: 'also write the results as JSON to this file' },
+  csv: { type: 'string', value: 'FILE', help: 'also write the results as CSV to this file' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
 

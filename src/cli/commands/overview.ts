@@ -17,13 +17,13 @@ const OPERATIONS: Record<string, number> = { 'live/C': 4_000_000, 'live/A': 1_00
 const WARMUP: Record<string, number> = { 'live/C': 1_000_000, 'live/A': 500_000, 'sim/C': 500_000, 'sim/A': 200_000 };
 
 const OPTIONS = {
-  ops: { type: 'string', help: 'measured operations per run (default: live C 4M, live A 1M, sim C 1M, sim A 400K)' },
-  warmup: { type: 'string', help: 'unmeasured operations first, to fill the cache (default: half those; 0 for none)' },
-  engine: { type: 'string', help: 'run only one engine: live or sim' },
-  workload: { type: 'string', help: 'run only one workload: A or C' },
+  ops: { type: 'string', value: 'N', help: 'measured operations per run (default: live C 4M, live A 1M, sim C 1M, sim A 400K)' },
+  warmup: { type: 'string', value: 'N', help: 'unmeasured operations first, to fill the cache (default: half those; 0 for none)' },
+  engine: { type: 'string', value: 'NAME', help: 'run only one engine: live or sim' },
+  workload: { type: 'string', value: 'NAME', help: 'run only one workload: A or C' },
   ...CLUSTER_OPTIONS,
-  json: { type: 'string', help: 'also write the rows as JSON to this file' },
-  csv: { type: 'string', help: 'also write the rows as CSV to this file' },
+  json: { type: 'string', value: 'FILE', help: 'also write the rows as JSON to this file' },
+  csv: { type: 'string', value: 'FILE', help: 'also write the rows as CSV to this file' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
 
