@@ -6,6 +6,8 @@
  *                        │  └──release──▶ EMPTY        └──evict (reserve)──▶ FILLING
  *                        └──invalidate──▶ FILLING_INVALIDATED ──release──▶ EMPTY
  */
+import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import {
@@ -13,6 +15,7 @@ import {
   SLOT_FILL_OFFSET, SLOT_KEY_LENGTH_OFFSET, SLOT_STATE_EMPTY, SLOT_STATE_FILLING, SLOT_STATE_FILLING_INVALIDATED, SLOT_STATE_VALID,
 } from '../src/layout/cache-slot.js';
 import { ATOMIC_COMPARE_OFFSET, ATOMIC_RESULT_OFFSET } from '../src/layout/verbs.js';
+import { builtModulePath } from '../src/paths.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
 import { type Scratch, scratch } from './helpers.js';
 
@@ -206,5 +209,59 @@ describe('cache slot states', () => {
     const slot2 = reserve(keys[2], 3);
     expect(memory.kernels.cacheInvalidate(remote, keys[0])).toBe(1);
     expect([state(slot0), state(slot1), state(slot2)]).toEqual([SLOT_STATE_EMPTY, SLOT_STATE_VALID, SLOT_STATE_FILLING]);
+  });
+});
+
+describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', () => {
+  it('never takes a slot another reader reserved after the scan chose it', async () => {
+    // Slots 1..7 are being filled by other keys, so slot 0 is the only possible victim. A
+    // second thread (another reader) keeps reserving and releasing slot 0 for key 1, while
+    // this thread scans the live bucket for key 0 and reserves what the scan chose. The CAS
+    // must compare against the word the scan decided on: if it compared against a later
+    // load, it would succeed over the other reader's FILLING word and steal its slot.
+    for (let slot = 1; slot < 8; slot++) {
+      memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
+      memory.kernels.stageReserve(operands, keys[2 + slot], 100 + slot);
+      memory.kernels.compareAndSwap64(slotAddress(slot), operands);
+    }
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const rival = new Worker(`
+      const { workerData } = require('node:worker_threads');
+      import(workerData.module).then(({ instantiateKernels }) => {
+        const kernels = instantiateKernels(workerData.memory);
+        const view = new DataView(workerData.memory.buffer);
+        const stop = new Int32Array(workerData.stop);
+        const { slot, key, operands, compareOffset } = workerData;
+        while (Atomics.load(stop, 0) === 0) {
+          view.setBigUint64(operands + compareOffset, 0n, true);
+          kernels.stageReserve(operands, key, 1);
+          if (kernels.compareAndSwap64(slot, operands) === 1) {
+            kernels.stageRelease(operands, key, 1, 0);
+            kernels.compareAndSwap64(slot, operands);
+          }
+        }
+      });`, { eval: true, workerData: {
+      module: pathToFileURL(builtModulePath('hw/kernels.js')).href, memory: memory.memory, stop: stop.buffer,
+      slot: slotAddress(0), key: keys[1], operands: operands + 128, compareOffset: ATOMIC_COMPARE_OFFSET,
+    } });
+    let reservations = 0;
+    let stolen = 0;
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      for (let round = 0; round < 1000; round++) {
+        const scanned = memory.kernels.cacheScan(remote, keys[0], operands);
+        if (scanned >> SCAN_CODE_SHIFT !== SCAN_MISS) continue;
+        memory.kernels.stageReserve(operands, keys[0], 2);
+        if (memory.kernels.compareAndSwap64(slotAddress(0), operands) !== 1) continue;
+        reservations++;
+        if (memory.kernels.atomicResultState(operands) !== SLOT_STATE_EMPTY) stolen++;
+        memory.kernels.stageRelease(operands, keys[0], 2, 0);
+        memory.kernels.compareAndSwap64(slotAddress(0), operands);
+      }
+    }
+    Atomics.store(stop, 0, 1);
+    await rival.terminate();
+    expect(reservations).toBeGreaterThan(0);
+    expect(stolen).toBe(0);
   });
 });

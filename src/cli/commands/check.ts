@@ -64,16 +64,21 @@ export async function check(argv: string[]): Promise<number> {
     if (result.verdict === 'pass') {
       process.stdout.write(`${system} on ${engine}, seed ${seed}: linearizable — ${summary}\n`);
     } else if (result.verdict === 'unknown') {
-      process.stdout.write(`${system} on ${engine}, seed ${seed}: UNKNOWN — ${result.unknownKeys.length} keys undecided within ${timeLimitMs / 1000} s; ${summary}\n`);
-      exitCode = Math.max(exitCode, EXIT_UNDECIDED);
+      process.stdout.write(`${system} on ${engine}, seed ${seed}: UNKNOWN — ${keys(result.unknownKeys.length)} undecided within ${timeLimitMs / 1000} s; ${summary}\n`);
+      // A violation found in another run outranks an undecided one.
+      if (exitCode !== EXIT_NOT_LINEARIZABLE) exitCode = EXIT_UNDECIDED;
     } else {
-      process.stdout.write(`${system} on ${engine}, seed ${seed}: NOT LINEARIZABLE — ${integer(result.failingKeys)} keys fail; ${summary}\n\n`);
+      process.stdout.write(`${system} on ${engine}, seed ${seed}: NOT LINEARIZABLE — ${keys(result.failingKeys)} fail; ${summary}\n\n`);
       for (const failure of result.failures) process.stdout.write(`${describeFailure(failure, engine === 'sim' ? 'ns' : 'order', (key) => `${key} (YCSB record ${key})`)}\n\n`);
       exitCode = EXIT_NOT_LINEARIZABLE;
     }
   }
   if (seeds > 1) process.stdout.write(`${integer(checked)} operations checked over ${seeds} runs\n`);
   return exitCode;
+}
+
+function keys(count: number): string {
+  return `${integer(count)} ${count === 1 ? 'key' : 'keys'}`;
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {

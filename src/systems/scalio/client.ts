@@ -11,7 +11,9 @@
  *   2. miss: pick a victim (the scan kernel: an EMPTY slot, else the oldest VALID one);
  *   3. lock it with an RDMA CAS to FILLING (carrying the key's fingerprint), then re-read
  *      the bucket: if another reader reserved a slot for the same key meanwhile, give ours
- *      back and wait for theirs, so a key is never filled into two slots at once;
+ *      back and wait for theirs, so a key does not take two slots of its bucket. (This is
+ *      for capacity only: a writer invalidates every slot with the key's fingerprint, so
+ *      linearizability does not depend on it — checked by removing it.)
  *   4. read the value from the SSD with NVMe-oF target offload (index entry, chain, value);
  *   5. fill the slot with an RDMA WRITE, then publish it with a CAS FILLING → VALID. If a
  *      writer invalidated the fill meanwhile (FILLING_INVALIDATED), the CAS fails and the
