@@ -10,7 +10,7 @@ import { instantiateKernels } from '../src/hw/kernels.js';
 import { KERNEL_STATIC_BYTES } from '../src/hw/memory-plan.js';
 import { SLOT_FILL_OFFSET } from '../src/layout/cache-slot.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
-import { configureWorkloadKernels, WORKLOADS } from '../src/ycsb/workloads.js';
+import { configureRecordKernels, configureWorkloadKernels, planWorkload, WORKLOADS } from '../src/ycsb/workloads.js';
 
 export interface KernelResult {
   readonly name: string;
@@ -29,7 +29,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const kernels = instantiateKernels(memory);
   kernels.configureCache(config.slotsPerBucket, slotBytes, config.keyBytesMax, config.valueBytesMax, valueOffset);
-  configureWorkloadKernels(kernels, WORKLOADS.C, config.records);
+  configureRecordKernels(kernels, config);
 
   // Scratch layout: random state, key, value, local bucket, slot image, operands, chain; then a cache table.
   const base = KERNEL_STATIC_BYTES;
@@ -42,6 +42,9 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   const chain = operands + 64;
   const cache = base + 65536;
   const bucketCount = config.cacheSlots / config.slotsPerBucket;
+  const ycsbShared = Math.ceil((cache + cacheBytes) / 64) * 64;
+  kernels.initializeSharedState(ycsbShared, config.records);
+  configureWorkloadKernels(kernels, planWorkload(WORKLOADS.C, config, 0), ycsbShared);
   kernels.randomSeed(random, 1, 0);
 
   // A bucket with 8 valid slots, the key in slot 4.
@@ -64,7 +67,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   let sink = 0;
   let word = 0;
   const tasks: [string, () => void][] = [
-    ['YCSB next op: zipfian + key name + 2 hashes', () => { sink += kernels.ycsbNextOperation(random, key + 512, value, 64); }],
+    ['YCSB next op: zipfian + key name + 2 hashes', () => { sink += kernels.ycsbNextOperation(random, key + 512, value); }],
     ['key: "user"+fnv → 16 B hash → placement hash', () => { kernels.ycsbKey(sink++ & 0xfffff, key + 512); }],
     ['bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands); }],
     ['RDMA READ copy of a bucket, in cache (832 B)', () => { kernels.rdmaReadCopy(bucket + 4096, bucket, bucketBytes); }],

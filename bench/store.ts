@@ -7,9 +7,9 @@
 import { run, type EngineName } from '../src/engine/run.js';
 import { Counter, DeviceCounter } from '../src/hw/counters.js';
 import { BLOCK_BYTES } from '../src/layout/store.js';
-import type { Workload } from '../src/ycsb/workloads.js';
+import { WORKLOADS, defineWorkload } from '../src/ycsb/workloads.js';
 
-const UPDATE_ONLY: Workload = { name: 'update-only', description: '100% updates, zipfian', readProportion: 0, updateProportion: 1, rankSpace: 'records' };
+const UPDATE_ONLY = defineWorkload({ ...WORKLOADS.A, name: 'update-only', description: '100% updates, zipfian', readProportion: 0, updateProportion: 1 });
 
 export interface StoreResult {
   readonly engine: EngineName;

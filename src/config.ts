@@ -13,8 +13,22 @@ export const PAPER_CACHE_SLOTS_PER_RECORD = (280_576 * 8) / 20_000_000;
 export const PAPER_RECORDS_PER_BUCKET_ID = 20_000_000 / 2 ** 23;
 
 export interface ClusterConfig {
-  /** YCSB records loaded before a run. */
+  /** YCSB `recordcount`: the key numbers below it exist before a run (inserts take numbers from it). */
   records: number;
+  /** First key number loaded (YCSB `insertstart`). */
+  loadFirst: number;
+  /** Keys loaded from `loadFirst` (YCSB `insertcount`); 0: up to `records`. */
+  loadCount: number;
+  /** Records the store is sized for (the loaded ones and the inserts to come); 0: `records`. */
+  capacityRecords: number;
+  /** Key names: 1 for `"user" + n`, 0 for `"user" + fnvhash64(n)` (YCSB `insertorder`). */
+  orderedKeys: number;
+  /** Key numbers in key names are zero padded to this many digits (YCSB `zeropadding`). */
+  keyZeroPadding: number;
+  /** Fields per record (YCSB `fieldcount`); a record is stored as one value of its fields. */
+  valueFields: number;
+  /** Shortest field with uniform field lengths (YCSB `minfieldlength`); 0: every field is `valueBytes / valueFields` bytes. */
+  valueFieldBytesMin: number;
   /** NVMe SSDs in the JBOF, each with its own LEED store. */
   ssds: number;
   /** DPU (Arm) cores serving RPCs; SSD `d` is owned by core `d mod dpuCores`. */
@@ -27,9 +41,9 @@ export interface ClusterConfig {
   slotsPerBucket: number;
   /** Longest key accepted, in bytes (16 in the paper; at most 20, the store's item limit). */
   keyBytesMax: number;
-  /** Longest value accepted, in bytes (64 in the paper; at most 4096). */
+  /** Longest value accepted, in bytes (64 in the paper; at most 4096); cache slots are sized for it. 0: `valueBytes`. */
   valueBytesMax: number;
-  /** Value size the YCSB workload writes, in bytes (at most valueBytesMax). */
+  /** Largest record value the YCSB workload writes, in bytes (a multiple of `valueFields`). */
   valueBytes: number;
   /** Store bucket ids are the top `bucketIdBits` bits of a key's hash. Default: ~2.4 records per id, as in the paper. */
   bucketIdBits: number;
@@ -54,13 +68,20 @@ export interface ClusterConfig {
 
 export const DEFAULT_CONFIG: Readonly<ClusterConfig> = Object.freeze({
   records: 1_000_000,
+  loadFirst: 0,
+  loadCount: 0,
+  capacityRecords: 0,
+  orderedKeys: 0,
+  keyZeroPadding: 1,
+  valueFields: 1,
+  valueFieldBytesMin: 0,
   ssds: 4,
   dpuCores: 2,
   clients: 160,
   cacheSlots: 0,
   slotsPerBucket: 8,
   keyBytesMax: 16,
-  valueBytesMax: 64,
+  valueBytesMax: 0,
   valueBytes: 64,
   bucketIdBits: 0,
   bucketLogOverProvision: 4,
@@ -109,8 +130,22 @@ export function resolveConfig(overrides: Partial<ClusterConfig> = {}): ResolvedC
   requireInteger('clients', config.clients, 1, 4096, 'each client is a logical thread with one operation in flight');
   requireInteger('slotsPerBucket', config.slotsPerBucket, 1, 64, 'the scan kernel reads a whole bucket at once');
   requireInteger('keyBytesMax', config.keyBytesMax, 1, ITEM_KEY_BYTES_MAX, `a store item holds keys of up to ${ITEM_KEY_BYTES_MAX} bytes`);
+  requireInteger('valueBytes', config.valueBytes, 1, VALUE_BYTES_MAX, `the value log holds values of up to ${VALUE_BYTES_MAX} bytes`);
+  if (config.valueBytesMax === 0) config.valueBytesMax = config.valueBytes;
   requireInteger('valueBytesMax', config.valueBytesMax, 1, VALUE_BYTES_MAX, `the value log holds values of up to ${VALUE_BYTES_MAX} bytes`);
   requireInteger('valueBytes', config.valueBytes, 1, config.valueBytesMax, 'YCSB values must fit the configured value limit (valueBytesMax)');
+  requireInteger('valueFields', config.valueFields, 1, config.valueBytes, 'a record has at least one field of at least one byte');
+  if (config.valueBytes % config.valueFields !== 0) {
+    throw new ConfigError(`valueBytes ${config.valueBytes} is not ${config.valueFields} fields of equal length; it must be a multiple of valueFields`);
+  }
+  requireInteger('valueFieldBytesMin', config.valueFieldBytesMin, 0, config.valueBytes / config.valueFields, 'the shortest field cannot be longer than the longest');
+  requireInteger('loadFirst', config.loadFirst, 0, config.records - 1, 'YCSB insertstart must be below recordcount');
+  if (config.loadCount === 0) config.loadCount = config.records - config.loadFirst;
+  requireInteger('loadCount', config.loadCount, 1, config.records - config.loadFirst, 'YCSB needs insertstart + insertcount ≤ recordcount');
+  if (config.capacityRecords === 0) config.capacityRecords = config.records;
+  requireInteger('capacityRecords', config.capacityRecords, config.loadCount, 400_000_000, 'the store is sized for at least the loaded records');
+  requireInteger('orderedKeys', config.orderedKeys, 0, 1, '1 names keys "user" + n, 0 "user" + fnvhash64(n)');
+  requireInteger('keyZeroPadding', config.keyZeroPadding, 1, 20, 'key names are hashed from at most 24 bytes: "user" and 20 digits');
   requireInteger('bucketLogOverProvision', config.bucketLogOverProvision, 1, 64, 'LEED over-provisions the bucket log 4×');
   requireInteger('valueLogOverProvision', config.valueLogOverProvision, 1, 64, 'a log needs free space to be garbage-collected');
   requireInteger('setBatch', config.setBatch, 1, 64, '1 turns batching off; LEED batches 8');
@@ -122,30 +157,30 @@ export function resolveConfig(overrides: Partial<ClusterConfig> = {}): ResolvedC
   }
 
   if (config.cacheSlots === 0) {
-    config.cacheSlots = Math.max(config.slotsPerBucket, Math.round(config.records * PAPER_CACHE_SLOTS_PER_RECORD));
+    config.cacheSlots = Math.max(config.slotsPerBucket, Math.round(config.loadCount * PAPER_CACHE_SLOTS_PER_RECORD));
   }
   requireInteger('cacheSlots', config.cacheSlots, config.slotsPerBucket, 2 ** 28, 'the cache lives in DPU DRAM inside a 4 GiB WebAssembly memory');
   config.cacheSlots = Math.ceil(config.cacheSlots / config.slotsPerBucket) * config.slotsPerBucket;
 
   if (config.bucketIdBits === 0) {
-    const bucketIds = config.records / PAPER_RECORDS_PER_BUCKET_ID;
+    const bucketIds = config.capacityRecords / PAPER_RECORDS_PER_BUCKET_ID;
     config.bucketIdBits = Math.max(Math.ceil(Math.log2(config.ssds)) + 4, Math.round(Math.log2(bucketIds)));
   }
   requireInteger('bucketIdBits', config.bucketIdBits, 1, 30, 'the DRAM index holds 8 bytes per bucket id');
   if (2 ** config.bucketIdBits < config.ssds) {
     throw new ConfigError(`bucketIdBits ${config.bucketIdBits} gives ${2 ** config.bucketIdBits} bucket ids for ${config.ssds} SSDs; every SSD needs at least one`);
   }
-  const itemsPerBucketId = config.records / 2 ** config.bucketIdBits;
+  const itemsPerBucketId = config.capacityRecords / 2 ** config.bucketIdBits;
   if (itemsPerBucketId > 256) {
     throw new ConfigError(
-      `${config.records} records over 2^${config.bucketIdBits} bucket ids is ${itemsPerBucketId.toFixed(0)} per bucket, ` +
+      `${config.capacityRecords} records over 2^${config.bucketIdBits} bucket ids is ${itemsPerBucketId.toFixed(0)} per bucket, ` +
       `chains of ${Math.ceil(itemsPerBucketId / 16)} blocks to read for every GET; raise bucketIdBits (LEED has ~2.4 per bucket)`,
     );
   }
 
   const logMinimum = minimumLogBlocks(config);
   if (config.valueLogBlocks === 0) {
-    const recordsPerDevice = Math.ceil(config.records / config.ssds);
+    const recordsPerDevice = Math.ceil(config.capacityRecords / config.ssds);
     config.valueLogBlocks = Math.max(logMinimum, config.valueLogOverProvision * recordsPerDevice * valueRecordBlocksMax(config));
   }
   requireInteger('valueLogBlocks', config.valueLogBlocks, logMinimum, 2 ** INDEX_BLOCK_BITS - 1,

@@ -17,7 +17,10 @@ describe('configuration', () => {
     [{ records: 0 }, /records must be an integer from 1/],
     [{ keyBytesMax: 21 }, /keyBytesMax must be an integer from 1 to 20.*store item holds keys of up to 20 bytes/],
     [{ valueBytesMax: 5000 }, /valueBytesMax must be an integer from 1 to 4096/],
-    [{ valueBytes: 100 }, /valueBytes must be an integer from 1 to 64.*valueBytesMax/],
+    [{ valueBytes: 100, valueBytesMax: 64 }, /valueBytes must be an integer from 1 to 64.*valueBytesMax/],
+    [{ valueBytes: 1000, valueFields: 3 }, /must be a multiple of valueFields/],
+    [{ records: 100, loadFirst: 50, loadCount: 60 }, /insertstart \+ insertcount ≤ recordcount/],
+    [{ keyZeroPadding: 21 }, /keyZeroPadding must be an integer from 1 to 20/],
     [{ ssds: 0 }, /ssds must be an integer/],
     [{ clients: 1.5 }, /clients must be an integer/],
     [{ bucketIdBits: 8, records: 100_000 }, /per bucket.*raise bucketIdBits/],
@@ -31,7 +34,8 @@ describe('configuration', () => {
 
   it('refuses unknown systems, engines and workloads by listing the known ones', async () => {
     expect(() => buildCluster({}, 'memcached')).toThrowError(/unknown system "memcached"; known systems: scalio/);
-    await expect(run({ system: 'scalio', engine: 'sim', workload: 'Z', operations: 10 })).rejects.toThrowError(/unknown workload "Z"; available: A, C/);
+    await expect(run({ system: 'scalio', engine: 'sim', workload: 'Z', operations: 10 })).rejects.toThrowError(/no workload "Z": give a built-in name \(A, B, C, D, F\)/);
+    await expect(run({ system: 'scalio', engine: 'sim', workload: 'E', operations: 10 })).rejects.toThrowError(/workload E cannot run: scans .* hash table/);
     await expect(run({ system: 'scalio', engine: 'sim', workload: 'C', operations: 0 })).rejects.toThrowError(/operations must be a positive integer/);
     await expect(run({ system: 'scalio', engine: 'gpu' as never, config: { records: 10 }, workload: 'C', operations: 10 }))
       .rejects.toThrowError(/unknown engine "gpu"/);

@@ -9,6 +9,7 @@ import { HISTORY_FIELDS } from '../src/engine/driver.js';
 import { type EngineName, run } from '../src/engine/run.js';
 import { OPERATION_READ, OPERATION_UPDATE } from '../src/layout/operations.js';
 import { writeInitialValue } from '../src/ycsb/records.js';
+import { configureRecordKernels } from '../src/ycsb/workloads.js';
 import { instantiateKernels } from '../src/hw/kernels.js';
 
 const RECORDS = 8;
@@ -17,10 +18,11 @@ const SEED = 11;
 function loadedValueIds(): number[] {
   const { spec } = buildCluster({ records: RECORDS, seed: SEED }, 'scalio');
   const kernels = instantiateKernels(spec.memory, spec.module);
+  configureRecordKernels(kernels, spec.layout.config);
   const scratch = spec.layout.plan.regions.clientArenas.base;
   return Array.from({ length: RECORDS }, (_, record) => {
-    writeInitialValue(kernels, scratch, scratch + 64, SEED, record, spec.layout.config.valueBytes);
-    return kernels.valueIdOf(scratch + 64, spec.layout.config.valueBytes);
+    const length = writeInitialValue(kernels, scratch, scratch + 64, SEED, record);
+    return kernels.valueIdOf(scratch + 64, length);
   });
 }
 

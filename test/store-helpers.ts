@@ -5,6 +5,7 @@ import { instantiateKernels, type Kernels } from '../src/hw/kernels.js';
 import { KERNEL_STATIC_BYTES } from '../src/hw/memory-plan.js';
 import { KEY_BYTES_OFFSET } from '../src/layout/key.js';
 import { OPERATION_DELETE, OPERATION_UPDATE } from '../src/layout/operations.js';
+import { FIELD_LENGTH_CONSTANT } from '../src/layout/ycsb.js';
 import { writeInitialValue } from '../src/ycsb/records.js';
 
 let shared: { kernels: Kernels; bytes: Uint8Array } | undefined;
@@ -41,8 +42,10 @@ export function resultId(result: ScriptedResult): number {
 /** The id of the value record `record` was loaded with. */
 export function loadedValueId(seed: number, record: number, valueBytes: number): number {
   const { kernels: k, bytes } = kernels();
-  writeInitialValue(k, KERNEL_STATIC_BYTES, KERNEL_STATIC_BYTES + 64, seed, record, valueBytes);
-  return valueIdOf(bytes.slice(KERNEL_STATIC_BYTES + 64, KERNEL_STATIC_BYTES + 64 + valueBytes));
+  // Records of one field of valueBytes bytes, hashed key names (the default cluster's).
+  k.configureRecords(0, 1, 1, valueBytes, valueBytes, FIELD_LENGTH_CONSTANT);
+  const length = writeInitialValue(k, KERNEL_STATIC_BYTES, KERNEL_STATIC_BYTES + 64, seed, record);
+  return valueIdOf(bytes.slice(KERNEL_STATIC_BYTES + 64, KERNEL_STATIC_BYTES + 64 + length));
 }
 
 interface Write {

@@ -10,11 +10,11 @@ import type { ScriptedOperation } from '../src/engine/driver.js';
 import { ENGINES, run } from '../src/engine/run.js';
 import { Counter, DeviceCounter } from '../src/hw/counters.js';
 import { loadImages, saveImages } from '../src/store/recovery.js';
-import type { Workload } from '../src/ycsb/workloads.js';
+import { WORKLOADS, defineWorkload } from '../src/ycsb/workloads.js';
 import { allowedFinalValues, loadedValueId, recordKey, resultId } from './store-helpers.js';
 
-const UPDATE_ONLY: Workload = { name: 'update-only', description: '100% updates, zipfian', readProportion: 0, updateProportion: 1, rankSpace: 'records' };
-const UPDATE_HEAVY: Workload = { name: 'update-heavy', description: '10% reads, 90% updates', readProportion: 0.1, updateProportion: 0.9, rankSpace: 'records' };
+const UPDATE_ONLY = defineWorkload({ ...WORKLOADS.A, name: 'update-only', description: '100% updates, zipfian', readProportion: 0, updateProportion: 1 });
+const UPDATE_HEAVY = defineWorkload({ ...WORKLOADS.A, name: 'update-heavy', description: '10% reads, 90% updates', readProportion: 0.1, updateProportion: 0.9 });
 
 const get = (key: string | Uint8Array): ScriptedOperation => ({ kind: 'get', key });
 const set = (key: string | Uint8Array, value: string | Uint8Array): ScriptedOperation => ({ kind: 'set', key, value });

@@ -11,6 +11,7 @@ import { SYSTEMS } from '../systems/registry.js';
 import { check } from './commands/check.js';
 import { compare } from './commands/compare.js';
 import { overview } from './commands/overview.js';
+import { run } from './commands/run.js';
 
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_FAILED = 70;
@@ -19,6 +20,7 @@ const GENERAL_HELP = `Usage: scalio <command> [options]
 
 Commands:
   overview   Scalio on YCSB C and A, on the live engine and the simulator (default; npm start)
+  run        one system on one YCSB workload (a built-in or a workload file)
   compare    several systems side by side on the same workload
   check      run a workload, record its history, check it is linearizable
   help       show this help
@@ -30,6 +32,7 @@ Run \`scalio <command> --help\` for a command's options.
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
   overview,
+  run,
   compare,
   check,
   help: async () => {

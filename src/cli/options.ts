@@ -24,11 +24,13 @@ export const CLUSTER_OPTIONS = {
 /** A flag: its parseArgs type, its help line, and for a flag taking a value, the value's name in help (N, FILE, …). */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; value?: string; help: string; multiple?: boolean }>;
 
-export function parse<Spec extends OptionSpec>(argv: string[], spec: Spec): { values: Record<keyof Spec, string | boolean | undefined>; positionals: string[] } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const [name, option] of Object.entries(spec)) options[name] = option.short === undefined ? { type: option.type } : { type: option.type, short: option.short };
+export function parse<Spec extends OptionSpec>(argv: string[], spec: Spec): { values: Record<keyof Spec, string | boolean | string[] | undefined>; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, option] of Object.entries(spec)) {
+    options[name] = { type: option.type, ...(option.short !== undefined ? { short: option.short } : {}), ...(option.multiple === true ? { multiple: true } : {}) };
+  }
   const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-  return { values: values as Record<keyof Spec, string | boolean | undefined>, positionals };
+  return { values: values as Record<keyof Spec, string | boolean | string[] | undefined>, positionals };
 }
 
 /** Renders a command's options for --help. */

@@ -27,3 +27,23 @@ export function writeCsv(path: string, rows: readonly Record<string, unknown>[])
   };
   write(path, `${[columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n')}\n`);
 }
+
+/**
+ * A run's metrics as one flat CSV row: the per-operation latencies become columns
+ * (`read_p99_us`, `update_count`, …), in the same order for every row given.
+ */
+export function flattenMetrics(rows: readonly { readonly byOperation: readonly { readonly operation: string }[] }[]): Record<string, unknown>[] {
+  const operations = [...new Set(rows.flatMap((row) => row.byOperation.map((latency) => latency.operation)))];
+  return rows.map((row) => {
+    const { byOperation, ...rest } = row;
+    const flat: Record<string, unknown> = { ...rest };
+    for (const operation of operations) {
+      const latency = byOperation.find((entry) => entry.operation === operation) as Record<string, unknown> | undefined;
+      const prefix = operation.replace(/-/g, '_');
+      for (const field of ['count', 'p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs']) {
+        flat[`${prefix}_${field.replace(/Us$/, '_us')}`] = latency?.[field] ?? '';
+      }
+    }
+    return flat;
+  });
+}

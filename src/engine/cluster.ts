@@ -24,6 +24,8 @@ import { BucketLocks } from '../store/bucket-locks.js';
 import { StoreState, storeGeometry, storeRegionRequests } from '../store/geometry.js';
 import type { ClusterLayout, CoreServer, ThreadServices } from '../systems/context.js';
 import { systemByName } from '../systems/registry.js';
+import { YCSB_SHARED_BYTES } from '../layout/ycsb.js';
+import { configureRecordKernels } from '../ycsb/workloads.js';
 import type { SystemDefinition, SystemMachines } from '../systems/system.js';
 
 /** Words of the control region (i32 indexes relative to its base / 4). */
@@ -42,6 +44,8 @@ export const ControlWord = {
   coreWrites: 5,
   /** Set to 1 when the planned DPU crash has happened: every thread stops. */
   crashed: 6,
+  /** Operations the client threads have completed (added in batches), for progress reports. */
+  completedOperations: 7,
 } as const;
 /** Each client worker has a doorbell (i32) and a sleeping flag (i32) on its own cache line. */
 export const CLIENT_WORKER_BELLS_OFFSET = 64;
@@ -88,6 +92,8 @@ export function planCluster(config: ResolvedConfig, system: SystemDefinition): C
   const handlersPerCore = Math.min(32, config.clients);
   const requests: RegionRequest[] = [
     { name: 'control', bytes: CONTROL_BYTES, remote: false },
+    // The YCSB state every client thread shares (insert sequence, acknowledgements).
+    { name: 'ycsb', bytes: YCSB_SHARED_BYTES, remote: false },
     { name: 'simStaging', bytes: config.clients * POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX, remote: false },
     { name: 'clientArenas', bytes: config.clients * clientArena.bytes, remote: false },
     { name: 'handlerArenas', bytes: config.dpuCores * handlersPerCore * handlerArena.bytes, remote: false },
@@ -125,6 +131,9 @@ export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: Sy
   if (kernels.staticDataEnd() > KERNEL_STATIC_BYTES) {
     throw new Error(`the kernels' static data ends at ${kernels.staticDataEnd()}, beyond the ${KERNEL_STATIC_BYTES} bytes reserved for it`);
   }
+  configureRecordKernels(kernels, config);
+  // YCSB inserts take key numbers from recordcount (Java: AcknowledgedCounterGenerator(recordcount)).
+  kernels.initializeSharedState(layout.plan.regions.ycsb.base, config.records);
   const scratch = layout.plan.regions.startScratch;
   const started = performance.now();
   let ssds: SsdArray;
@@ -174,6 +183,7 @@ export function attachThread(spec: ClusterSpec, now: () => number): ThreadNode {
   const { layout, memory } = spec;
   const config = layout.config;
   const kernels = instantiateKernels(memory, spec.module);
+  configureRecordKernels(kernels, config);
   const counters = new Counters(config.ssds, config.dpuCores);
   const ssds = new SsdArray(spec.ssdBuffers, layout.store.blocksPerDevice, spec.ssdStripes);
   const hardware = new Hardware(memory, kernels, layout.plan, ssds, counters);

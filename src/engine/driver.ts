@@ -7,24 +7,35 @@ import { InputError, ScalioError } from '../errors.js';
 import type { Kernels } from '../hw/kernels.js';
 import type { Machine, Verb } from '../hw/verbs.js';
 import { KEY_BYTES_OFFSET, KEY_LENGTH_OFFSET } from '../layout/key.js';
-import { OPERATION_DELETE, OPERATION_KIND_COUNT, OPERATION_READ, OPERATION_UPDATE } from '../layout/operations.js';
+import {
+  OPERATION_DELETE, OPERATION_INSERT, OPERATION_KIND_COUNT, OPERATION_READ, OPERATION_READ_MODIFY_WRITE, OPERATION_UPDATE,
+} from '../layout/operations.js';
 import { type ClientContext, NOT_FOUND } from '../systems/context.js';
 import type { SystemMachines } from '../systems/system.js';
-import { configureWorkloadKernels, type Workload } from '../ycsb/workloads.js';
+import { configureWorkloadKernels, type WorkloadPlan } from '../ycsb/workloads.js';
 import { LatencyHistogram } from './histogram.js';
 
-export const OPERATION_NAMES = ['read', 'update', 'delete'] as const;
+/** Names of the operation kinds (OPERATION_*), as YCSB reports them. */
+export const OPERATION_NAMES = ['read', 'update', 'delete', 'insert', 'read-modify-write'] as const;
 
 /** Where a client's operations come from. */
 export interface OperationSource {
-  /** Prepares the client's next operation in its arena (key, and value for an update); returns its kind. */
+  /**
+   * Prepares the client's next operation in its arena (key, and value for an update or an
+   * insert); returns its kind (OPERATION_*).
+   */
   next(context: ClientContext): number;
-  /** Bytes of the value an update writes (valid after `next`). */
+  /** Bytes of the value an update or insert writes (valid right after `next`). */
   valueLength(context: ClientContext): number;
-  /** An identity of the key for histories (the YCSB record number, or a script's key index). */
+  /** An identity of the key for histories (the YCSB key number, or a script's key index; valid right after `next`). */
   keyId(context: ClientContext): number;
-  /** Called when an operation finished; `result` is a read's value length or NOT_FOUND, a delete's 1 (existed) or 0. */
-  completed(context: ClientContext, kind: number, result: number): void;
+  /** A read-modify-write's write, after its read: puts the new value in the arena, returns its length. */
+  prepareWrite(context: ClientContext): number;
+  /**
+   * Called when an operation finished; `result` is a read's value length or NOT_FOUND, a
+   * delete's 1 (existed) or 0; `keyId` is what `keyId` said when it began.
+   */
+  completed(context: ClientContext, kind: number, result: number, keyId: number): void;
   /**
    * If defined, an operation that fails with a user-facing error (a write refused by a full
    * store) is handed here and the run goes on; otherwise the error ends the run.
@@ -34,25 +45,36 @@ export interface OperationSource {
 
 /** YCSB operations drawn in WebAssembly from each client's own random stream. */
 export class YcsbOperations implements OperationSource {
-  constructor(kernels: Kernels, workload: Workload, records: number, private readonly valueBytes: number, zetan?: number) {
-    configureWorkloadKernels(kernels, workload, records, zetan);
+  constructor(kernels: Kernels, plan: WorkloadPlan, sharedState: number) {
+    configureWorkloadKernels(kernels, plan, sharedState);
   }
 
   next(context: ClientContext): number {
-    const kind = context.kernels.ycsbNextOperation(context.arena.random, context.arena.key, context.arena.value, this.valueBytes);
-    if (kind < 0) throw new ScalioError('the YCSB key chooser drew no loaded record in 1000 tries; check records and the request distribution');
+    const kind = context.kernels.ycsbNextOperation(context.arena.random, context.arena.key, context.arena.value);
+    if (kind < 0) {
+      throw new ScalioError('the YCSB key chooser drew no existing key in 1000 tries; check recordcount, insertstart/insertcount and the request distribution');
+    }
     return kind;
   }
 
-  valueLength(): number {
-    return this.valueBytes;
+  valueLength(context: ClientContext): number {
+    return context.kernels.ycsbLastValueLength();
   }
 
   keyId(context: ClientContext): number {
     return context.kernels.ycsbLastRecord();
   }
 
-  completed(): void {}
+  prepareWrite(context: ClientContext): number {
+    return context.kernels.ycsbWriteValue(context.arena.random, context.arena.value);
+  }
+
+  completed(context: ClientContext, kind: number, _result: number, keyId: number): void {
+    // Java acknowledges an insert when it is done, so choosers may draw its key from then on.
+    if (kind === OPERATION_INSERT && context.kernels.ycsbAcknowledgeInsert(keyId) < 0) {
+      throw new ScalioError(`insert of key ${keyId}: more inserts are unacknowledged than the acknowledgement window holds`);
+    }
+  }
 }
 
 /** One scripted operation, for the programmatic API and tests. */
@@ -131,6 +153,10 @@ export class ScriptedOperations implements OperationSource {
 
   valueLength(context: ClientContext): number {
     return asBytes(this.current(context).value ?? '').length;
+  }
+
+  prepareWrite(): number {
+    throw new Error('a script has no read-modify-writes');
   }
 
   keyId(context: ClientContext): number {
@@ -251,34 +277,71 @@ export class ClientRunner {
     readonly context: ClientContext,
     private readonly machines: SystemMachines,
     private readonly source: OperationSource,
-    /** Operations this client still has to start. */
+    /** Operations this client still has to start (Infinity: until `stopAtNs`). */
     public remaining: number,
     private readonly stats: OperationStats,
     private readonly history: HistoryRecorder | null,
+    /** The engine's history clock, read between a read-modify-write's read and its write. */
+    private readonly tick: () => number,
   ) {}
 
-  /** Starts the client's next operation; false when it has none left. */
+  /** No operation starts at or after this time (the engine's clock; Infinity: no limit). */
+  stopAtNs = Number.POSITIVE_INFINITY;
+
+  /** Starts the client's next operation; false when it has none left (or its time is up). */
   begin(nowNs: number, tick: number): boolean {
-    if (this.remaining === 0) return false;
+    if (this.remaining === 0 || nowNs >= this.stopAtNs) {
+      this.remaining = 0;
+      return false;
+    }
     this.remaining--;
     const context = this.context;
     this.kind = this.source.next(context);
+    this.keyId = this.source.keyId(context);
     this.startNs = nowNs;
-    if (this.kind === OPERATION_READ) {
-      this.machine = this.machines.get(context);
-    } else if (this.kind === OPERATION_DELETE) {
-      this.machine = this.machines.delete(context);
-      this.valueId = ABSENT;
-    } else {
-      const valueLength = this.source.valueLength(context);
-      this.machine = this.machines.set(context, valueLength);
-      if (this.history !== null) this.valueId = context.kernels.valueIdOf(context.arena.value, valueLength);
-    }
-    if (this.history !== null) {
-      this.keyId = this.source.keyId(context);
-      this.callTick = tick;
+    this.callTick = tick;
+    switch (this.kind) {
+      case OPERATION_READ:
+        this.machine = this.machines.get(context);
+        break;
+      case OPERATION_DELETE:
+        this.machine = this.machines.delete(context);
+        this.valueId = ABSENT;
+        break;
+      case OPERATION_READ_MODIFY_WRITE:
+        this.machine = this.readModifyWrite(context);
+        break;
+      default: {
+        // An update, or an insert: a SET of a key no one has written.
+        const valueLength = this.source.valueLength(context);
+        this.machine = this.machines.set(context, valueLength);
+        if (this.history !== null) this.valueId = context.kernels.valueIdOf(context.arena.value, valueLength);
+      }
     }
     return true;
+  }
+
+  /**
+   * YCSB's read-modify-write: a GET, then (if the key was found) a SET of a fresh value,
+   * timed as one operation. It is not atomic, so a history records its two halves as a read
+   * and an update, split where the read returned.
+   */
+  private *readModifyWrite(context: ClientContext): Machine<number> {
+    const readLength = yield* this.machines.get(context);
+    if (this.history !== null) {
+      const readValue = readLength === NOT_FOUND ? ABSENT : context.kernels.valueIdOf(context.arena.value, readLength);
+      const splitTick = this.tick();
+      this.history.push(context.client, OPERATION_READ, this.keyId, readValue, this.callTick, splitTick);
+      this.callTick = splitTick;
+    }
+    if (readLength === NOT_FOUND) {
+      this.stats.notFound++;
+      return NOT_FOUND;
+    }
+    const valueLength = this.source.prepareWrite(context);
+    if (this.history !== null) this.valueId = context.kernels.valueIdOf(context.arena.value, valueLength);
+    yield* this.machines.set(context, valueLength);
+    return 0;
   }
 
   /**
@@ -304,32 +367,36 @@ export class ClientRunner {
    */
   recordInFlight(recorder: HistoryRecorder): void {
     if (this.machine === null) return;
-    recorder.push(this.context.client, this.kind, this.keyId, this.valueId, this.callTick, -1);
+    const kind = this.kind === OPERATION_READ_MODIFY_WRITE ? OPERATION_UPDATE : this.kind;
+    recorder.push(this.context.client, kind, this.keyId, this.valueId, this.callTick, -1);
   }
 
   /** Records the end of the current operation; `result` is what its machine returned. */
   finish(nowNs: number, tick: number, result: unknown): void {
     const context = this.context;
-    if (result === FAILED) {
-      // Refused, and already handed to the source: not a completed operation.
-      this.machine = null;
-      return;
-    }
+    this.machine = null;
+    // Refused, and already handed to the source: not a completed operation.
+    if (result === FAILED) return;
     this.stats.record(this.kind, nowNs - this.startNs);
+    let outcome = 0;
+    let recordedKind = this.kind;
     if (this.kind === OPERATION_READ) {
       const length = result as number;
       if (length === NOT_FOUND) this.stats.notFound++;
-      if (this.history !== null) {
-        this.valueId = length === NOT_FOUND ? ABSENT : context.kernels.valueIdOf(context.arena.value, length);
-      }
-      this.source.completed(context, this.kind, length);
+      if (this.history !== null) this.valueId = length === NOT_FOUND ? ABSENT : context.kernels.valueIdOf(context.arena.value, length);
+      outcome = length;
     } else if (this.kind === OPERATION_DELETE) {
       if (result === false) this.stats.notFound++;
-      this.source.completed(context, this.kind, result === true ? 1 : 0);
-    } else {
-      this.source.completed(context, this.kind, 0);
+      outcome = result === true ? 1 : 0;
+    } else if (this.kind === OPERATION_READ_MODIFY_WRITE) {
+      // Its read is in the history already; its write is recorded as an update, if it wrote.
+      recordedKind = OPERATION_UPDATE;
+      outcome = result as number;
     }
-    if (this.history !== null) this.history.push(context.client, this.kind, this.keyId, this.valueId, this.callTick, tick);
-    this.machine = null;
+    this.source.completed(context, this.kind, outcome, this.keyId);
+    if (this.history === null) return;
+    // A read-modify-write whose read found nothing wrote nothing.
+    if (this.kind === OPERATION_READ_MODIFY_WRITE && outcome === NOT_FOUND) return;
+    this.history.push(context.client, recordedKind, this.keyId, this.valueId, this.callTick, tick);
   }
 }

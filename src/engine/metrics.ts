@@ -4,7 +4,32 @@
  */
 import { Counter, CoreCounter } from '../hw/counters.js';
 import { OPERATION_READ } from '../layout/operations.js';
+import { OPERATION_NAMES } from './driver.js';
+import type { LatencyHistogram } from './histogram.js';
 import type { RunReport } from './run.js';
+
+/** Latency of one kind of operation (YCSB reports READ, UPDATE, INSERT, READ-MODIFY-WRITE apart). */
+export interface OperationLatency {
+  readonly operation: string;
+  readonly count: number;
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly p999Us: number;
+  readonly maxUs: number;
+}
+
+function latencyOf(operation: string, histogram: LatencyHistogram): OperationLatency {
+  return {
+    operation,
+    count: histogram.count,
+    p50Us: histogram.percentile(50) / 1000,
+    p90Us: histogram.percentile(90) / 1000,
+    p99Us: histogram.percentile(99) / 1000,
+    p999Us: histogram.percentile(99.9) / 1000,
+    maxUs: histogram.maxNs / 1000,
+  };
+}
 
 export interface RunMetrics {
   readonly engine: string;
@@ -33,6 +58,17 @@ export interface RunMetrics {
   readonly coreUsPerOperation: number;
   /** Wall-clock seconds the run phase took. */
   readonly wallSeconds: number;
+  /** The measured window: wall-clock seconds live, simulated seconds on the simulator. */
+  readonly measuredSeconds: number;
+  /** Records the load phase wrote (0 after a restart from images), and its wall-clock seconds. */
+  readonly loadedRecords: number;
+  readonly loadSeconds: number;
+  /** Unmeasured operations run before the measured ones. */
+  readonly warmupOperations: number;
+  /** GETs (reads and the reads of read-modify-writes) that found no value. */
+  readonly notFound: number;
+  /** Latency of each kind of operation the run made (only kinds it made). */
+  readonly byOperation: readonly OperationLatency[];
 }
 
 export function metricsOf(report: RunReport): RunMetrics {
@@ -60,5 +96,11 @@ export function metricsOf(report: RunReport): RunMetrics {
     casFailures: counters.get(Counter.rdmaCompareSwapFailures),
     coreUsPerOperation: counters.totalCore(CoreCounter.busyNs) / 1000 / operations,
     wallSeconds: report.wallMs / 1000,
+    measuredSeconds: report.durationNs / 1e9,
+    loadedRecords: report.loadedRecords,
+    loadSeconds: report.loadMs / 1000,
+    warmupOperations: report.warmupOperations,
+    notFound: stats.notFound,
+    byOperation: stats.byKind.flatMap((histogram, kind) => (histogram.count > 0 ? [latencyOf(OPERATION_NAMES[kind], histogram)] : [])),
   };
 }

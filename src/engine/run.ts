@@ -3,7 +3,7 @@
  * A run builds a fresh cluster (memory, SSDs, loaded dataset), runs a YCSB workload or a
  * script of operations on the chosen engine, and reports what happened.
  */
-import type { ClusterConfig, ResolvedConfig } from '../config.js';
+import { type ClusterConfig, DEFAULT_CONFIG, type ResolvedConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { Counters } from '../hw/counters.js';
 import { PAPER_PROFILE, type HardwareProfile } from '../hw/profile.js';
@@ -15,8 +15,8 @@ import {
 } from './driver.js';
 import { type CrashPlan, SimEngine } from './sim/engine.js';
 import { runLive } from './live/engine.js';
-import { type Workload, cachedZeta, workloadByName } from '../ycsb/workloads.js';
-import { ZIPFIAN_CONSTANT } from '../ycsb/reference.js';
+import { type Workload, type WorkloadPlan, planWorkload, recordSettings } from '../ycsb/workloads.js';
+import { resolveWorkload } from '../ycsb/workload-file.js';
 import type { Kernels } from '../hw/kernels.js';
 
 export type EngineName = 'live' | 'sim';
@@ -26,10 +26,22 @@ export interface RunRequest {
   readonly system: string;
   readonly engine: EngineName;
   readonly config?: Partial<ClusterConfig>;
-  /** A YCSB workload, by name (A, C) or given in full; or give `script`. */
+  /**
+   * A YCSB workload: a built-in name (A, B, C, D, F), a workload file's path, or given in
+   * full; or give `script`. Its records (key names, value sizes, loaded keys) set the
+   * cluster's unless `config` says otherwise; its recordcount, operationcount,
+   * maxexecutiontime and threadcount apply where the request does not say.
+   */
   readonly workload?: string | Workload;
-  /** YCSB operations over all clients (split evenly). */
+  /** YCSB operations over all clients (split evenly). With `durationSeconds`, whichever ends first. */
   readonly operations?: number;
+  /**
+   * Stop starting operations this long into the measured phase: seconds of wall clock on
+   * the live engine, of virtual time on the simulator.
+   */
+  readonly durationSeconds?: number;
+  /** Told, every so often, how a phase is going (for a progress bar). */
+  readonly onProgress?: (progress: RunProgress) => void;
   /**
    * Operations run first and not measured (split evenly), so that the measurement sees a
    * warm cache. The measured phase continues the same cluster, random streams and clock.
@@ -48,10 +60,23 @@ export interface RunRequest {
   readonly crash?: CrashPlan;
 }
 
+export interface RunProgress {
+  readonly phase: 'warm-up' | 'run';
+  readonly completedOperations: number;
+  /** Operations the phase runs (Infinity when it runs for a duration). */
+  readonly operations: number;
+  /** Time into the phase: wall clock live, virtual time simulated. */
+  readonly elapsedNs: number;
+  /** The phase's duration limit (Infinity: none). */
+  readonly durationNs: number;
+}
+
 export interface RunReport {
   readonly engine: EngineName;
   readonly system: string;
   readonly workload: string;
+  /** The workload run (null for a script). */
+  readonly workloadSpec: Workload | null;
   readonly config: ResolvedConfig;
   readonly operations: number;
   /** Unmeasured operations run before the measured ones. */
@@ -63,6 +88,8 @@ export interface RunReport {
   readonly counters: Counters;
   readonly history: Float64Array | null;
   readonly scriptResults: ScriptedResult[][] | null;
+  /** The load phase: records loaded (0 after a restart from images) and its wall-clock time. */
+  readonly loadedRecords: number;
   readonly loadMs: number;
   /** Wall-clock time of the run phase. */
   readonly wallMs: number;
@@ -80,8 +107,9 @@ export interface RunReport {
   readonly inFlight: Float64Array | null;
 }
 
-/** How many operations client `client` runs when `total` are split over `clients`. */
+/** How many operations client `client` runs when `total` (Infinity: no limit) are split over `clients`. */
 export function operationsOfClient(total: number, clients: number, client: number): number {
+  if (!Number.isFinite(total)) return Number.POSITIVE_INFINITY;
   return Math.floor(total / clients) + (client < total % clients ? 1 : 0);
 }
 
@@ -90,37 +118,53 @@ export async function run(request: RunRequest): Promise<RunReport> {
     throw new ConfigError(`unknown engine "${request.engine as string}"; engines: ${ENGINES.join(', ')}`);
   }
   const script = request.script;
-  const overrides: Partial<ClusterConfig> = { ...request.config };
+  const overrides: Partial<ClusterConfig> = { ...definedOnly(request.config ?? {}) };
   if (script !== undefined) {
     if (overrides.clients === undefined) overrides.clients = script.length;
     if (script.length > (overrides.clients ?? 0)) {
       throw new ConfigError(`the script has operations for ${script.length} clients but the cluster has ${overrides.clients}`);
     }
   }
-  const workload = script !== undefined ? undefined
-    : typeof request.workload === 'object' ? request.workload : workloadByName(request.workload ?? 'C');
+  const workload = script !== undefined ? undefined : resolveWorkload(request.workload ?? 'C');
   const workloadName = workload?.name ?? 'script';
-  const totalOperations = request.operations ?? 0;
-  if (script === undefined && (!Number.isInteger(totalOperations) || totalOperations < 1)) {
+  const totalOperations = request.operations ?? workload?.operationCount ?? Number.POSITIVE_INFINITY;
+  const durationSeconds = request.durationSeconds ?? workload?.maxExecutionTimeSeconds;
+  if (durationSeconds !== undefined && !(durationSeconds > 0 && Number.isFinite(durationSeconds))) {
+    throw new ConfigError(`durationSeconds must be a positive number of seconds, got ${durationSeconds}`);
+  }
+  if (script === undefined && totalOperations !== Number.POSITIVE_INFINITY && (!Number.isInteger(totalOperations) || totalOperations < 1)) {
     throw new ConfigError(`operations must be a positive integer, got ${request.operations}`);
+  }
+  if (script === undefined && totalOperations === Number.POSITIVE_INFINITY && durationSeconds === undefined) {
+    throw new ConfigError('a YCSB run needs a number of operations or a duration (operationcount or maxexecutiontime in a workload file)');
   }
   const warmupOperations = request.warmupOperations ?? 0;
   if (!Number.isInteger(warmupOperations) || warmupOperations < 0) {
     throw new ConfigError(`warmupOperations must be a non-negative integer, got ${request.warmupOperations}`);
   }
-  if (script !== undefined && warmupOperations > 0) throw new ConfigError('a script runs exactly its operations: it takes no warm-up');
+  if (script !== undefined && (warmupOperations > 0 || durationSeconds !== undefined)) {
+    throw new ConfigError('a script runs exactly its operations: it takes no warm-up and no duration');
+  }
+  if (workload !== undefined && request.images === undefined) Object.assign(overrides, workloadClusterSettings(workload, overrides, warmupOperations + totalOperations));
 
   const cluster: Cluster = buildCluster(overrides, request.system, request.images);
   const config = cluster.spec.layout.config;
   if (script !== undefined) validateScript(script, config.keyBytesMax, config.valueBytesMax);
-  // ζ(n) of the `records` rank space takes a pass over n terms: compute it once, not per thread.
-  const zetan = workload?.rankSpace === 'records' ? cachedZeta(config.records, ZIPFIAN_CONSTANT) : undefined;
+  // Generator constants (ζ of up to 10^7 terms) are computed once here, not in every thread.
+  const plannedOperations = Number.isFinite(totalOperations) ? warmupOperations + totalOperations : workload?.operationCount ?? 0;
+  const plan = workload !== undefined ? planWorkload(workload, config, plannedOperations) : undefined;
+  const sharedState = cluster.spec.layout.plan.regions.ycsb.base;
   const perClient = (total: number) => Array.from({ length: config.clients }, (_, client) =>
     script !== undefined ? (script[client]?.length ?? 0) : operationsOfClient(total, config.clients, client));
+  const durationNs = durationSeconds !== undefined ? durationSeconds * 1e9 : Number.POSITIVE_INFINITY;
+  const progress = (phase: RunProgress['phase'], operations: number, phaseDurationNs: number) => request.onProgress === undefined ? undefined
+    : (completedOperations: number, elapsedNs: number) => request.onProgress?.({ phase, completedOperations, operations, elapsedNs, durationNs: phaseDurationNs });
   const base = {
     system: request.system,
     workload: workloadName,
+    workloadSpec: workload ?? null,
     config,
+    loadedRecords: cluster.load?.records ?? 0,
     loadMs: cluster.loadMs,
     warmupOperations,
     images: { config, buffers: cluster.spec.ssdBuffers },
@@ -128,18 +172,22 @@ export async function run(request: RunRequest): Promise<RunReport> {
   };
 
   if (request.engine === 'sim') {
-    const simulate = (operations: readonly number[], recordHistory: boolean, startTimeNs: number, continueRandomStreams: boolean, crash?: CrashPlan) =>
-      new SimEngine(cluster.spec, {
+    const simulate = (operations: number, recordHistory: boolean, startTimeNs: number, continueRandomStreams: boolean, phase: RunProgress['phase'], phaseDurationNs: number, crash?: CrashPlan) => {
+      const report = progress(phase, operations, phaseDurationNs);
+      return new SimEngine(cluster.spec, {
         profile: request.profile ?? PAPER_PROFILE,
-        source: (node) => configureSource(node.kernels, workload, script, config, zetan),
-        operationsPerClient: (client) => operations[client],
+        source: (node) => configureSource(node.kernels, plan, script, sharedState),
+        operationsPerClient: (client) => perClient(operations)[client],
         recordHistory,
         startTimeNs,
         continueRandomStreams,
         crash,
+        stopAtNs: startTimeNs + phaseDurationNs,
+        onProgress: report === undefined ? undefined : (completed, nowNs) => report(completed, nowNs - startTimeNs),
       }).run();
-    const warmup = warmupOperations > 0 ? simulate(perClient(warmupOperations), false, 0, false) : undefined;
-    const output = simulate(perClient(totalOperations), request.recordHistory ?? false, warmup?.endTimeNs ?? 0, warmup !== undefined, request.crash);
+    };
+    const warmup = warmupOperations > 0 ? simulate(warmupOperations, false, 0, false, 'warm-up', Number.POSITIVE_INFINITY) : undefined;
+    const output = simulate(totalOperations, request.recordHistory ?? false, warmup?.endTimeNs ?? 0, warmup !== undefined, 'run', durationNs, request.crash);
     return {
       ...base,
       ...measured(output.stats, output.durationNs),
@@ -154,18 +202,19 @@ export async function run(request: RunRequest): Promise<RunReport> {
     };
   }
 
-  const runPhase = (operations: readonly number[], recordHistory: boolean, continueRandomStreams: boolean, crash?: CrashPlan) => runLive(cluster.spec, {
-    workload: workload ?? null,
-    zetan,
+  const runPhase = (operations: number, recordHistory: boolean, continueRandomStreams: boolean, phase: RunProgress['phase'], phaseDurationNs: number, crash?: CrashPlan) => runLive(cluster.spec, {
+    plan: plan ?? null,
     script: script ?? null,
-    operationsPerClient: operations,
+    operationsPerClient: perClient(operations),
     recordHistory,
     clientThreads: request.clientThreads,
     continueRandomStreams,
     crash,
+    durationNs: phaseDurationNs,
+    onProgress: progress(phase, operations, phaseDurationNs),
   });
-  if (warmupOperations > 0) await runPhase(perClient(warmupOperations), false, false);
-  const output = await runPhase(perClient(totalOperations), request.recordHistory ?? false, warmupOperations > 0, request.crash);
+  if (warmupOperations > 0) await runPhase(warmupOperations, false, false, 'warm-up', Number.POSITIVE_INFINITY);
+  const output = await runPhase(totalOperations, request.recordHistory ?? false, warmupOperations > 0, 'run', durationNs, request.crash);
   return {
     ...base,
     ...measured(output.stats, output.durationNs),
@@ -180,6 +229,34 @@ export async function run(request: RunRequest): Promise<RunReport> {
   };
 }
 
+/**
+ * The cluster settings a workload implies, where `overrides` (the caller's) do not say:
+ * its records (key names, field count and sizes, loaded keys), record and thread counts,
+ * and room in the store for the inserts `operations` will make.
+ */
+function workloadClusterSettings(workload: Workload, overrides: Partial<ClusterConfig>, operations: number): Partial<ClusterConfig> {
+  // An explicit value size replaces the workload's record: one field of that size.
+  const records = overrides.valueBytes !== undefined
+    ? { ...recordSettings(workload), valueFields: 1, valueBytes: overrides.valueBytes, valueFieldBytesMin: 0 }
+    : recordSettings(workload);
+  const settings: Partial<ClusterConfig> = { ...records, ...definedOnly(overrides) };
+  settings.records ??= workload.recordCount;
+  settings.clients ??= workload.threadCount;
+  if (settings.loadCount === undefined && workload.insertCount !== undefined) settings.loadCount = workload.insertCount;
+  const shares = workload.readProportion + workload.updateProportion + workload.insertProportion + workload.readModifyWriteProportion;
+  if (settings.capacityRecords === undefined && workload.insertProportion > 0) {
+    const records = settings.records ?? DEFAULT_CONFIG.records;
+    // A run for a duration may insert any number of keys: make room for half the dataset again.
+    const inserts = Number.isFinite(operations) ? Math.ceil(operations * (workload.insertProportion / shares)) : Math.ceil(records / 2);
+    settings.capacityRecords = records + inserts + (settings.clients ?? DEFAULT_CONFIG.clients);
+  }
+  return settings;
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /** The measured part of a report: operations over the measured window. */
 function measured(stats: OperationStats, durationNs: number) {
   const operations = stats.operations;
@@ -189,12 +266,11 @@ function measured(stats: OperationStats, durationNs: number) {
 /** The operation source of a run, for one thread's kernels. */
 export function configureSource(
   kernels: Kernels,
-  workload: Workload | undefined,
+  plan: WorkloadPlan | undefined,
   script: readonly (readonly ScriptedOperation[])[] | undefined,
-  config: ResolvedConfig,
-  zetan: number | undefined,
+  sharedState: number,
 ): OperationSource {
   if (script !== undefined) return new ScriptedOperations(script);
-  if (workload === undefined) throw new Error('a run needs a workload or a script');
-  return new YcsbOperations(kernels, workload, config.records, config.valueBytes, zetan);
+  if (plan === undefined) throw new Error('a run needs a workload or a script');
+  return new YcsbOperations(kernels, plan, sharedState);
 }

@@ -50,13 +50,14 @@ export interface BulkLoadResult {
 }
 
 /**
- * Loads records 0..records-1 with values of `valueBytes` bytes into empty SSDs and index.
- * `scratchBase` is a region of at least `bulkLoadScratchBytes(layout)` bytes.
+ * Loads key numbers loadFirst..loadFirst+loadCount-1 with their initial values into empty
+ * SSDs and index. `scratchBase` is a region of at least `bulkLoadScratchBytes(layout)`
+ * bytes; the kernels must be configured for the cluster's records (`configureRecordKernels`).
  */
 export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: ClusterLayout, scratchBase: number): BulkLoadResult {
   const { config, store: geometry } = layout;
-  const records = config.records;
-  const valueBytes = config.valueBytes;
+  const records = config.loadCount;
+  const firstRecord = config.loadFirst;
   const scratch = loaderScratch(config);
   const at = (offset: number) => scratchBase + offset;
   const bytes = new Uint8Array(memory.buffer);
@@ -67,7 +68,7 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
   const bucketOfRecord = new Int32Array(records);
   const bucketStart = new Int32Array(bucketIdCount + 1);
   for (let record = 0; record < records; record++) {
-    kernels.ycsbKey(record, at(scratch.key));
+    kernels.ycsbKey(firstRecord + record, at(scratch.key));
     const bucketId = kernels.storeBucketIdOf(at(scratch.key), geometry.bucketIdBits);
     bucketOfRecord[record] = bucketId;
     bucketStart[bucketId + 1]++;
@@ -77,8 +78,6 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
   const filled = bucketStart.slice(0, bucketIdCount);
   for (let record = 0; record < records; record++) recordsByBucket[filled[bucketOfRecord[record]]++] = record;
 
-  const recordBytes = VALUE_RECORD_HEADER_BYTES + 16 + valueBytes; // YCSB keys are 16-byte hashes
-  const recordBlocks = Math.ceil(recordBytes / BLOCK_BYTES);
   const valueLogEnd = geometry.valueLogStart + geometry.valueLogBlocks;
   let buckets = 0;
   let valueBlocksUsed = 0;
@@ -110,9 +109,11 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
       let chainLength = 1;
       kernels.chainInit(at(scratch.chain), 1, bucketId);
       for (let position = first; position < last; position++) {
-        const record = recordsByBucket[position];
+        const record = firstRecord + recordsByBucket[position];
         kernels.ycsbKey(record, at(scratch.key));
-        writeInitialValue(kernels, at(scratch.random), at(scratch.value), config.seed, record, valueBytes);
+        const valueBytes = writeInitialValue(kernels, at(scratch.random), at(scratch.value), config.seed, record);
+        const recordBytes = VALUE_RECORD_HEADER_BYTES + 16 + valueBytes; // YCSB keys are 16-byte hashes
+        const recordBlocks = Math.ceil(recordBytes / BLOCK_BYTES);
         if (offsetInBlock > 0 && (recordBytes > BLOCK_BYTES || offsetInBlock + recordBytes > BLOCK_BYTES)) flushValueBlocks(1);
         const valueOffset = valueBlock * BLOCK_BYTES + offsetInBlock;
         kernels.valueRecordWrite(at(scratch.valueBlocks) + offsetInBlock, at(scratch.key), at(scratch.value), valueBytes, valueSequence);

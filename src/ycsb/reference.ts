@@ -28,16 +28,48 @@ export function fnvhash64(value: bigint): bigint {
   return signed < 0n ? BigInt.asIntN(64, -signed) : signed;
 }
 
-/** Java `CoreWorkload.buildKeyName` with hashed (non-ordered) inserts and zero padding 1. */
-export function keyName(record: number): string {
-  return `user${fnvhash64(BigInt(record))}`;
+/** Java `CoreWorkload.buildKeyName(keynum, zeropadding, orderedinserts)`. */
+export function keyName(record: number, zeroPadding = 1, ordered = false): string {
+  const digits = (ordered ? BigInt(record) : fnvhash64(BigInt(record))).toString();
+  return `user${'0'.repeat(Math.max(0, zeroPadding - digits.length))}${digits}`;
 }
 
-/** ζ(n, θ) = Σ_{i=1..n} i^-θ, summed as Java's `ZipfianGenerator.zetastatic` does. */
+/** Above this many terms, ζ is computed in closed form (Euler–Maclaurin) instead of term by term. */
+export const ZETA_TERMS_SUMMED_MAX = 10_000_000;
+
+/**
+ * ζ(n, θ) = Σ_{i=1..n} i^-θ. Up to ZETA_TERMS_SUMMED_MAX items, summed as Java's
+ * `ZipfianGenerator.zetastatic` does; beyond, the first 1,000 terms are summed and the rest
+ * comes from the Euler–Maclaurin formula (integral, end points and three derivative
+ * corrections), exact to double precision for 0 < θ < 1: what Java gets by summing, say,
+ * 10^10 terms, which takes it minutes.
+ */
 export function zeta(n: number, theta: number): number {
+  if (n <= ZETA_TERMS_SUMMED_MAX) return zetaSummed(n, theta);
+  return zetaEulerMaclaurin(n, theta);
+}
+
+/** Σ_{i=1..n} i^-θ term by term, in Java's order. */
+export function zetaSummed(n: number, theta: number): number {
   let sum = 0;
   for (let i = 0; i < n; i++) sum += 1 / Math.pow(i + 1, theta);
   return sum;
+}
+
+/** Σ_{i=1..n} i^-θ: the first 1,000 terms summed, the rest by Euler–Maclaurin. */
+export function zetaEulerMaclaurin(n: number, theta: number): number {
+  const summedTerms = 1000;
+  const head = zetaSummed(summedTerms, theta);
+  const a = summedTerms + 1;
+  // ∫_a^n x^-θ dx, and the trapezoid's end points.
+  const integral = theta === 1 ? Math.log(n / a) : (Math.pow(n, 1 - theta) - Math.pow(a, 1 - theta)) / (1 - theta);
+  const ends = (Math.pow(a, -theta) + Math.pow(n, -theta)) / 2;
+  // B2/2! f'(x) + B4/4! f'''(x) + B6/6! f^(5)(x), at n minus at a, for f(x) = x^-θ.
+  const derivative1 = (x: number) => -theta * Math.pow(x, -theta - 1);
+  const derivative3 = (x: number) => -theta * (theta + 1) * (theta + 2) * Math.pow(x, -theta - 3);
+  const derivative5 = (x: number) => -theta * (theta + 1) * (theta + 2) * (theta + 3) * (theta + 4) * Math.pow(x, -theta - 5);
+  const corrections = (derivative1(n) - derivative1(a)) / 12 - (derivative3(n) - derivative3(a)) / 720 + (derivative5(n) - derivative5(a)) / 30240;
+  return head + integral + ends + corrections;
 }
 
 /** Java `ZipfianGenerator` over `items` items from `base`, for a given uniform draw. */

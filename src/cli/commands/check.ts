@@ -6,9 +6,9 @@
 import { checkHistory, describeFailure, historyToJson, writeHistoryJson } from '../../check/history.js';
 import { loadedValues } from '../../check/initial.js';
 import { run } from '../../engine/run.js';
-import { WORKLOADS } from '../../ycsb/workloads.js';
 import { integer } from '../format.js';
-import { CLUSTER_OPTIONS, clusterConfig, engineOption, optionHelp, oneOf, parse, positiveInteger, positiveNumber, systemOption } from '../options.js';
+import { CLUSTER_OPTIONS, clusterConfig, engineOption, optionHelp, parse, positiveInteger, positiveNumber, systemOption } from '../options.js';
+import { WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
 
 export const EXIT_NOT_LINEARIZABLE = 1;
 export const EXIT_UNDECIDED = 3;
@@ -16,7 +16,7 @@ export const EXIT_UNDECIDED = 3;
 const OPTIONS = {
   system: { type: 'string', value: 'NAME', help: 'the system to check (default scalio)' },
   engine: { type: 'string', value: 'NAME', help: 'sim (default: races replay by seed) or live (real threads)' },
-  workload: { type: 'string', value: 'NAME', help: `YCSB workload: ${Object.keys(WORKLOADS).join(', ')} (default A: half the operations write)` },
+  ...WORKLOAD_OPTIONS,
   ops: { type: 'string', value: 'N', help: 'operations per run (default 100000)' },
   seeds: { type: 'string', value: 'N', help: 'runs, with seeds seed, seed+1, … (default 1)' },
   'time-limit': { type: 'string', value: 'SECONDS', help: 'seconds the check of one run may take before it answers "unknown" (default 60)' },
@@ -46,7 +46,7 @@ export async function check(argv: string[]): Promise<number> {
   }
   const system = systemOption('system', values.system) ?? 'scalio';
   const engine = engineOption(values.engine) ?? 'sim';
-  const workload = oneOf('workload', values.workload, Object.keys(WORKLOADS)) ?? 'A';
+  const workload = workloadFromOptions(values, 'A');
   const operations = positiveInteger('ops', values.ops) ?? 100_000;
   const seeds = positiveInteger('seeds', values.seeds) ?? 1;
   const timeLimitMs = (positiveNumber('time-limit', values['time-limit']) ?? 60) * 1000;
@@ -57,7 +57,7 @@ export async function check(argv: string[]): Promise<number> {
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     const report = await run({ system, engine, config: { ...config, seed }, workload, operations, recordHistory: true });
     const history = report.history as Float64Array;
-    if (typeof values.history === 'string') writeHistoryJson(values.history, historyToJson(history, { system, engine, workload, seed }));
+    if (typeof values.history === 'string') writeHistoryJson(values.history, historyToJson(history, { system, engine, workload: workload.name, seed }));
     const result = checkHistory(history, { initialValue: loadedValues(report.config), timeLimitMs });
     checked += result.checkedOperations;
     const summary = `${integer(result.checkedOperations)} of ${integer(result.operations)} operations on ${integer(result.keys)} keys checked in ${result.elapsedMs.toFixed(0)} ms`;

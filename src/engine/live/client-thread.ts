@@ -23,6 +23,8 @@ const Waiting = { nothing: 0, response: 1, deadline: 2 } as const;
 const IDLE_SPINS_BEFORE_SLEEP = 64;
 /** Longest doorbell sleep; bounds how late a backoff deadline can be noticed. */
 const IDLE_SLEEP_MS = 0.05;
+/** Finished operations a thread counts before adding them to the shared progress count. */
+const PROGRESS_BATCH = 1024;
 
 export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   const { spec, thread, threads } = task;
@@ -32,7 +34,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   const node = attachThread(spec, () => nowNs);
   const control = new Control(spec);
   const script = task.script ?? undefined;
-  const source = configureSource(node.kernels, task.workload ?? undefined, script, config, task.zetan);
+  const source = configureSource(node.kernels, task.plan ?? undefined, script, spec.layout.plan.regions.ycsb.base);
   const stats = new OperationStats();
   const history = task.recordHistory ? new HistoryRecorder() : null;
   const tick = task.recordHistory ? () => control.tick() : () => 0;
@@ -42,7 +44,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
     if (threadOfClient(client, threads) !== thread) continue;
     const context = new ClientContext(client, node.services);
     if (!task.continueRandomStreams) node.kernels.randomSeed(context.arena.random, config.seed, client);
-    runners.push(new ClientRunner(context, node.machines, source, task.operationsPerClient[client], stats, history));
+    runners.push(new ClientRunner(context, node.machines, source, task.operationsPerClient[client], stats, history, tick));
   }
   const count = runners.length;
   const waiting = new Int32Array(count);
@@ -56,6 +58,10 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   const started = control.arriveAndWaitForStart();
   nowNs = clock();
   const startedNs = nowNs;
+  for (const runner of runners) runner.stopAtNs = startedNs + task.durationNs;
+  /** Operations finished since this thread last added them to the shared progress count. */
+  let unreported = 0;
+  const completedWord = control.index(ControlWord.completedOperations);
   let active = started ? count : 0;
   let idleRounds = 0;
 
@@ -90,6 +96,10 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
         if (step.done === true) {
           nowNs = clock();
           runner.finish(nowNs, tick(), step.value);
+          if (++unreported === PROGRESS_BATCH) {
+            Atomics.add(words, completedWord, unreported);
+            unreported = 0;
+          }
           break;
         }
         const verb = step.value;
@@ -127,6 +137,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
     nowNs = clock();
   }
   const finishedNs = clock();
+  Atomics.add(words, completedWord, unreported);
 
   let inFlight: Float64Array | null = null;
   if (history !== null && Atomics.load(words, control.index(ControlWord.crashed)) !== 0) {

@@ -17,13 +17,11 @@ import {
   type ClientThreadResult, type ClientThreadTask, Control, type CoreThreadResult, type CoreThreadTask, type FailedTask,
 } from './protocol.js';
 import * as errors from '../../errors.js';
-import type { Workload } from '../../ycsb/workloads.js';
+import type { WorkloadPlan } from '../../ycsb/workloads.js';
 import type { CrashPlan } from '../sim/engine.js';
 
 export interface LiveRunOptions {
-  readonly workload: Workload | null;
-  /** ζ(n) for a workload in the `records` rank space, computed once by the caller. */
-  readonly zetan: number | undefined;
+  readonly plan: WorkloadPlan | null;
   readonly script: readonly (readonly ScriptedOperation[])[] | null;
   readonly operationsPerClient: readonly number[];
   readonly recordHistory: boolean;
@@ -34,7 +32,14 @@ export interface LiveRunOptions {
   readonly crash?: CrashPlan;
   /** Longest time to wait for workers to start (they instantiate WebAssembly). */
   readonly startTimeoutMs?: number;
+  /** Stop starting operations this long after the start (wall clock; default: run the operations given). */
+  readonly durationNs?: number;
+  /** Told about every 200 ms how many operations have completed and how long the run has taken. */
+  readonly onProgress?: (completedOperations: number, elapsedNs: number) => void;
 }
+
+/** How often the main thread reports progress while the workers run. */
+const PROGRESS_INTERVAL_MS = 200;
 
 export interface LiveRunOutput {
   readonly stats: OperationStats;
@@ -79,7 +84,10 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
   }
   const threads = clientThreads + config.dpuCores;
   const control = new Control(spec);
-  for (const word of [ControlWord.go, ControlWord.stop, ControlWord.ready, ControlWord.failed, ControlWord.historyTick, ControlWord.coreWrites, ControlWord.crashed]) {
+  for (const word of [
+    ControlWord.go, ControlWord.stop, ControlWord.ready, ControlWord.failed, ControlWord.historyTick, ControlWord.coreWrites, ControlWord.crashed,
+    ControlWord.completedOperations,
+  ]) {
     control.store(word, 0);
   }
 
@@ -96,9 +104,9 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
     const clientTasks: Promise<ClientThreadResult | FailedTask>[] = [];
     for (let thread = 0; thread < clientThreads; thread++) {
       const task: ClientThreadTask = {
-        role: 'client', spec, timeOriginMs: performance.timeOrigin, thread, threads: clientThreads, workload: options.workload, zetan: options.zetan, script: options.script,
+        role: 'client', spec, timeOriginMs: performance.timeOrigin, thread, threads: clientThreads, plan: options.plan, script: options.script,
         operationsPerClient: options.operationsPerClient, recordHistory: options.recordHistory,
-        continueRandomStreams: options.continueRandomStreams ?? false,
+        continueRandomStreams: options.continueRandomStreams ?? false, durationNs: options.durationNs ?? Number.POSITIVE_INFINITY,
       };
       clientTasks.push(pool.run(task));
     }
@@ -118,8 +126,12 @@ export async function runLive(spec: ClusterSpec, options: LiveRunOptions): Promi
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     control.store(ControlWord.go, 1);
+    const goAt = performance.now();
+    const onProgress = options.onProgress;
+    const progress = onProgress === undefined ? undefined
+      : setInterval(() => onProgress(control.load(ControlWord.completedOperations), (performance.now() - goAt) * 1e6), PROGRESS_INTERVAL_MS);
 
-    const clientResults = await Promise.all(clientTasks);
+    const clientResults = await Promise.all(clientTasks).finally(() => clearInterval(progress));
     control.store(ControlWord.stop, 1);
     for (let core = 0; core < config.dpuCores; core++) wakeCore(spec.memory, spec.layout.plan, config, core);
     const coreResults = await Promise.all(coreTasks);

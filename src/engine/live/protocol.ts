@@ -6,7 +6,7 @@
 import type { ClusterSpec } from '../cluster.js';
 import { CLIENT_WORKER_BELLS_OFFSET, CLIENT_WORKER_BELL_STRIDE, ControlWord } from '../cluster.js';
 import type { ScriptedOperation, ScriptedResult } from '../driver.js';
-import type { Workload } from '../../ycsb/workloads.js';
+import type { WorkloadPlan } from '../../ycsb/workloads.js';
 import type { CrashPlan } from '../sim/engine.js';
 
 export interface ClientThreadTask {
@@ -16,13 +16,14 @@ export interface ClientThreadTask {
   readonly timeOriginMs: number;
   readonly thread: number;
   readonly threads: number;
-  readonly workload: Workload | null;
-  readonly zetan: number | undefined;
+  readonly plan: WorkloadPlan | null;
   readonly script: readonly (readonly ScriptedOperation[])[] | null;
   readonly operationsPerClient: readonly number[];
   readonly recordHistory: boolean;
   /** Keep the clients' random streams where a previous phase left them instead of seeding them. */
   readonly continueRandomStreams: boolean;
+  /** No operation starts this long after the thread starts (Infinity: run the operations given). */
+  readonly durationNs: number;
 }
 
 export interface CoreThreadTask {

@@ -67,7 +67,14 @@ export interface SimRunOptions {
   readonly continueRandomStreams?: boolean;
   /** Crash the DPU while its cores apply their n-th NVMe command (see CrashPlan). */
   readonly crash?: CrashPlan;
+  /** No operation starts at or after this virtual time (a run of a given duration). */
+  readonly stopAtNs?: number;
+  /** Told every so often how many operations have completed and where virtual time is. */
+  readonly onProgress?: (completedOperations: number, nowNs: number) => void;
 }
+
+/** Events between progress reports. */
+const PROGRESS_EVENTS = 1 << 16;
 
 /**
  * A DPU crash for testing durability: the cores complete NVMe writes 1..n-1 and die during
@@ -157,7 +164,11 @@ export class SimEngine {
       const context = new ClientContext(client, this.node.services);
       context.clock = () => this.clientTimeNs[client];
       if (options.continueRandomStreams !== true) this.node.kernels.randomSeed(context.arena.random, config.seed, client);
-      this.runners.push(new ClientRunner(context, this.node.machines, this.source, options.operationsPerClient(client), this.stats, this.history));
+      const runner = new ClientRunner(
+        context, this.node.machines, this.source, options.operationsPerClient(client), this.stats, this.history, () => this.clientTimeNs[client],
+      );
+      runner.stopAtNs = options.stopAtNs ?? Number.POSITIVE_INFINITY;
+      this.runners.push(runner);
     }
     for (let core = 0; core < config.dpuCores; core++) {
       const server = this.node.coreServer(core);
@@ -214,6 +225,7 @@ export class SimEngine {
         if (++events > eventsMax) {
           throw new ScalioError(`the simulation processed ${eventsMax} events without finishing: a livelock, or a run too long for eventsMax`);
         }
+        if ((events & (PROGRESS_EVENTS - 1)) === 0 && this.options.onProgress !== undefined) this.options.onProgress(this.stats.operations, this.now);
         this.dispatch(queue.kind, queue.target, queue.value);
       }
     } catch (error) {
@@ -372,7 +384,7 @@ export class SimEngine {
         if (runner.remaining === 0) return;
         const start = end + this.profile.clientOperationNs;
         this.clientTimeNs[client] = start;
-        runner.begin(start, start);
+        if (!runner.begin(start, start)) return;
         value = 0;
         continue;
       }
