@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
 
 const exec = promisify(execFile);
+const directory = mkdtempSync(join(tmpdir(), 'scalio-cli-'));
 const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 
 async function scalio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -27,6 +30,14 @@ describe('the scalio command', () => {
     ]);
   });
 
+  it('refuses a malformed workload file with its line', async () => {
+    const path = join(directory, 'broken');
+    writeFileSync(path, '# fine\nrecordcount=1000\nreadproportion=lots\n');
+    const { code, stderr } = await scalio('run', '--workload', path);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/broken:3: readproportion must be a number, got "lots"/);
+  });
+
   it('check: passes Scalio (exit 0) and shows a failing sub-history of a naive design (exit 1)', async () => {
     const passed = await scalio('check', '--ops', '10000', '--records', '2000');
     expect(passed.code).toBe(0);
@@ -44,6 +55,32 @@ describe('the scalio command', () => {
     expect(rows.map((row) => row.split(/\s+/)[0])).toEqual(['scalio', 'leed', 'leed+ditto']);
   });
 
+  it('run: a stock workload file unchanged, reported per operation, with JSON and CSV', async () => {
+    const json = join(directory, 'run.json');
+    const csv = join(directory, 'run.csv');
+    const { code, stdout } = await scalio('run', '--workload', 'workloads/workloada', '--json', json, '--csv', csv);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/YCSB workloada .* 50% reads, 50% updates, zipfian θ=0\.99 \(java ranks\); 1,000 records of 10 × 100 B/);
+    expect(stdout).toMatch(/^run +1,000 operations/m);
+    expect(stdout).toMatch(/^read +\d+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$/m);
+    expect(stdout).toMatch(/^update +\d+ /m);
+    const results = JSON.parse(readFileSync(json, 'utf8'));
+    expect(results.operations).toBe(1000);
+    expect(results.byOperation.map((entry: { operation: string }) => entry.operation)).toEqual(['read', 'update']);
+    expect(results.config.valueBytes).toBe(1000);
+    const [header, row] = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(header.split(',')).toEqual(expect.arrayContaining(['operationsPerSecond', 'read_p99_us', 'update_count']));
+    expect(row.split(',')).toHaveLength(header.split(',').length);
+  });
+
+  it('run: YCSB-style -p overrides, a duration, and warnings for unknown properties', async () => {
+    const { code, stdout, stderr } = await scalio('run', '--workload', 'D', '-p', 'readproportion=0.5', '-p', 'insertproportion=0.5', '-p', 'colour=blue', '--records', '2000', '--duration', '0.001');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/50% reads, 50% inserts, latest/);
+    expect(stdout).toMatch(/^insert +\d+/m);
+    expect(stderr).toMatch(/warning: -p:3: unknown property "colour" ignored/);
+  });
+
   it('explains its options with --help', async () => {
     const { code, stdout } = await scalio('--help');
     expect(code).toBe(0);
@@ -58,8 +95,18 @@ describe('the scalio command', () => {
     [['--records', '100000', '--cache-slots', '300000000'], /4 GiB/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['check', '--system', 'redis'], /--system must be one of scalio/],
+    [['run', '--workload', 'workloade'], /scanproportion: scans \(YCSB workload E\) need keys in order/],
+    [['run', '--workload', 'nosuch'], /no workload "nosuch": give a built-in name \(A, B, C, D, F\)/],
+    [['run', '-p', 'recordcount=-5'], /-p:1: recordcount must be an integer from 1/],
+    [['run', '-p', 'recordcount'], /write a property as NAME=VALUE/],
+    [['run', '--duration=-1'], /--duration must be a positive number/],
+    [['run', '--ops', '1.5'], /--ops must be a positive integer/],
+    [['run', '--records', '200000000', '--ssds', '1'], /each SSD would be .* GiB, more than the 4 GiB/],
+    [['run', '--clients', '100000'], /clients must be an integer from 1 to 4096/],
+    [['run', '--rank-space', 'gauss'], /--rank-space must be one of java, records/],
+    [['run', '--workload', 'A', '--value-bytes', '5000'], /valueBytes must be an integer from 1 to 4096/],
     [['compare', '--systems', 'scalio,memcached'], /--systems must be one of .*got "memcached"/],
-  ])('refuses %j with exit code 2 and a one-line reason', async (args, message) => {
+  ])('refuses %j with exit code 2 and a one-line reason', { timeout: 20_000 }, async (args, message) => {
     const { code, stderr } = await scalio(...args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);

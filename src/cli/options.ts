@@ -17,7 +17,8 @@ export const CLUSTER_OPTIONS = {
   'dpu-cores': { type: 'string', value: 'N', help: 'DPU (Arm) cores' },
   'cache-slots': { type: 'string', value: 'N', help: 'DRAM cache slots (default: 11.2% of records, the paper\'s ratio)' },
   'set-batch': { type: 'string', value: 'N', help: 'writes per SSD batched into one flush (1 = no batching)' },
-  'value-bytes': { type: 'string', value: 'BYTES', help: 'bytes of each value the workload writes' },
+  'value-bytes': { type: 'string', value: 'BYTES', help: 'bytes of each value the workload writes (replaces the workload\'s fields)' },
+  'over-provision': { type: 'string', value: 'N', help: 'each SSD\'s logs hold N times the data loaded (default 4, as LEED)' },
   seed: { type: 'string', value: 'N', help: 'seed of every random choice' },
 } as const;
 
@@ -99,6 +100,8 @@ export function clusterConfig(values: Record<string, unknown>): Partial<ClusterC
     cacheSlots: positiveInteger('cache-slots', values['cache-slots']),
     setBatch: positiveInteger('set-batch', values['set-batch']),
     valueBytes: positiveInteger('value-bytes', values['value-bytes']),
+    valueLogOverProvision: positiveInteger('over-provision', values['over-provision']),
+    bucketLogOverProvision: positiveInteger('over-provision', values['over-provision']),
     seed: nonNegativeInteger('seed', values.seed),
   };
 }

@@ -145,7 +145,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
   if (script !== undefined && (warmupOperations > 0 || durationSeconds !== undefined)) {
     throw new ConfigError('a script runs exactly its operations: it takes no warm-up and no duration');
   }
-  if (workload !== undefined && request.images === undefined) Object.assign(overrides, workloadClusterSettings(workload, overrides, warmupOperations + totalOperations));
+  if (workload !== undefined && request.images === undefined) Object.assign(overrides, workloadClusterSettings(workload, overrides, warmupOperations + totalOperations, warmupOperations));
 
   const cluster: Cluster = buildCluster(overrides, request.system, request.images);
   const config = cluster.spec.layout.config;
@@ -232,9 +232,10 @@ export async function run(request: RunRequest): Promise<RunReport> {
 /**
  * The cluster settings a workload implies, where `overrides` (the caller's) do not say:
  * its records (key names, field count and sizes, loaded keys), record and thread counts,
- * and room in the store for the inserts `operations` will make.
+ * and room in the store for the inserts `operations` (warm-up included; Infinity for a
+ * run of a duration) will make.
  */
-function workloadClusterSettings(workload: Workload, overrides: Partial<ClusterConfig>, operations: number): Partial<ClusterConfig> {
+function workloadClusterSettings(workload: Workload, overrides: Partial<ClusterConfig>, operations: number, warmupOperations: number): Partial<ClusterConfig> {
   // An explicit value size replaces the workload's record: one field of that size.
   const records = overrides.valueBytes !== undefined
     ? { ...recordSettings(workload), valueFields: 1, valueBytes: overrides.valueBytes, valueFieldBytesMin: 0 }
@@ -246,8 +247,9 @@ function workloadClusterSettings(workload: Workload, overrides: Partial<ClusterC
   const shares = workload.readProportion + workload.updateProportion + workload.insertProportion + workload.readModifyWriteProportion;
   if (settings.capacityRecords === undefined && workload.insertProportion > 0) {
     const records = settings.records ?? DEFAULT_CONFIG.records;
-    // A run for a duration may insert any number of keys: make room for half the dataset again.
-    const inserts = Number.isFinite(operations) ? Math.ceil(operations * (workload.insertProportion / shares)) : Math.ceil(records / 2);
+    const insertShare = workload.insertProportion / shares;
+    // A run for a duration may insert any number of keys: make room for the dataset again.
+    const inserts = Number.isFinite(operations) ? Math.ceil(operations * insertShare) : Math.ceil(warmupOperations * insertShare) + records;
     settings.capacityRecords = records + inserts + (settings.clients ?? DEFAULT_CONFIG.clients);
   }
   return settings;

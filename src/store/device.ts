@@ -53,10 +53,16 @@ export class DeviceStore {
   private readonly parkedUntilCollected: Parkable[] = [];
   private drainWaiter: Parkable | null = null;
   /**
-   * Set when a collection could not make the room a write needed; cleared when a write
-   * commits. Only writes make data dead, so until one commits, collecting again is futile.
+   * Set when a collection could not free the room a write needed, or left less than half
+   * its target free: the logs are nearly full of live data, and collecting again at once
+   * would move all of it to free almost nothing (and again for every few writes after —
+   * quadratic work, which looks like a hang). Cleared once writes have appended a
+   * collection target's worth of blocks since: only writes make data dead, and by then
+   * there may be enough of it to be worth a pass. Writes that fit the space left go on
+   * meanwhile; the others are refused (DEVICE_FULL).
    */
   private collectionFutile = false;
+  private appendedSinceFutile = 0;
   /** Blocks of each log that only garbage collection may use (it needs room to move data). */
   readonly reserveBlocks: number;
   /** Collection runs until each log has this many free blocks beyond the reserve. */
@@ -103,7 +109,7 @@ export class DeviceStore {
       if (this.tryReserve(need.values, need.buckets)) {
         try {
           yield* applyBatch(context, this, entries, scratch, { pack, notify: true });
-          this.collectionFutile = false;
+          this.noteAppended(need.values + need.buckets);
         } finally {
           this.valueCredits -= need.values;
           this.bucketCredits -= need.buckets;
@@ -112,16 +118,34 @@ export class DeviceStore {
         return;
       }
       this.leave();
-      if (this.collectionFutile && attempt > 0) break;
-      if (!this.collectionFutile) {
-        yield* this.collectGarbage(context);
-        // If the collection could not make room, the live data fills the log.
-        this.collectionFutile = !this.wouldFit(need.values, need.buckets);
-      }
       if (this.collectionFutile) break;
+      yield* this.collectGarbage(context);
+      if (!this.wouldFit(need.values, need.buckets)) {
+        // The live data fills the log: this write cannot be made room for.
+        this.markFutile();
+        break;
+      }
     }
     for (const entry of entries) entry.status = RPC_STATUS_DEVICE_FULL;
     context.counters.add(Counter.deviceFullRefusals, entries.length);
+  }
+
+  private markFutile(): void {
+    this.collectionFutile = true;
+    this.appendedSinceFutile = 0;
+  }
+
+  /** Counts blocks a committed write appended; enough of them make collecting worth trying again. */
+  private noteAppended(blocks: number): void {
+    if (!this.collectionFutile) return;
+    this.appendedSinceFutile += blocks;
+    if (this.appendedSinceFutile >= Math.min(this.collectionTargetBlocks.values, this.collectionTargetBlocks.buckets)) this.collectionFutile = false;
+  }
+
+  /** Whether either log has less than half its collection target free (beyond the reserve and reservations). */
+  private headroomShort(): boolean {
+    return this.values.free - this.valueCredits - this.reserveBlocks < this.collectionTargetBlocks.values / 2
+      || this.buckets.free - this.bucketCredits - this.reserveBlocks < this.collectionTargetBlocks.buckets / 2;
   }
 
   /** The most space a batch can use: its values, and each touched chain plus growth, with ring skips. */
@@ -196,6 +220,7 @@ export class DeviceStore {
         yield context.park();
       }
       yield* this.collector.collect(context, this);
+      if (this.headroomShort()) this.markFutile();
     } finally {
       this.collecting = false;
       const parked = this.parkedUntilCollected.splice(0);

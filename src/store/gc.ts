@@ -37,7 +37,9 @@ export class GarbageCollector implements Collector {
         worked = true;
       }
       if (wantValues && valueBudget > 0 && store.values.used > 0) {
-        valueBudget -= yield* collectValueSegment(context, store, scratch);
+        const scanned = yield* collectValueSegment(context, store, scratch);
+        // 0: its live values could not be moved (the bucket log is full of live chains).
+        valueBudget = scanned === 0 ? 0 : valueBudget - scanned;
         worked = true;
       }
       if (!worked) return;
@@ -137,7 +139,11 @@ function* collectBucketSegment(context: HandlerContext, store: DeviceStore, scra
   return scanned;
 }
 
-/** Relocates the live values of the value log's tail segment; returns the blocks released. */
+/**
+ * Relocates the live values of the value log's tail segment; returns the blocks released,
+ * or 0 if it could not: relocating rewrites their chains, and the bucket log had no room
+ * for them even after a pass of its own collection.
+ */
 function* collectValueSegment(context: HandlerContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
   const { kernels, counters } = context;
   const geometry = context.layout.store;
@@ -177,11 +183,12 @@ function* collectValueSegment(context: HandlerContext, store: DeviceStore, scrat
     }
   }
   if (entries.length > 0) {
-    // Relocating rewrites chains: make sure the bucket log has room for them first.
-    while (store.buckets.free - store.reserveBlocks < 2 * entries.length && store.buckets.used > 0) {
-      const released = yield* collectBucketSegment(context, store, scratch);
-      if (released === 0) break;
-    }
+    // Relocating rewrites chains: make sure the bucket log has room for them first, with at
+    // most one pass over it (when its live chains fill it, passing again frees nothing).
+    const roomNeeded = () => store.buckets.free - store.reserveBlocks < 2 * entries.length;
+    let bucketBudget = store.buckets.used + context.layout.config.gcSegmentBlocks;
+    while (roomNeeded() && store.buckets.used > 0 && bucketBudget > 0) bucketBudget -= yield* collectBucketSegment(context, store, scratch);
+    if (store.buckets.free < 2 * entries.length) return 0;
     yield* applyBatch(context, store, entries, scratch, { pack: true, notify: false });
     let moved = 0;
     for (const entry of entries) if (entry.written) moved++;

@@ -44,7 +44,8 @@ export function raiseWriteStatus(context: ClientContext, status: number): void {
   if (status === RPC_STATUS_DEVICE_FULL) {
     throw new StoreFullError(
       `SET refused: SSD ${device} is full — garbage collection found no free space, its logs hold live data; nothing was written, ` +
-      'and everything acknowledged is kept. Raise valueLogOverProvision or bucketLogOverProvision, or use more SSDs.',
+      'and everything acknowledged is kept. Give the logs more room (valueLogOverProvision and bucketLogOverProvision; ' +
+      '--over-provision on the command line) or use more SSDs (--ssds).',
     );
   }
   if (status === RPC_STATUS_BAD_REQUEST) throw new ProtocolError(`${context.description}: the DPU core refused a malformed request`);

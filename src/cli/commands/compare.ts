@@ -103,6 +103,6 @@ export async function compare(argv: string[]): Promise<void> {
     for (const row of rows) process.stdout.write(`\n${row.system}:\n${table(row.byOperation, OPERATION_COLUMNS)}\n`);
   }
   if (engine === 'sim') process.stdout.write('\nThroughput is per simulated second on the paper\'s hardware profile (not yet calibrated).\n');
-  if (typeof values.json === 'string') writeJson(values.json, rows);
+  if (typeof values.json === 'string') writeJson(values.json, { workloadSpec: workload, engine, config: (first as RunReport).config, results: rows });
   if (typeof values.csv === 'string') writeCsv(values.csv, flattenMetrics(rows));
 }

@@ -103,6 +103,6 @@ export async function run(argv: string[]): Promise<void> {
   process.stdout.write(engine === 'sim'
     ? `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per simulated second on the paper's hardware profile (not yet calibrated).\n`
     : `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per second of this machine's wall clock (the emulator's speed, not the hardware's).\n`);
-  if (typeof values.json === 'string') writeJson(values.json, metrics);
+  if (typeof values.json === 'string') writeJson(values.json, { ...metrics, workloadSpec: workload, config: report.config });
   if (typeof values.csv === 'string') writeCsv(values.csv, flattenMetrics([metrics]));
 }
