@@ -8,6 +8,7 @@ import { checkHistory } from '../src/check/history.js';
 import { loadedValues } from '../src/check/initial.js';
 import { HISTORY_FIELDS } from '../src/engine/driver.js';
 import { run } from '../src/engine/run.js';
+import { WORKLOADS, defineWorkload } from '../src/ycsb/workloads.js';
 import { OPERATION_INSERT, OPERATION_READ, OPERATION_READ_MODIFY_WRITE, OPERATION_UPDATE } from '../src/layout/operations.js';
 
 describe('the stock workload files run unchanged', () => {
@@ -64,6 +65,15 @@ describe('workload D: inserts', () => {
     const report = await run({ system: 'scalio', engine: 'live', workload: 'D', operations: 60_000, config: { records: 1000 } });
     expect(report.stats.byKind[OPERATION_INSERT].count).toBeGreaterThan(2000);
     expect(report.stats.notFound).toBe(0);
+  });
+});
+
+describe('inserts that outgrow the store', () => {
+  it('are refused with an error that says what to do, in bounded time (no endless collection)', async () => {
+    const insertOnly = defineWorkload({ ...WORKLOADS.D, name: 'inserts', readProportion: 0, insertProportion: 1 });
+    // A livelocked collection would run forever: the event bound turns that into a failure.
+    await expect(run({ system: 'scalio', engine: 'sim', workload: insertOnly, operations: 100_000, config: { records: 2000, capacityRecords: 2200 }, eventsMax: 20_000_000 }))
+      .rejects.toThrowError(/SSD \d is full .* --over-provision/);
   });
 });
 

@@ -52,6 +52,8 @@ export interface RunRequest {
   readonly recordHistory?: boolean;
   /** Simulator only: the hardware timing. */
   readonly profile?: HardwareProfile;
+  /** Simulator only: give up with an error after this many events per phase (a livelock guard). */
+  readonly eventsMax?: number;
   /** Live engine only: worker threads that run the clients (default: the machine's cores). */
   readonly clientThreads?: number;
   /** Start from these SSDs (saved images, or another run's) instead of loading the dataset. */
@@ -183,6 +185,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
         continueRandomStreams,
         crash,
         stopAtNs: startTimeNs + phaseDurationNs,
+        eventsMax: request.eventsMax,
         onProgress: report === undefined ? undefined : (completed, nowNs) => report(completed, nowNs - startTimeNs),
       }).run();
     };
