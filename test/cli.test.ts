@@ -12,7 +12,7 @@ const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 
 async function scalio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [cli, ...args]);
+    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { timeout: 100_000, killSignal: 'SIGKILL' });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
