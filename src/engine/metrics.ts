@@ -3,7 +3,7 @@
  * definitions for both engines and every system).
  */
 import { Counter, CoreCounter } from '../hw/counters.js';
-import { OPERATION_READ } from '../layout/operations.js';
+import { OPERATION_READ, OPERATION_READ_MODIFY_WRITE } from '../layout/operations.js';
 import { OPERATION_NAMES } from './driver.js';
 import type { LatencyHistogram } from './histogram.js';
 import type { RunReport } from './run.js';
@@ -44,7 +44,7 @@ export interface RunMetrics {
   readonly latencyP99Us: number;
   readonly latencyP999Us: number;
   readonly latencyMaxUs: number;
-  /** GETs served from the DRAM cache, over all GETs. */
+  /** GETs served from the DRAM cache, over all GETs (reads and the reads of read-modify-writes). */
   readonly hitRatio: number;
   /** NVMe reads (offloaded and by DPU cores) per operation. */
   readonly ssdReadsPerOperation: number;
@@ -75,7 +75,8 @@ export function metricsOf(report: RunReport): RunMetrics {
   const { counters, stats } = report;
   const operations = Math.max(1, report.operations);
   const all = stats.all();
-  const reads = stats.byKind[OPERATION_READ].count;
+  // GETs: reads, and the read of each read-modify-write.
+  const reads = stats.byKind[OPERATION_READ].count + stats.byKind[OPERATION_READ_MODIFY_WRITE].count;
   return {
     engine: report.engine,
     system: report.system,
