@@ -6,7 +6,7 @@
  * properties no component reads; scans (workload E) are refused with the reason.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ConfigError, InputError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { type Property, parseProperties } from './properties.js';
@@ -238,7 +238,10 @@ export function readWorkload(spec: string): ReadWorkload {
   if (spec.toUpperCase() in WORKLOADS || spec.toUpperCase() === 'E') return { workload: workloadByName(spec), warnings: [] };
   if (existsSync(spec)) return readWorkloadFile(spec);
   const shipped = join(stockWorkloadDirectory(), spec);
-  if (/^workload[a-f]$/.test(spec) && existsSync(shipped)) return readWorkloadFile(shipped);
+  if (/^workload[a-f]$/.test(spec) && existsSync(shipped)) {
+    const shorter = relative(process.cwd(), shipped);
+    return readWorkloadFile(shorter.length < shipped.length ? shorter : shipped);
+  }
   throw new ConfigError(
     `no workload "${spec}": give a built-in name (${Object.keys(WORKLOADS).join(', ')}), a YCSB workload file's path, ` +
     'or a stock file\'s name (workloada … workloadf)',
