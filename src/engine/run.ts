@@ -176,10 +176,11 @@ export async function run(request: RunRequest): Promise<RunReport> {
   if (request.engine === 'sim') {
     const simulate = (operations: number, recordHistory: boolean, startTimeNs: number, continueRandomStreams: boolean, phase: RunProgress['phase'], phaseDurationNs: number, crash?: CrashPlan) => {
       const report = progress(phase, operations, phaseDurationNs);
+      const split = perClient(operations);
       return new SimEngine(cluster.spec, {
         profile: request.profile ?? PAPER_PROFILE,
         source: (node) => configureSource(node.kernels, plan, script, sharedState),
-        operationsPerClient: (client) => perClient(operations)[client],
+        operationsPerClient: (client) => split[client],
         recordHistory,
         startTimeNs,
         continueRandomStreams,
