@@ -163,6 +163,8 @@ export function ycsbLastAcknowledged(): f64 {
 export function ycsbAcknowledgeInsert(keyNumber: f64): i32 {
   const window = shared + YCSB_WINDOW_OFFSET;
   const mask = <i64>(YCSB_ACK_WINDOW - 1);
+  // Keys above the limit share no slot only within one window of it.
+  if (<i64>keyNumber - atomic.load<i64>(shared + YCSB_ACKNOWLEDGED_OFFSET) > <i64>YCSB_ACK_WINDOW) return -1;
   const slot = window + <usize>(<i64>keyNumber & mask);
   if (atomic.load<u8>(slot) != 0) return -1;
   atomic.store<u8>(slot, 1);

@@ -25,7 +25,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   const config = resolveConfig({});
   const { slotBytes, valueOffset, bucketBytes } = slotGeometry(config);
   const cacheBytes = (config.cacheSlots / config.slotsPerBucket) * bucketBytes;
-  const pages = Math.ceil((KERNEL_STATIC_BYTES + cacheBytes + 2 ** 20) / 65536);
+  const pages = Math.ceil((KERNEL_STATIC_BYTES + cacheBytes + 2 ** 22) / 65536);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const kernels = instantiateKernels(memory);
   kernels.configureCache(config.slotsPerBucket, slotBytes, config.keyBytesMax, config.valueBytesMax, valueOffset);

@@ -81,6 +81,27 @@ describe('the scalio command', () => {
     expect(stderr).toMatch(/warning: -p:3: unknown property "colour" ignored/);
   });
 
+  it('run: a file\'s maxexecutiontime bounds the run (operationcount=0 is no limit, as in YCSB); --records replaces recordcount for insertstart', async () => {
+    const timed = await scalio('run', '--workload', 'C', '-p', 'operationcount=0', '-p', 'maxexecutiontime=0.002', '--records', '2000', '--warmup', '0');
+    expect(timed.code).toBe(0);
+    const [, count, seconds] = /^run +([\d,]+) operations in ([\d.]+) s of simulated time/m.exec(timed.stdout) ?? [];
+    expect(Number(count.replace(/,/g, ''))).toBeGreaterThan(1000);
+    expect(Number(seconds)).toBeGreaterThanOrEqual(0.002);
+    expect(Number(seconds)).toBeLessThan(0.004);
+    const shifted = await scalio('run', '--workload', 'workloada', '--records', '5000', '-p', 'insertstart=2000', '--ops', '2000');
+    expect(shifted.code).toBe(0);
+    expect(shifted.stdout).toMatch(/3,000 records of 10 × 100 B/);
+  });
+
+  it('check --history: inserts and read-modify-writes in the JSON history', async () => {
+    const path = join(directory, 'history.json');
+    const { code } = await scalio('check', '--workload', 'D', '--ops', '3000', '--history', path);
+    expect(code).toBe(0);
+    const history = JSON.parse(readFileSync(path, 'utf8'));
+    const kinds = new Set(history.operations.map((operation: { op: string }) => operation.op));
+    expect([...kinds].sort()).toEqual(['get', 'insert']);
+  });
+
   it('explains its options with --help', async () => {
     const { code, stdout } = await scalio('--help');
     expect(code).toBe(0);

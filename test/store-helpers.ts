@@ -4,7 +4,7 @@ import { ABSENT, HISTORY_FIELDS, type ScriptedResult } from '../src/engine/drive
 import { instantiateKernels, type Kernels } from '../src/hw/kernels.js';
 import { KERNEL_STATIC_BYTES } from '../src/hw/memory-plan.js';
 import { KEY_BYTES_OFFSET } from '../src/layout/key.js';
-import { OPERATION_DELETE, OPERATION_UPDATE } from '../src/layout/operations.js';
+import { OPERATION_DELETE, OPERATION_INSERT, OPERATION_UPDATE } from '../src/layout/operations.js';
 import { FIELD_LENGTH_CONSTANT } from '../src/layout/ycsb.js';
 import { writeInitialValue } from '../src/ycsb/records.js';
 
@@ -64,14 +64,14 @@ export function allowedFinalValues(history: Float64Array, inFlight: Float64Array
   const pending = new Map<number, number[]>();
   for (let at = 0; at < history.length; at += HISTORY_FIELDS) {
     const kind = history[at + 1];
-    if (kind !== OPERATION_UPDATE && kind !== OPERATION_DELETE) continue;
+    if (kind !== OPERATION_UPDATE && kind !== OPERATION_DELETE && kind !== OPERATION_INSERT) continue;
     const key = history[at + 2];
     if (!writes.has(key)) writes.set(key, []);
     writes.get(key)?.push({ valueId: history[at + 3], call: history[at + 4], returned: history[at + 5] });
   }
   for (let at = 0; inFlight !== null && at < inFlight.length; at += HISTORY_FIELDS) {
     const kind = inFlight[at + 1];
-    if (kind !== OPERATION_UPDATE && kind !== OPERATION_DELETE) continue;
+    if (kind !== OPERATION_UPDATE && kind !== OPERATION_DELETE && kind !== OPERATION_INSERT) continue;
     const key = inFlight[at + 2];
     if (!pending.has(key)) pending.set(key, []);
     pending.get(key)?.push(inFlight[at + 3]);

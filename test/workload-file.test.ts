@@ -82,7 +82,6 @@ describe('workload files: every mistake is refused with its line and what is all
     ['zeropadding=30', /zeropadding must be an integer from 1 to 20/],
     ['fieldcount=100\nfieldlength=100', /10000 bytes; the store holds values of up to 4096 bytes/],
     ['readproportion=0\nupdateproportion=0', /every operation proportion is 0/],
-    ['recordcount=100\ninsertstart=100', /insertstart 100 must be below recordcount 100/],
     ['readallfields=yes', /readallfields must be true or false/],
   ])('%j', (text, message) => {
     const path = workloadFile(text);

@@ -13,6 +13,7 @@ import {
 import {
   WORKLOADS, type Workload, configureRecordKernels, configureWorkloadKernels, defineWorkload, planWorkload, recordSettings,
 } from '../src/ycsb/workloads.js';
+import { YCSB_ACK_WINDOW } from '../src/layout/ycsb.js';
 import { scratch } from './helpers.js';
 
 describe('ζ and the zipfian generator (Gray et al., as Java YCSB computes them)', () => {
@@ -216,6 +217,15 @@ describe('inserts and their acknowledgements (Java AcknowledgedCounterGenerator)
     configureWorkloadKernels(kernels, planWorkload(readOnly('latest'), generator.config, 0), generator.shared);
     const counts = generator.counts(20_000);
     expect(Math.max(...counts.keys())).toBe(1002);
+  });
+
+  it('reports an acknowledgement beyond its window instead of passing a key still being written', () => {
+    const generator = workloadKernels(insertOnly, 1000);
+    const { kernels } = generator;
+    // Key 1000 is under way; a key more than a window (2^20) above the limit cannot be tracked.
+    expect(kernels.ycsbAcknowledgeInsert(1000 + YCSB_ACK_WINDOW)).toBe(-1);
+    expect(kernels.ycsbAcknowledgeInsert(999 + YCSB_ACK_WINDOW)).toBe(0);
+    expect(kernels.ycsbLastAcknowledged()).toBe(999);
   });
 });
 

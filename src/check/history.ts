@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { ABSENT, HISTORY_FIELDS } from '../engine/driver.js';
-import { OPERATION_DELETE, OPERATION_READ, OPERATION_UPDATE } from '../layout/operations.js';
+import { OPERATION_DELETE, OPERATION_INSERT, OPERATION_READ, OPERATION_UPDATE } from '../layout/operations.js';
 import { type RegisterOperation, UNKNOWN_VALUE, type Verdict, checkRegister, checkRegisterByZones, registerFails, shrinkFailure } from './linearizability.js';
 
 /** How to read a history's ticks: virtual nanoseconds (simulator) or a shared event order (live). */
@@ -22,7 +22,8 @@ export interface HistoryJson {
   readonly ticks: TickUnit;
   readonly operations: readonly {
     readonly client: number;
-    readonly op: 'get' | 'set' | 'delete';
+    /** An insert is a set of a key no one had written; a read-modify-write appears as its get and its set. */
+    readonly op: 'get' | 'set' | 'delete' | 'insert';
     /** The key's id: its YCSB record number, or its index in a script. */
     readonly key: number;
     /** The value's id (a 52-bit hash of its bytes); null for "absent". */
@@ -33,7 +34,9 @@ export interface HistoryJson {
   }[];
 }
 
-const OPERATION_LABELS: Record<number, 'get' | 'set' | 'delete'> = { [OPERATION_READ]: 'get', [OPERATION_UPDATE]: 'set', [OPERATION_DELETE]: 'delete' };
+const OPERATION_LABELS: Record<number, 'get' | 'set' | 'delete' | 'insert'> = {
+  [OPERATION_READ]: 'get', [OPERATION_UPDATE]: 'set', [OPERATION_DELETE]: 'delete', [OPERATION_INSERT]: 'insert',
+};
 
 export function historyToJson(history: Float64Array, about: { system: string; engine: string; workload: string; seed: number }): HistoryJson {
   const operations: HistoryJson['operations'][number][] = [];

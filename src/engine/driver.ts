@@ -3,7 +3,7 @@
  * start the system's machine for it, and record the outcome (latency histogram, counters,
  * and optionally a history entry).
  */
-import { InputError, ScalioError } from '../errors.js';
+import { ConfigError, InputError, ScalioError } from '../errors.js';
 import type { Kernels } from '../hw/kernels.js';
 import type { Machine, Verb } from '../hw/verbs.js';
 import { KEY_BYTES_OFFSET, KEY_LENGTH_OFFSET } from '../layout/key.js';
@@ -52,7 +52,7 @@ export class YcsbOperations implements OperationSource {
   next(context: ClientContext): number {
     const kind = context.kernels.ycsbNextOperation(context.arena.random, context.arena.key, context.arena.value);
     if (kind < 0) {
-      throw new ScalioError('the YCSB key chooser drew no existing key in 1000 tries; check recordcount, insertstart/insertcount and the request distribution');
+      throw new ConfigError('the YCSB key chooser drew no existing key in 1000 tries; check recordcount, insertstart/insertcount and the request distribution');
     }
     return kind;
   }
@@ -272,6 +272,8 @@ export class ClientRunner {
   private callTick = 0;
   private keyId = 0;
   private valueId = 0;
+  /** A read-modify-write has read, and its write is under way. */
+  private writing = false;
 
   constructor(
     readonly context: ClientContext,
@@ -300,6 +302,7 @@ export class ClientRunner {
     this.keyId = this.source.keyId(context);
     this.startNs = nowNs;
     this.callTick = tick;
+    this.writing = false;
     switch (this.kind) {
       case OPERATION_READ:
         this.machine = this.machines.get(context);
@@ -340,6 +343,7 @@ export class ClientRunner {
     }
     const valueLength = this.source.prepareWrite(context);
     if (this.history !== null) this.valueId = context.kernels.valueIdOf(context.arena.value, valueLength);
+    this.writing = true;
     yield* this.machines.set(context, valueLength);
     return 0;
   }
@@ -367,6 +371,8 @@ export class ClientRunner {
    */
   recordInFlight(recorder: HistoryRecorder): void {
     if (this.machine === null) return;
+    // A read-modify-write cut off in its read wrote nothing; in its write, it is an update.
+    if (this.kind === OPERATION_READ_MODIFY_WRITE && !this.writing) return;
     const kind = this.kind === OPERATION_READ_MODIFY_WRITE ? OPERATION_UPDATE : this.kind;
     recorder.push(this.context.client, kind, this.keyId, this.valueId, this.callTick, -1);
   }

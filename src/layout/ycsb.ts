@@ -30,13 +30,14 @@ export const FIELD_LENGTH_UNIFORM = 1;
  *                              acknowledged but `acknowledged` has not passed it yet
  * ```
  *
- * Each client has one operation in flight, so fewer than `clients` inserts (≤ 4096) are ever
- * unacknowledged; the window is 16× that.
+ * The window must hold every insert acknowledged while the oldest one is still under way:
+ * 2^20 of them, as Java's. An insert that would overflow it (a stall of seconds) is
+ * reported as an error rather than let the limit pass a key still being written.
  */
 export const YCSB_NEXT_INSERT_OFFSET = 0;
 export const YCSB_ACKNOWLEDGED_OFFSET = 8;
 export const YCSB_LOCK_OFFSET = 16;
 export const YCSB_SEQUENTIAL_OFFSET = 24;
 export const YCSB_WINDOW_OFFSET = 64;
-export const YCSB_ACK_WINDOW = 65536;
+export const YCSB_ACK_WINDOW = 1 << 20;
 export const YCSB_SHARED_BYTES = YCSB_WINDOW_OFFSET + YCSB_ACK_WINDOW;

@@ -79,6 +79,8 @@ interface ChainWork {
   offsetBlocks: number;
   length: number;
   changed: boolean;
+  /** Blocks of the version the index pointed at before this batch (0: a new bucket). */
+  previousLength: number;
 }
 
 /** The key descriptor of an entry, materialised from its record for a relocation. */
@@ -133,7 +135,7 @@ function groupByBucket(entries: readonly BatchEntry[]): ChainWork[] {
   }
   return [...byBucket.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([bucketId, list]) => ({ bucketId, entries: list, offsetBlocks: 0, length: 0, changed: false }));
+    .map(([bucketId, list]) => ({ bucketId, entries: list, offsetBlocks: 0, length: 0, changed: false, previousLength: 0 }));
 }
 
 function* applyChains(context: HandlerContext, store: DeviceStore, chains: ChainWork[], scratch: ApplyScratch, options: ApplyOptions): Machine<void> {
@@ -141,6 +143,7 @@ function* applyChains(context: HandlerContext, store: DeviceStore, chains: Chain
   const geometry = layout.store;
   const device = store.device;
   const toWrite: BatchEntry[] = [];
+  let deadValueBlocks = 0;
 
   // 2. Read the buckets' chains, all submitted at once (a new bucket starts as one empty block).
   const reads = context.nvmeReadBatch(device);
@@ -148,6 +151,7 @@ function* applyChains(context: HandlerContext, store: DeviceStore, chains: Chain
     const address = scratch.bucketStaging + chain.offsetBlocks * BLOCK_BYTES;
     const entry = indexEntryAddress(geometry, chain.bucketId);
     chain.length = kernels.indexEntryChainLength(entry);
+    chain.previousLength = chain.length;
     if (chain.length > 0) {
       context.addRead(kernels.indexEntryBlock(entry), chain.length, address);
     } else {
@@ -189,6 +193,10 @@ function* applyChains(context: HandlerContext, store: DeviceStore, chains: Chain
       lastWrite.set(name, current);
     }
     for (const last of lastWrite.values()) {
+      // The value this write replaces or deletes is garbage from now on (counted in whole
+      // blocks, as if written unpacked: an estimate that errs high, see DeviceStore).
+      const replaced = kernels.chainFind(address, chain.length, last.key);
+      if (replaced >= 0) deadValueBlocks += Math.ceil((VALUE_RECORD_HEADER_BYTES + kernels.keyLengthOf(last.key) + kernels.itemValueLength(address, replaced)) / BLOCK_BYTES);
       if (last.kind === EntryKind.set) {
         toWrite.push(last);
       } else if (kernels.chainFind(address, chain.length, last.key) >= 0) {
@@ -254,9 +262,15 @@ function* applyChains(context: HandlerContext, store: DeviceStore, chains: Chain
     const firstBlock = store.buckets.blockOf(position);
     yield context.nvmeWrite(device, firstBlock, blocks, scratch.bucketStaging);
 
-    // 7. Commit: the new versions become the ones readers find.
-    for (const chain of changed) kernels.indexEntryWrite(indexEntryAddress(geometry, chain.bucketId), firstBlock + chain.offsetBlocks, chain.length);
+    // 7. Commit: the new versions become the ones readers find, and the old ones garbage.
+    let deadChainBlocks = 0;
+    for (const chain of changed) {
+      kernels.indexEntryWrite(indexEntryAddress(geometry, chain.bucketId), firstBlock + chain.offsetBlocks, chain.length);
+      deadChainBlocks += chain.previousLength;
+    }
+    store.noteGarbage(0, deadChainBlocks);
   }
+  store.noteGarbage(deadValueBlocks, 0);
   if (options.notify) {
     for (const chain of chains) {
       for (const entry of chain.entries) {

@@ -53,16 +53,16 @@ export class DeviceStore {
   private readonly parkedUntilCollected: Parkable[] = [];
   private drainWaiter: Parkable | null = null;
   /**
-   * Set when a collection could not free the room a write needed, or left less than half
-   * its target free: the logs are nearly full of live data, and collecting again at once
-   * would move all of it to free almost nothing (and again for every few writes after —
-   * quadratic work, which looks like a hang). Cleared once writes have appended a
-   * collection target's worth of blocks since: only writes make data dead, and by then
-   * there may be enough of it to be worth a pass. Writes that fit the space left go on
-   * meanwhile; the others are refused (DEVICE_FULL).
+   * Garbage each log has gained, in blocks, since a collection last failed to make the
+   * room a write needed (values counted in whole blocks, chains by their length; since
+   * the load, at first). Such a pass scanned the whole log, so what it could not free was
+   * live, and only garbage made since can be freed: a pass runs only where this says it
+   * may free what is missing. A log filled with live data (inserts beyond its room) would
+   * otherwise be collected again for every few writes, each pass moving all of it —
+   * quadratic work that looks like a hang — where now the writes that do not fit are
+   * refused at once.
    */
-  private collectionFutile = false;
-  private appendedSinceFutile = 0;
+  private garbage = { values: 0, buckets: 0 };
   /** Blocks of each log that only garbage collection may use (it needs room to move data). */
   readonly reserveBlocks: number;
   /** Collection runs until each log has this many free blocks beyond the reserve. */
@@ -91,11 +91,30 @@ export class DeviceStore {
     return this.state.nextSequence(this.device);
   }
 
-  /** Whether either log is below its collection target (free beyond the reserve and reservations), and collecting can help. */
+  /**
+   * Whether a log is below its collection target (free beyond the reserve and reservations)
+   * and may hold garbage worth a pass: at least half of what it lacks, and a segment.
+   */
   wantsCollection(): boolean {
-    if (this.collectionFutile || this.collecting) return false;
-    return this.values.free - this.valueCredits - this.reserveBlocks < this.collectionTargetBlocks.values
-      || this.buckets.free - this.bucketCredits - this.reserveBlocks < this.collectionTargetBlocks.buckets;
+    if (this.collecting) return false;
+    const segment = this.config.gcSegmentBlocks;
+    const valuesLack = this.collectionTargetBlocks.values - (this.values.free - this.valueCredits - this.reserveBlocks);
+    const bucketsLack = this.collectionTargetBlocks.buckets - (this.buckets.free - this.bucketCredits - this.reserveBlocks);
+    return (valuesLack > 0 && this.garbage.values >= Math.max(segment, valuesLack / 2))
+      || (bucketsLack > 0 && this.garbage.buckets >= Math.max(segment, bucketsLack / 2));
+  }
+
+  /** A write made this many blocks of each log garbage (src/store/apply.ts). */
+  noteGarbage(valueBlocks: number, bucketBlocks: number): void {
+    this.garbage.values += valueBlocks;
+    this.garbage.buckets += bucketBlocks;
+  }
+
+  /** Whether collecting could make the room a write needs: each short log holds at least that much garbage. */
+  private mayMakeRoom(values: number, buckets: number): boolean {
+    const valuesShort = values + this.reserveBlocks - (this.values.free - this.valueCredits);
+    const bucketsShort = buckets + this.reserveBlocks - (this.buckets.free - this.bucketCredits);
+    return (valuesShort <= 0 || this.garbage.values >= valuesShort) && (bucketsShort <= 0 || this.garbage.buckets >= bucketsShort);
   }
 
   /**
@@ -109,7 +128,6 @@ export class DeviceStore {
       if (this.tryReserve(need.values, need.buckets)) {
         try {
           yield* applyBatch(context, this, entries, scratch, { pack, notify: true });
-          this.noteAppended(need.values + need.buckets);
         } finally {
           this.valueCredits -= need.values;
           this.bucketCredits -= need.buckets;
@@ -118,34 +136,17 @@ export class DeviceStore {
         return;
       }
       this.leave();
-      if (this.collectionFutile) break;
+      if (!this.mayMakeRoom(need.values, need.buckets)) break;
       yield* this.collectGarbage(context);
       if (!this.wouldFit(need.values, need.buckets)) {
-        // The live data fills the log: this write cannot be made room for.
-        this.markFutile();
+        // A whole pass could not make the room: the live data fills the short log(s).
+        if (this.values.free - this.valueCredits - need.values < this.reserveBlocks) this.garbage.values = 0;
+        if (this.buckets.free - this.bucketCredits - need.buckets < this.reserveBlocks) this.garbage.buckets = 0;
         break;
       }
     }
     for (const entry of entries) entry.status = RPC_STATUS_DEVICE_FULL;
     context.counters.add(Counter.deviceFullRefusals, entries.length);
-  }
-
-  private markFutile(): void {
-    this.collectionFutile = true;
-    this.appendedSinceFutile = 0;
-  }
-
-  /** Counts blocks a committed write appended; enough of them make collecting worth trying again. */
-  private noteAppended(blocks: number): void {
-    if (!this.collectionFutile) return;
-    this.appendedSinceFutile += blocks;
-    if (this.appendedSinceFutile >= Math.min(this.collectionTargetBlocks.values, this.collectionTargetBlocks.buckets)) this.collectionFutile = false;
-  }
-
-  /** Whether either log has less than half its collection target free (beyond the reserve and reservations). */
-  private headroomShort(): boolean {
-    return this.values.free - this.valueCredits - this.reserveBlocks < this.collectionTargetBlocks.values / 2
-      || this.buckets.free - this.bucketCredits - this.reserveBlocks < this.collectionTargetBlocks.buckets / 2;
   }
 
   /** The most space a batch can use: its values, and each touched chain plus growth, with ring skips. */
@@ -220,7 +221,6 @@ export class DeviceStore {
         yield context.park();
       }
       yield* this.collector.collect(context, this);
-      if (this.headroomShort()) this.markFutile();
     } finally {
       this.collecting = false;
       const parked = this.parkedUntilCollected.splice(0);

@@ -21,6 +21,7 @@ import { type ApplyScratch, type BatchEntry, EntryKind, applyBatch, makeEntry } 
 import type { Collector, DeviceStore } from './device.js';
 import { valueRecordBlocksMax } from '../config.js';
 import { BUCKET_STAGING_BLOCKS, indexEntryAddress, storeScratchLayout, valueStagingBlocks } from './geometry.js';
+import { RingLog } from './ring.js';
 
 export class GarbageCollector implements Collector {
   *collect(context: HandlerContext, store: DeviceStore): Machine<void> {
@@ -189,6 +190,14 @@ function* collectValueSegment(context: HandlerContext, store: DeviceStore, scrat
     let bucketBudget = store.buckets.used + context.layout.config.gcSegmentBlocks;
     while (roomNeeded() && store.buckets.used > 0 && bucketBudget > 0) bucketBudget -= yield* collectBucketSegment(context, store, scratch);
     if (store.buckets.free < 2 * entries.length) return 0;
+    // And the value log room for the values, packed (at worst twice their bytes) or in
+    // whole blocks, with a skip at the ring's end: without it the live data fills the log.
+    let valueBlocks = 0;
+    for (const entry of entries) {
+      const bytes = VALUE_RECORD_HEADER_BYTES + kernels.valueRecordKeyLength(entry.record) + entry.valueLength;
+      valueBlocks += bytes <= BLOCK_BYTES ? (2 * bytes) / BLOCK_BYTES : Math.ceil(bytes / BLOCK_BYTES);
+    }
+    if (store.values.free < RingLog.worstCost(Math.ceil(valueBlocks))) return 0;
     yield* applyBatch(context, store, entries, scratch, { pack: true, notify: false });
     let moved = 0;
     for (const entry of entries) if (entry.written) moved++;

@@ -194,12 +194,8 @@ export function applyProperties(base: Workload, properties: ReadonlyMap<string, 
   if (recordBytes > 4096) {
     throw new InputError(`${source}: a record of fieldcount ${draft.fieldCount} × fieldlength ${draft.fieldLength} = ${recordBytes} bytes; the store holds values of up to 4096 bytes`);
   }
-  if (draft.recordCount !== undefined) {
-    if (draft.insertStart >= draft.recordCount) throw new InputError(`${source}: insertstart ${draft.insertStart} must be below recordcount ${draft.recordCount}`);
-    if (draft.insertCount !== undefined && draft.insertStart + draft.insertCount > draft.recordCount) {
-      throw new InputError(`${source}: insertstart + insertcount (${draft.insertStart + draft.insertCount}) must not exceed recordcount ${draft.recordCount}`);
-    }
-  }
+  // insertstart and insertcount are checked against the record count the run uses
+  // (--records may replace recordcount), when the cluster is configured.
   return { workload: Object.freeze(draft), warnings };
 }
 

@@ -53,7 +53,12 @@ export interface Workload {
   readonly fieldLength: number;
   readonly minFieldLength: number;
   readonly fieldLengthDistribution: 'constant' | 'uniform';
-  /** The first key number this client loads and draws from (YCSB `insertstart`). */
+  /**
+   * The first key number this client loads and draws from (YCSB `insertstart`). As in
+   * Java, the latest and exponential choosers ignore it: they count back from the newest
+   * acknowledged key, so with insertstart > 0 they also draw keys other clients would
+   * have loaded (here: keys never loaded, which reads find absent).
+   */
   readonly insertStart: number;
   /** Keys loaded and drawn from, from `insertStart` (YCSB `insertcount`; default: recordcount - insertstart). */
   readonly insertCount?: number;
@@ -234,6 +239,14 @@ export function planWorkload(workload: Workload, config: ResolvedConfig, operati
     case 'exponential': {
       // ExponentialGenerator(percentile, recordcount × frac): γ = -ln(1 - percentile/100) / range.
       const gamma = -Math.log(1 - workload.exponentialPercentile / 100) / (recordCount * workload.exponentialFraction);
+      // A draw lands on an existing key with probability 1 - e^(-γ · recordcount); Java redraws forever.
+      const existing = 1 - Math.exp(-gamma * recordCount);
+      if (!(existing >= 0.01)) {
+        throw new ConfigError(
+          `exponential.percentile ${workload.exponentialPercentile} over exponential.frac ${workload.exponentialFraction} of ${recordCount} records ` +
+          `puts only ${(existing * 100).toPrecision(2)}% of draws on existing keys; use an exponential.frac near 1 or below`,
+        );
+      }
       return { ...base, parameterA: gamma };
     }
     default:

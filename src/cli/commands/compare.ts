@@ -81,7 +81,7 @@ export async function compare(argv: string[]): Promise<void> {
   const systems = systemsOption('systems', values.systems) ?? ['scalio', 'leed', 'leed+ditto'];
   const workload = workloadFromOptions(values, 'C');
   const engine = engineOption(values.engine) ?? 'sim';
-  const { operations, duration, warmup } = runLength(values, workload.operationCount, DEFAULT_OPERATIONS);
+  const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
   const rows: RunMetrics[] = [];
   let first: RunReport | undefined;

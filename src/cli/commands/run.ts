@@ -10,6 +10,7 @@ import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
 import { CLUSTER_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, optionHelp, parse, positiveInteger, systemOption } from '../options.js';
 import { progressLine } from '../progress.js';
+import type { Workload } from '../../ycsb/workloads.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, durationOption, workloadFromOptions } from '../workload-options.js';
 import { describeRun, OVERALL_COLUMNS } from './compare.js';
 
@@ -58,12 +59,18 @@ export const OPERATION_COLUMNS = [
   { title: 'max µs', value: (row: OperationLatency) => microseconds(row.maxUs), right: true },
 ] as const;
 
-/** How many operations to measure and warm up with, from the flags and the workload. */
-export function runLength(values: Record<string, unknown>, fileOperations: number | undefined, fallback: number) {
-  const duration = durationOption(values);
+/**
+ * How many operations to measure and warm up with, from the flags and the workload: the
+ * flags win; a duration (`--duration`, or the file's maxexecutiontime) runs until it is up,
+ * or until the file's operationcount is done if the file gives both (as YCSB does) — but
+ * `--duration` alone ignores the file's operationcount.
+ */
+export function runLength(values: Record<string, unknown>, workload: Workload, fallback: number) {
+  const flaggedDuration = durationOption(values);
+  const duration = flaggedDuration ?? workload.maxExecutionTimeSeconds;
   const flagged = positiveInteger('ops', values.ops);
-  // A duration alone runs for that long: the file's operationcount does not cut it short.
-  const operations = flagged ?? (duration !== undefined ? Number.POSITIVE_INFINITY : fileOperations ?? fallback);
+  const operations = flagged
+    ?? (flaggedDuration !== undefined ? Number.POSITIVE_INFINITY : workload.operationCount ?? (duration !== undefined ? Number.POSITIVE_INFINITY : fallback));
   const warmup = nonNegativeInteger('warmup', values.warmup)
     ?? (Number.isFinite(operations) ? Math.min(Math.floor(operations / 2), DEFAULT_WARMUP_MAX) : DEFAULT_WARMUP_MAX);
   return { operations, duration, warmup };
@@ -79,7 +86,7 @@ export async function run(argv: string[]): Promise<void> {
   const system = systemOption('system', values.system) ?? 'scalio';
   const engine = engineOption(values.engine) ?? 'sim';
   const workload = workloadFromOptions(values, 'C');
-  const { operations, duration, warmup } = runLength(values, workload.operationCount, DEFAULT_OPERATIONS);
+  const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
 
   const progress = progressLine(`${system} ${engine}`);

@@ -66,7 +66,7 @@ function concatenate(parts: readonly Float64Array[]): Float64Array {
 /** Rebuilds a worker's error with its original class when it is one of ours. */
 function rebuild(failed: FailedTask['failed']): Error {
   const classes = errors as unknown as Record<string, new (message: string) => Error>;
-  const ErrorClass = failed.name in classes && failed.name !== 'ScalioError' ? classes[failed.name] : undefined;
+  const ErrorClass = failed.name in classes ? classes[failed.name] : undefined;
   const error = ErrorClass !== undefined ? new ErrorClass(failed.message) : new Error(`${failed.name}: ${failed.message}`);
   error.stack = failed.stack;
   return error;
