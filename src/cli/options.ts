@@ -23,6 +23,13 @@ export const CLUSTER_OPTIONS = {
 } as const;
 
 /** A flag: its parseArgs type, its help line, and for a flag taking a value, the value's name in help (N, FILE, …). */
+/** Where results also go, and help: every command that runs something takes these. */
+export const OUTPUT_OPTIONS = {
+  json: { type: 'string', value: 'FILE', help: 'also write the results as JSON to this file' },
+  csv: { type: 'string', value: 'FILE', help: 'also write the results as CSV to this file' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const;
+
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; value?: string; help: string; multiple?: boolean }>;
 
 export function parse<Spec extends OptionSpec>(argv: string[], spec: Spec): { values: Record<keyof Spec, string | boolean | string[] | undefined>; positionals: string[] } {

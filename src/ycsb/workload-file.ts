@@ -163,9 +163,6 @@ const PROPERTIES: Record<string, (workload: Draft, text: string, where: Where) =
   db: () => undefined,
 };
 
-/** The property names a workload file may use. */
-export const KNOWN_PROPERTIES: readonly string[] = Object.keys(PROPERTIES);
-
 /**
  * Applies properties to a base workload (CoreWorkload's defaults for a file, a built-in
  * for `-p` overrides of one) and checks the result as a whole.

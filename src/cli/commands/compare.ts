@@ -5,10 +5,10 @@ import { type EngineName, type RunReport, run } from '../../engine/run.js';
 import type { Workload } from '../../ycsb/workloads.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemsOption } from '../options.js';
+import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemsOption } from '../options.js';
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
-import { OPERATION_COLUMNS, runLength } from './run.js';
+import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, runLength } from './run.js';
 import { ScalioError } from '../../errors.js';
 
 /** Measured operations per system when neither the flags nor the workload file say. */
@@ -20,11 +20,9 @@ const OPTIONS = {
   engine: { type: 'string', value: 'NAME', help: 'sim (the paper\'s hardware, default) or live (this machine)' },
   ops: { type: 'string', value: 'N', help: `measured operations per system (default: the file's operationcount, else ${integer(DEFAULT_OPERATIONS)})` },
   ...LENGTH_OPTIONS,
-  warmup: { type: 'string', value: 'N', help: 'unmeasured operations first, to fill caches (default: half the measured ones, at most 200,000)' },
+  warmup: { type: 'string', value: 'N', help: `unmeasured operations first, to fill caches (default: half the measured ones, at most ${integer(DEFAULT_WARMUP_MAX)})` },
   ...CLUSTER_OPTIONS,
-  json: { type: 'string', value: 'FILE', help: 'also write the results as JSON to this file' },
-  csv: { type: 'string', value: 'FILE', help: 'also write the results as CSV to this file' },
-  help: { type: 'boolean', short: 'h', help: 'show this help' },
+  ...OUTPUT_OPTIONS,
 } as const;
 
 export const COMPARE_HELP = `Usage: scalio compare [options]

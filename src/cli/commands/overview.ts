@@ -9,7 +9,7 @@ import { type RunMetrics, metricsOf } from '../../engine/metrics.js';
 import { type EngineName, ENGINES, run } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, oneOf, optionHelp, parse, positiveInteger } from '../options.js';
+import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, oneOf, optionHelp, parse, positiveInteger } from '../options.js';
 
 /** Measured operations per run, sized to finish in seconds on a 2-core machine. */
 const OPERATIONS: Record<string, number> = { 'live/C': 4_000_000, 'live/A': 1_000_000, 'sim/C': 1_000_000, 'sim/A': 400_000 };
@@ -22,9 +22,7 @@ const OPTIONS = {
   engine: { type: 'string', value: 'NAME', help: 'run only one engine: live or sim' },
   workload: { type: 'string', value: 'NAME', help: 'run only one workload: A or C' },
   ...CLUSTER_OPTIONS,
-  json: { type: 'string', value: 'FILE', help: 'also write the rows as JSON to this file' },
-  csv: { type: 'string', value: 'FILE', help: 'also write the rows as CSV to this file' },
-  help: { type: 'boolean', short: 'h', help: 'show this help' },
+  ...OUTPUT_OPTIONS,
 } as const;
 
 export const OVERVIEW_HELP = `Usage: scalio [overview] [options]

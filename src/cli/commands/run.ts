@@ -8,7 +8,7 @@ import { type OperationLatency, metricsOf } from '../../engine/metrics.js';
 import { type RunReport, run as runSystem } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, optionHelp, parse, positiveInteger, systemOption } from '../options.js';
+import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, optionHelp, parse, positiveInteger, systemOption } from '../options.js';
 import { progressLine } from '../progress.js';
 import type { Workload } from '../../ycsb/workloads.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, durationOption, workloadFromOptions } from '../workload-options.js';
@@ -27,9 +27,7 @@ const OPTIONS = {
   ...LENGTH_OPTIONS,
   warmup: { type: 'string', value: 'N', help: `unmeasured operations first, to fill caches (default: half of the measured ones, at most ${integer(DEFAULT_WARMUP_MAX)})` },
   ...CLUSTER_OPTIONS,
-  json: { type: 'string', value: 'FILE', help: 'also write the results as JSON to this file' },
-  csv: { type: 'string', value: 'FILE', help: 'also write the results as CSV to this file' },
-  help: { type: 'boolean', short: 'h', help: 'show this help' },
+  ...OUTPUT_OPTIONS,
 } as const;
 
 export const RUN_HELP = `Usage: scalio run [options]
