@@ -60,7 +60,9 @@ export async function check(argv: string[]): Promise<number> {
     if (typeof values.history === 'string') writeHistoryJson(values.history, historyToJson(history, { system, engine, workload: workload.name, seed }));
     const result = checkHistory(history, { initialValue: loadedValues(report.config), timeLimitMs });
     checked += result.checkedOperations;
-    const summary = `${integer(result.checkedOperations)} of ${integer(result.operations)} operations on ${integer(result.keys)} keys checked in ${result.elapsedMs.toFixed(0)} ms`;
+    // A read-modify-write is recorded as its read and its write: two checked operations.
+    const split = result.operations > report.operations ? ' (read-modify-writes count as a read and a write)' : '';
+    const summary = `${integer(result.checkedOperations)} of ${integer(result.operations)} operations${split} on ${integer(result.keys)} keys checked in ${result.elapsedMs.toFixed(0)} ms`;
     if (result.verdict === 'pass') {
       process.stdout.write(`${system} on ${engine}, seed ${seed}: linearizable — ${summary}\n`);
     } else if (result.verdict === 'unknown') {
