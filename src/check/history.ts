@@ -3,8 +3,8 @@
  * returned, call and return tick), as recorded by `run({ recordHistory: true })`, exported
  * as JSON, and checked for linearizability key by key.
  */
-import { writeFileSync } from 'node:fs';
 import { ABSENT, HISTORY_FIELDS } from '../engine/driver.js';
+import { writeFileAtomically } from '../files.js';
 import { OPERATION_DELETE, OPERATION_INSERT, OPERATION_READ, OPERATION_UPDATE } from '../layout/operations.js';
 import { type RegisterOperation, UNKNOWN_VALUE, type Verdict, checkRegister, checkRegisterByZones, registerFails, shrinkFailure } from './linearizability.js';
 
@@ -53,8 +53,9 @@ export function historyToJson(history: Float64Array, about: { system: string; en
   return { format: 'scalio-history', version: 1, ...about, ticks: about.engine === 'sim' ? 'ns' : 'order', operations };
 }
 
+/** Writes a history as JSON, atomically (a temporary file renamed over `path`). */
 export function writeHistoryJson(path: string, json: HistoryJson): void {
-  writeFileSync(path, `${JSON.stringify(json)}\n`);
+  writeFileAtomically(path, `${JSON.stringify(json)}\n`);
 }
 
 /** Each key's operations as register operations (deletes write "absent"), in call order. */

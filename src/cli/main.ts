@@ -35,8 +35,18 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
   run,
   compare,
   check,
-  help: async () => {
-    process.stdout.write(GENERAL_HELP);
+  // `scalio help` or `scalio help COMMAND` (the command's --help).
+  help: async (argv) => {
+    const [topic, ...more] = argv;
+    if (topic === undefined) {
+      process.stdout.write(GENERAL_HELP);
+      return;
+    }
+    const command = COMMANDS[topic];
+    if (command === undefined || topic === 'help' || more.length > 0) {
+      throw new ScalioError(`unexpected argument${more.length > 0 ? 's' : ''} "${argv.join(' ')}": scalio help takes a command's name (${Object.keys(COMMANDS).filter((name) => name !== 'help').join(', ')})`);
+    }
+    return command(['--help']);
   },
 };
 
@@ -48,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === undefined) throw new ScalioError(`unknown command "${commandName}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return (await command(commandName === first ? rest : argv)) ?? 0;
   } catch (error) {
-    if (error instanceof ScalioError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (error instanceof ScalioError) {
       process.stderr.write(`scalio: ${error.message}\n`);
       return EXIT_BAD_INPUT;
     }

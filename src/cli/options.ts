@@ -1,13 +1,24 @@
 /**
  * Options shared by the commands: how a cluster is sized, which engine runs it, where to
- * write results. Parsed with node:util's parseArgs; every value is checked here so that a
- * bad one is refused with its flag's name before any work starts.
+ * write results; and the rules every command's flags follow, enforced by `parse`:
+ *
+ * - `--name VALUE` or `--name=VALUE` (a value may start with a dash: `--records -1` is read
+ *   as the value -1, and refused as a count); `-x VALUE` or `-xVALUE` for a short flag.
+ * - A flag is given once; only flags marked `multiple` (`-p NAME=VALUE`) repeat.
+ * - No positional arguments: a stray word is refused, naming the flag it was probably meant for.
+ * - Output files (flags marked `output`) are checked before any work starts.
+ *
+ * Every value is then checked by the functions below, so that a bad one is refused with its
+ * flag's name, in one line, before any work starts. Numbers are plain decimal digits (no
+ * signs, exponents, hexadecimal, separators or surrounding spaces).
  */
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import type { ClusterConfig } from '../config.js';
 import { ScalioError } from '../errors.js';
 import { ENGINES, type EngineName } from '../engine/run.js';
 import { SYSTEMS } from '../systems/registry.js';
+import { WORKLOADS } from '../ycsb/workloads.js';
+import { checkOutputFiles } from './output.js';
 
 /** Flags every command that runs a cluster accepts, with their help lines. */
 export const CLUSTER_OPTIONS = {
@@ -22,23 +33,113 @@ export const CLUSTER_OPTIONS = {
   seed: { type: 'string', value: 'N', help: 'seed of every random choice' },
 } as const;
 
-/** A flag: its parseArgs type, its help line, and for a flag taking a value, the value's name in help (N, FILE, …). */
 /** Where results also go, and help: every command that runs something takes these. */
 export const OUTPUT_OPTIONS = {
-  json: { type: 'string', value: 'FILE', help: 'also write the results as JSON to this file' },
-  csv: { type: 'string', value: 'FILE', help: 'also write the results as CSV to this file' },
+  json: { type: 'string', value: 'FILE', output: true, help: 'also write the results as JSON to this file' },
+  csv: { type: 'string', value: 'FILE', output: true, help: 'also write the results as CSV to this file' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; value?: string; help: string; multiple?: boolean }>;
+/**
+ * A command's flags, by long name: the parse type; a one-letter short form; the value's name
+ * in help (N, FILE, …); its help line; `multiple`: the flag may repeat (its values collect
+ * in an array); `output`: its value is a file the command writes (checked before any work).
+ */
+export type OptionSpec = Record<string, {
+  type: 'string' | 'boolean';
+  short?: string;
+  value?: string;
+  help: string;
+  multiple?: boolean;
+  output?: boolean;
+}>;
 
-export function parse<Spec extends OptionSpec>(argv: string[], spec: Spec): { values: Record<keyof Spec, string | boolean | string[] | undefined>; positionals: string[] } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
-  for (const [name, option] of Object.entries(spec)) {
-    options[name] = { type: option.type, ...(option.short !== undefined ? { short: option.short } : {}), ...(option.multiple === true ? { multiple: true } : {}) };
+export interface ParsedOptions<Spec extends OptionSpec> {
+  readonly values: Record<keyof Spec, string | boolean | string[] | undefined>;
+  /** Always empty: `parse` refuses positional arguments (kept for callers that check). */
+  readonly positionals: string[];
+}
+
+/**
+ * Which flag a stray word was probably meant for: the first of these the command has whose
+ * values the word looks like. Add a row for a new flag with a recognisable value.
+ */
+const FLAG_GUESSES: readonly { readonly flag: string; readonly looksLikeValue: (word: string) => boolean }[] = [
+  { flag: 'system', looksLikeValue: (word) => SYSTEMS.some((system) => system.name === word.toLowerCase()) },
+  { flag: 'systems', looksLikeValue: (word) => word.split(',').every((part) => SYSTEMS.some((system) => system.name === part.trim().toLowerCase())) },
+  { flag: 'engine', looksLikeValue: (word) => (ENGINES as readonly string[]).includes(word.toLowerCase()) },
+  { flag: 'workload', looksLikeValue: (word) => word.toUpperCase() in WORKLOADS || /^workload[a-f]$/.test(word) || existsSync(word) },
+  { flag: 'property', looksLikeValue: (word) => /^[A-Za-z][\w.]*=/.test(word) },
+];
+
+function flagName(spec: OptionSpec, name: string): string {
+  return spec[name]?.short !== undefined && spec[name].multiple === true ? `-${spec[name].short}` : `--${name}`;
+}
+
+/**
+ * Parses a command's arguments by `spec` (see the rules above); `command` names the command
+ * in messages. Throws a one-line ScalioError for anything outside the rules.
+ */
+export function parse<Spec extends OptionSpec>(argv: readonly string[], spec: Spec, command = 'scalio'): ParsedOptions<Spec> {
+  const seeHelp = `see ${command} --help`;
+  const byShort = new Map(Object.entries(spec).filter(([, option]) => option.short !== undefined).map(([name, option]) => [option.short as string, name]));
+  const values: Record<string, string | boolean | string[] | undefined> = {};
+  /** Whether an argument is one of this command's flags (so it cannot be the previous flag's value). */
+  const isFlag = (argument: string) => (argument.startsWith('--') && argument.slice(2).split('=')[0] in spec) ||
+    (/^-[A-Za-z]/.test(argument) && byShort.has(argument[1]));
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    let name: string;
+    let inline: string | undefined;
+    if (argument.startsWith('--') && argument.length > 2) {
+      const equals = argument.indexOf('=');
+      name = equals < 0 ? argument.slice(2) : argument.slice(2, equals);
+      inline = equals < 0 ? undefined : argument.slice(equals + 1);
+      if (!(name in spec)) throw new ScalioError(`unknown option --${name}; ${seeHelp}`);
+    } else if (argument.startsWith('-') && argument.length > 1 && argument !== '--') {
+      const long = byShort.get(argument[1]);
+      if (long === undefined) throw new ScalioError(`unknown option ${argument.slice(0, 2)}; ${seeHelp}`);
+      name = long;
+      inline = argument.length > 2 ? argument.slice(2) : undefined;
+    } else {
+      const word = argument === '--' ? argv[index + 1] : argument;
+      if (word === undefined) break;
+      throw new ScalioError(strayArgumentMessage(word, spec, command));
+    }
+    const option = spec[name];
+    const shown = argument.startsWith('--') ? `--${name}` : `-${option.short}`;
+    let value: string | boolean;
+    if (option.type === 'boolean') {
+      if (inline !== undefined) throw new ScalioError(`${shown} takes no value; ${seeHelp}`);
+      value = true;
+    } else {
+      const next = argv[index + 1];
+      if (inline === undefined && (next === undefined || isFlag(next))) {
+        throw new ScalioError(`${shown} needs a value (${option.value ?? 'VALUE'}); ${seeHelp}`);
+      }
+      value = inline ?? argv[++index];
+    }
+    const earlier = values[name];
+    if (option.multiple === true) {
+      values[name] = [...((earlier as string[] | undefined) ?? []), value as string];
+    } else if (earlier !== undefined) {
+      const both = option.type === 'boolean' ? '' : ` ("${String(earlier)}", then "${String(value)}")`;
+      throw new ScalioError(`${shown} is given twice${both}; give each flag once`);
+    } else {
+      values[name] = value;
+    }
   }
-  const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-  return { values: values as Record<keyof Spec, string | boolean | string[] | undefined>, positionals };
+  if (values.help !== true) {
+    checkOutputFiles(values, Object.keys(spec).filter((name) => spec[name].output === true));
+  }
+  return { values: values as Record<keyof Spec, string | boolean | string[] | undefined>, positionals: [] };
+}
+
+/** "unexpected argument …", with the flag the word was probably meant for. */
+function strayArgumentMessage(word: string, spec: OptionSpec, command: string): string {
+  const guess = FLAG_GUESSES.find((candidate) => candidate.flag in spec && candidate.looksLikeValue(word));
+  const meant = guess !== undefined ? `did you mean ${flagName(spec, guess.flag)} ${word}?` : `${command} takes only flags`;
+  return `unexpected argument "${word}": ${meant} (see ${command} --help)`;
 }
 
 /** Renders a command's options for --help. */
@@ -51,27 +152,36 @@ export function optionHelp(spec: OptionSpec): string {
   return rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`).join('\n');
 }
 
+/** Plain decimal digits: what every count and seed must be written as. */
+const DECIMAL_INTEGER = /^[0-9]+$/;
+/** Plain decimal digits with an optional fraction: what durations and time limits must be written as. */
+const DECIMAL_NUMBER = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
+
 export function positiveInteger(name: string, text: unknown): number | undefined {
   if (text === undefined) return undefined;
-  const value = String(text).replace(/_/g, '');
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new ScalioError(`--${name} must be a positive integer, got "${text}"`);
+  const value = String(text);
+  if (!DECIMAL_INTEGER.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new ScalioError(`--${name} must be a positive integer in decimal digits, got "${value}"`);
   }
   return Number(value);
 }
 
 export function nonNegativeInteger(name: string, text: unknown): number | undefined {
   if (text === undefined) return undefined;
-  const value = String(text).replace(/_/g, '');
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new ScalioError(`--${name} must be a non-negative integer, got "${text}"`);
+  const value = String(text);
+  if (!DECIMAL_INTEGER.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new ScalioError(`--${name} must be a non-negative integer in decimal digits, got "${value}"`);
+  }
   return Number(value);
 }
 
 export function positiveNumber(name: string, text: unknown): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new ScalioError(`--${name} must be a positive number, got "${text}"`);
-  return value;
+  const value = String(text);
+  if (!DECIMAL_NUMBER.test(value) || !(Number(value) > 0) || !Number.isFinite(Number(value))) {
+    throw new ScalioError(`--${name} must be a positive decimal number (such as 5 or 0.5), got "${value}"`);
+  }
+  return Number(value);
 }
 
 export function oneOf<T extends string>(name: string, text: unknown, allowed: readonly T[]): T | undefined {

@@ -1,15 +1,44 @@
-/** Results written for spreadsheets and scripts: JSON and CSV files. */
-import { writeFileSync } from 'node:fs';
+/**
+ * Results written for spreadsheets and scripts: JSON and CSV files. Every output flag (a flag
+ * marked `output: true` in a command's option table) is checked before any work starts, and
+ * each file is written atomically, so a bad path never costs a run and a failure never leaves
+ * half a file.
+ */
+import { resolve } from 'node:path';
 import { ScalioError } from '../errors.js';
+import { unwritableReason, writeFileAtomically } from '../files.js';
+
+/**
+ * Refuses, before any work, an output flag whose file cannot be written, or two output flags
+ * that name the same file. `flags` are the output flags' names; `values` the parsed values.
+ */
+export function checkOutputFiles(values: Readonly<Record<string, unknown>>, flags: readonly string[]): void {
+  const flagOfPath = new Map<string, string>();
+  for (const flag of flags) {
+    const path = values[flag];
+    if (typeof path !== 'string') continue;
+    const reason = unwritableReason(path);
+    if (reason !== undefined) throw new ScalioError(`--${flag} ${path}: cannot write the results there: ${reason}; give a file in an existing directory`);
+    const earlier = flagOfPath.get(resolve(path));
+    if (earlier !== undefined) throw new ScalioError(`--${earlier} and --${flag} both name ${path}; give each its own file`);
+    flagOfPath.set(resolve(path), flag);
+  }
+}
 
 function write(path: string, text: string): void {
   try {
-    writeFileSync(path, text);
+    writeFileAtomically(path, text);
   } catch (error) {
     throw new ScalioError(`cannot write ${path}: ${(error as Error).message}`);
   }
 }
 
+/** Writes text (a history, an export) to a result file atomically. */
+export function writeText(path: string, text: string): void {
+  write(path, text);
+}
+
+/** Writes data as indented JSON, atomically. */
 export function writeJson(path: string, data: unknown): void {
   write(path, `${JSON.stringify(data, null, 2)}\n`);
 }

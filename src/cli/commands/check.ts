@@ -20,7 +20,7 @@ const OPTIONS = {
   ops: { type: 'string', value: 'N', help: 'operations per run (default 100000)' },
   seeds: { type: 'string', value: 'N', help: 'runs, with seeds seed, seed+1, … (default 1)' },
   'time-limit': { type: 'string', value: 'SECONDS', help: 'seconds the check of one run may take before it answers "unknown" (default 60)' },
-  history: { type: 'string', value: 'FILE', help: 'write the (last) run\'s history as JSON to this file' },
+  history: { type: 'string', value: 'FILE', output: true, help: 'write the (last) run\'s history as JSON to this file' },
   ...CLUSTER_OPTIONS,
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
@@ -39,7 +39,7 @@ ${optionHelp(OPTIONS)}
 `;
 
 export async function check(argv: string[]): Promise<number> {
-  const { values } = parse(argv, OPTIONS);
+  const { values } = parse(argv, OPTIONS, 'scalio check');
   if (values.help === true) {
     process.stdout.write(CHECK_HELP);
     return 0;

@@ -9,7 +9,6 @@ import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHel
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
 import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, runLength } from './run.js';
-import { ScalioError } from '../../errors.js';
 
 /** Measured operations per system when neither the flags nor the workload file say. */
 const DEFAULT_OPERATIONS = 500_000;
@@ -70,12 +69,11 @@ export function describeRun(engine: EngineName, workload: Workload, config: Reso
 }
 
 export async function compare(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, OPTIONS);
+  const { values } = parse(argv, OPTIONS, 'scalio compare');
   if (values.help === true) {
     process.stdout.write(COMPARE_HELP);
     return;
   }
-  if (positionals.length > 0) throw new ScalioError(`unexpected argument "${positionals[0]}"; see scalio compare --help`);
   const systems = systemsOption('systems', values.systems) ?? ['scalio', 'leed', 'leed+ditto'];
   const workload = workloadFromOptions(values, 'C');
   const engine = engineOption(values.engine) ?? 'sim';

@@ -4,7 +4,6 @@
  * time), one row per run.
  */
 import { resolveConfig } from '../../config.js';
-import { ScalioError } from '../../errors.js';
 import { type RunMetrics, metricsOf } from '../../engine/metrics.js';
 import { type EngineName, ENGINES, run } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
@@ -55,12 +54,11 @@ const COLUMNS = [
 ] as const;
 
 export async function overview(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, OPTIONS);
+  const { values } = parse(argv, OPTIONS, 'scalio overview');
   if (values.help === true) {
     process.stdout.write(OVERVIEW_HELP);
     return;
   }
-  if (positionals.length > 0) throw new ScalioError(`unexpected argument "${positionals[0]}"; see scalio overview --help`);
   const config = clusterConfig(values);
   const resolved = resolveConfig(config); // refuse a bad configuration before any work
   const operations = positiveInteger('ops', values.ops);

@@ -3,7 +3,6 @@
  * and the measured run — reported as YCSB reports it: overall throughput, and latency
  * percentiles for each kind of operation.
  */
-import { ScalioError } from '../../errors.js';
 import { type OperationLatency, metricsOf } from '../../engine/metrics.js';
 import { type RunReport, run as runSystem } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
@@ -75,12 +74,11 @@ export function runLength(values: Record<string, unknown>, workload: Workload, f
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, OPTIONS);
+  const { values } = parse(argv, OPTIONS, 'scalio run');
   if (values.help === true) {
     process.stdout.write(RUN_HELP);
     return;
   }
-  if (positionals.length > 0) throw new ScalioError(`unexpected argument "${positionals[0]}"; see scalio run --help`);
   const system = systemOption('system', values.system) ?? 'scalio';
   const engine = engineOption(values.engine) ?? 'sim';
   const workload = workloadFromOptions(values, 'C');
