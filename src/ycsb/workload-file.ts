@@ -5,7 +5,7 @@
  * a property this emulator does not know is warned about and ignored, as YCSB ignores
  * properties no component reads; scans (workload E) are refused with the reason.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigError, InputError } from '../errors.js';
 import { packageRoot } from '../paths.js';
@@ -27,10 +27,18 @@ type Draft = { -readonly [Name in keyof Workload]: Workload[Name] };
 /** Where a property was set, for messages: "file:line: name". */
 type Where = string;
 
+/**
+ * Numbers in a file are plain decimal (an optional minus, digits, an optional fraction), as
+ * written, with nothing around them: no exponent, hexadecimal or spaces, which Java's
+ * Long.parseLong refuses too. (The separator's spaces, `recordcount = 100`, are not part of
+ * the value: the properties reader drops them, as Java's does.)
+ */
+const DECIMAL_NUMBER = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
+const DECIMAL_INTEGER = /^-?[0-9]+$/;
+
 function number(where: Where, text: string): number {
-  const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(value)) throw new InputError(`${where} must be a number, got "${text}"`);
-  return value;
+  if (!DECIMAL_NUMBER.test(text)) throw new InputError(`${where} must be a decimal number, got "${text}"`);
+  return Number(text);
 }
 
 function proportion(where: Where, text: string): number {
@@ -40,8 +48,8 @@ function proportion(where: Where, text: string): number {
 }
 
 function integer(where: Where, text: string, minimum: number, maximum: number, hint = ''): number {
-  const value = number(where, text);
-  if (!Number.isInteger(value) || value < minimum || value > maximum) {
+  const value = Number(text);
+  if (!DECIMAL_INTEGER.test(text) || value < minimum || value > maximum) {
     throw new InputError(`${where} must be an integer from ${minimum} to ${maximum}, got ${text}${hint === '' ? '' : `; ${hint}`}`);
   }
   return value;
@@ -196,16 +204,66 @@ export function applyProperties(base: Workload, properties: ReadonlyMap<string, 
   return { workload: Object.freeze(draft), warnings };
 }
 
-/** Reads a workload file. */
-export function readWorkloadFile(path: string): ReadWorkload {
-  let text: string;
+/** The largest workload file read: YCSB's are a few KiB; anything this big is not one. */
+export const WORKLOAD_FILE_BYTES_MAX = 1024 * 1024;
+
+/**
+ * The text of a workload file: a regular file (not a directory, device or pipe, which could
+ * be endless) of at most WORKLOAD_FILE_BYTES_MAX bytes, in UTF-8 (ASCII and Latin-1 letters
+ * in comments are fine) without control characters other than tabs, form feeds and line
+ * ends. A byte-order mark is dropped: it is no part of the first property's name.
+ */
+function readWorkloadText(path: string): string {
+  let bytes: Buffer;
+  let descriptor: number | undefined;
   try {
-    if (statSync(path).isDirectory()) throw new InputError(`workload file ${path} is a directory`);
-    text = readFileSync(path, 'utf8');
+    // Looked at before opening: opening a pipe would wait for a writer. Opened without
+    // blocking, and looked at again, in case the path changed in between.
+    const refuseUnlessRegular = (status: Stats) => {
+      if (status.isDirectory()) throw new InputError(`workload file ${path} is a directory; give a YCSB workload file`);
+      if (!status.isFile()) throw new InputError(`workload file ${path} is not a regular file (a device, pipe or socket); give a YCSB workload file`);
+    };
+    refuseUnlessRegular(statSync(path));
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const status = fstatSync(descriptor);
+    refuseUnlessRegular(status);
+    if (status.size > WORKLOAD_FILE_BYTES_MAX) {
+      throw new InputError(`workload file ${path} is ${status.size.toLocaleString('en-US')} bytes; a YCSB workload file is at most ${WORKLOAD_FILE_BYTES_MAX.toLocaleString('en-US')} bytes (1 MiB) of text`);
+    }
+    // Read at most one byte past the bound, in case the file grew since fstat.
+    const buffer = Buffer.alloc(WORKLOAD_FILE_BYTES_MAX + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > WORKLOAD_FILE_BYTES_MAX) throw new InputError(`workload file ${path} is larger than ${WORKLOAD_FILE_BYTES_MAX.toLocaleString('en-US')} bytes (1 MiB); give a YCSB workload file`);
+    bytes = buffer.subarray(0, length);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`cannot read workload file ${path}: ${(error as Error).message}`);
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
+  let text: string;
+  try {
+    // fatal: invalid UTF-8 throws; ignoreBOM false (the default): a leading BOM is dropped.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`workload file ${path} is not text (it is not valid UTF-8); give a YCSB workload file`);
+  }
+  const control = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.exec(text);
+  if (control !== null) {
+    const line = text.slice(0, control.index).split(/\r\n|\r|\n/).length;
+    throw new InputError(`workload file ${path} is not text (control character 0x${control[0].charCodeAt(0).toString(16).padStart(2, '0')} on line ${line}); give a YCSB workload file`);
+  }
+  return text;
+}
+
+/** Reads a workload file. */
+export function readWorkloadFile(path: string): ReadWorkload {
+  const text = readWorkloadText(path);
   const { properties, duplicates } = parseProperties(text, path);
   const name = path.split(/[\\/]/).pop() ?? path;
   const base = defineWorkload({ name, description: `YCSB workload file ${path}`, source: path });
