@@ -1,14 +1,12 @@
 /** `scalio compare`: several systems side by side on the same workload, cluster and seed. */
-import type { ResolvedConfig } from '../../config.js';
 import { type RunMetrics, metricsOf } from '../../engine/metrics.js';
-import { type EngineName, type RunReport, run } from '../../engine/run.js';
-import type { Workload } from '../../ycsb/workloads.js';
+import { type RunReport, run } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
 import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemsOption } from '../options.js';
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
-import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, runLength } from './run.js';
+import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, describeRun, hitRatio, runLength } from '../runs.js';
 
 /** Measured operations per system when neither the flags nor the workload file say. */
 const DEFAULT_OPERATIONS = 500_000;
@@ -33,8 +31,6 @@ Options:
 ${optionHelp(OPTIONS)}
 `;
 
-const hitRatio = (row: RunMetrics) => (Number.isNaN(row.hitRatio) || row.hitRatio === 0 ? '—' : fixed(row.hitRatio, 3));
-
 export const COMPARE_COLUMNS = [
   { title: 'system', value: (row: RunMetrics) => row.system },
   { title: 'throughput', value: (row: RunMetrics) => `${siNumber(row.operationsPerSecond)}ops/s`, right: true },
@@ -46,27 +42,6 @@ export const COMPARE_COLUMNS = [
   { title: 'RPCs/op', value: (row: RunMetrics) => fixed(row.rpcsPerOperation, 3), right: true },
   { title: 'core µs/op', value: (row: RunMetrics) => fixed(row.coreUsPerOperation, 2), right: true },
 ] as const;
-
-/** One run's totals, in one row (`scalio run`). */
-export const OVERALL_COLUMNS = [
-  { title: 'throughput', value: (row: RunMetrics) => `${siNumber(row.operationsPerSecond)}ops/s`, right: true },
-  { title: 'hit ratio', value: hitRatio, right: true },
-  { title: 'SSD I/Os/op', value: (row: RunMetrics) => fixed(row.ssdIosPerOperation, 3), right: true },
-  { title: 'RPCs/op', value: (row: RunMetrics) => fixed(row.rpcsPerOperation, 3), right: true },
-  { title: 'core µs/op', value: (row: RunMetrics) => fixed(row.coreUsPerOperation, 2), right: true },
-  { title: 'CAS failures', value: (row: RunMetrics) => integer(row.casFailures), right: true },
-] as const;
-
-/** A line saying what ran on what: workload, dataset, cluster. */
-export function describeRun(engine: EngineName, workload: Workload, config: ResolvedConfig): string {
-  const where = engine === 'sim' ? 'the simulated paper hardware' : 'the live engine';
-  const source = workload.source !== undefined ? ` (${workload.source})` : '';
-  const fieldBytes = config.valueBytes / config.valueFields;
-  const uniform = config.valueFieldBytesMin > 0 ? `${config.valueFieldBytesMin}–` : '';
-  const records = config.valueFields > 1 ? `${integer(config.valueFields)} × ${uniform}${integer(fieldBytes)} B` : `${uniform}${integer(config.valueBytes)} B`;
-  return `YCSB ${workload.name}${source} on ${where}: ${workload.description}; ${integer(config.loadCount)} records of ${records}, ` +
-    `${integer(config.cacheSlots)} cache slots, ${config.ssds} SSDs, ${config.dpuCores} DPU cores, ${config.clients} clients, seed ${config.seed}`;
-}
 
 export async function compare(argv: string[]): Promise<void> {
   const { values } = parse(argv, OPTIONS, 'scalio compare');

@@ -3,20 +3,17 @@
  * and the measured run — reported as YCSB reports it: overall throughput, and latency
  * percentiles for each kind of operation.
  */
-import { type OperationLatency, metricsOf } from '../../engine/metrics.js';
+import { metricsOf } from '../../engine/metrics.js';
 import { type RunReport, run as runSystem } from '../../engine/run.js';
-import { fixed, integer, microseconds, siNumber, table } from '../format.js';
+import { fixed, integer, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, optionHelp, parse, positiveInteger, systemOption } from '../options.js';
+import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemOption } from '../options.js';
 import { progressLine } from '../progress.js';
-import type { Workload } from '../../ycsb/workloads.js';
-import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, durationOption, workloadFromOptions } from '../workload-options.js';
-import { describeRun, OVERALL_COLUMNS } from './compare.js';
+import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
+import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, OVERALL_COLUMNS, describeRun, runLength } from '../runs.js';
 
 /** Measured operations when neither the flags nor the workload file say. */
 export const DEFAULT_OPERATIONS = 1_000_000;
-/** The longest default warm-up; the default is half the measured operations up to this. */
-export const DEFAULT_WARMUP_MAX = 200_000;
 
 const OPTIONS = {
   system: { type: 'string', value: 'NAME', help: 'the system to run (default scalio)' },
@@ -45,33 +42,6 @@ is refused: a hash store has no key order to scan.
 Options:
 ${optionHelp(OPTIONS)}
 `;
-
-export const OPERATION_COLUMNS = [
-  { title: 'operation', value: (row: OperationLatency) => row.operation },
-  { title: 'count', value: (row: OperationLatency) => integer(row.count), right: true },
-  { title: 'p50 µs', value: (row: OperationLatency) => microseconds(row.p50Us), right: true },
-  { title: 'p90 µs', value: (row: OperationLatency) => microseconds(row.p90Us), right: true },
-  { title: 'p99 µs', value: (row: OperationLatency) => microseconds(row.p99Us), right: true },
-  { title: 'p99.9 µs', value: (row: OperationLatency) => microseconds(row.p999Us), right: true },
-  { title: 'max µs', value: (row: OperationLatency) => microseconds(row.maxUs), right: true },
-] as const;
-
-/**
- * How many operations to measure and warm up with, from the flags and the workload: the
- * flags win; a duration (`--duration`, or the file's maxexecutiontime) runs until it is up,
- * or until the file's operationcount is done if the file gives both (as YCSB does) — but
- * `--duration` alone ignores the file's operationcount.
- */
-export function runLength(values: Record<string, unknown>, workload: Workload, fallback: number) {
-  const flaggedDuration = durationOption(values);
-  const duration = flaggedDuration ?? workload.maxExecutionTimeSeconds;
-  const flagged = positiveInteger('ops', values.ops);
-  const operations = flagged
-    ?? (flaggedDuration !== undefined ? Number.POSITIVE_INFINITY : workload.operationCount ?? (duration !== undefined ? Number.POSITIVE_INFINITY : fallback));
-  const warmup = nonNegativeInteger('warmup', values.warmup)
-    ?? (Number.isFinite(operations) ? Math.min(Math.floor(operations / 2), DEFAULT_WARMUP_MAX) : DEFAULT_WARMUP_MAX);
-  return { operations, duration, warmup };
-}
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parse(argv, OPTIONS, 'scalio run');
