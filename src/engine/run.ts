@@ -3,11 +3,13 @@
  * A run builds a fresh cluster (memory, SSDs, loaded dataset), runs a YCSB workload or a
  * script of operations on the chosen engine, and reports what happened.
  */
-import { type ClusterConfig, DEFAULT_CONFIG, type ResolvedConfig } from '../config.js';
+import { type ClusterConfig, DEFAULT_CONFIG, type ResolvedConfig, resolveConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { Counters } from '../hw/counters.js';
 import { PAPER_PROFILE, type HardwareProfile } from '../hw/profile.js';
-import { buildCluster, type Cluster, type SsdImages } from './cluster.js';
+import { buildCluster, type Cluster, planCluster, type SsdImages } from './cluster.js';
+import type { ClusterLayout } from '../systems/context.js';
+import { systemByName } from '../systems/registry.js';
 import type { RecoveryReport } from '../store/recovery.js';
 import {
   type OperationSource, OperationStats, type ScriptedOperation, ScriptedOperations, type ScriptedResult, YcsbOperations,
@@ -231,6 +233,20 @@ export async function run(request: RunRequest): Promise<RunReport> {
     crashed: output.crashed,
     inFlight: output.inFlight,
   };
+}
+
+/**
+ * The cluster a YCSB run of `request` would build — configuration resolved, memory laid out,
+ * nothing allocated — so that its size can be judged before starting. (Settled as `run`
+ * settles them: the workload's settings under the request's; the system's defaults under both.)
+ */
+export function plannedCluster(request: RunRequest): ClusterLayout {
+  const workload = resolveWorkload(request.workload ?? 'C');
+  const totalOperations = request.operations ?? workload.operationCount ?? Number.POSITIVE_INFINITY;
+  const warmupOperations = request.warmupOperations ?? 0;
+  const overrides = workloadClusterSettings(workload, definedOnly(request.config ?? {}), warmupOperations + totalOperations, warmupOperations);
+  const system = systemByName(request.system);
+  return planCluster(resolveConfig({ ...system.defaults, ...definedOnly(overrides) }), system);
 }
 
 /**

@@ -8,6 +8,7 @@ import { loadedValues } from '../../check/initial.js';
 import { run } from '../../engine/run.js';
 import { integer } from '../format.js';
 import { CLUSTER_OPTIONS, clusterConfig, engineOption, optionHelp, parse, positiveInteger, positiveNumber, systemOption } from '../options.js';
+import { refuseRunsTooLargeForMemory } from '../memory.js';
 import { WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
 
 export const EXIT_NOT_LINEARIZABLE = 1;
@@ -52,6 +53,7 @@ export async function check(argv: string[]): Promise<number> {
   const timeLimitMs = (positiveNumber('time-limit', values['time-limit']) ?? 60) * 1000;
   const config = { records: 1000, cacheSlots: 256, ...definedOnly(clusterConfig(values)) };
   const firstSeed = config.seed ?? 1;
+  refuseRunsTooLargeForMemory([{ system, engine, config, workload, operations, checked: true }]);
   let exitCode = 0;
   let checked = 0;
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {

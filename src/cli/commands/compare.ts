@@ -4,6 +4,7 @@ import { type RunReport, run } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
 import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemsOption } from '../options.js';
+import { refuseRunsTooLargeForMemory } from '../memory.js';
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
 import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, describeRun, hitRatio, runLength } from '../runs.js';
@@ -54,6 +55,7 @@ export async function compare(argv: string[]): Promise<void> {
   const engine = engineOption(values.engine) ?? 'sim';
   const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
+  refuseRunsTooLargeForMemory(systems.map((system) => ({ system, engine, config, workload, operations, warmupOperations: warmup })));
   const rows: RunMetrics[] = [];
   let first: RunReport | undefined;
   for (const system of systems) {

@@ -7,6 +7,7 @@ import { resolveConfig } from '../../config.js';
 import { type RunMetrics, metricsOf } from '../../engine/metrics.js';
 import { type EngineName, ENGINES, run } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
+import { refuseRunsTooLargeForMemory } from '../memory.js';
 import { writeCsv, writeJson } from '../output.js';
 import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, oneOf, optionHelp, parse, positiveInteger } from '../options.js';
 
@@ -67,6 +68,9 @@ export async function overview(argv: string[]): Promise<void> {
   const engines: EngineName[] = onlyEngine !== undefined ? [onlyEngine] : [...ENGINES];
   const onlyWorkload = oneOf('workload', values.workload, ['A', 'C'] as const);
   const workloads: string[] = onlyWorkload !== undefined ? [onlyWorkload] : ['C', 'A'];
+  refuseRunsTooLargeForMemory(engines.flatMap((engine) => workloads.map((workload) => ({
+    system: 'scalio', engine, config, workload, operations: operations ?? OPERATIONS[`${engine}/${workload}`], warmupOperations: warmup ?? WARMUP[`${engine}/${workload}`],
+  }))));
 
   process.stdout.write(
     `Scalio on YCSB, ${integer(resolved.records)} records, ${integer(resolved.cacheSlots)} cache slots, ${resolved.ssds} SSDs, ` +

@@ -8,6 +8,7 @@ import { type RunReport, run as runSystem } from '../../engine/run.js';
 import { fixed, integer, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
 import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemOption } from '../options.js';
+import { refuseRunsTooLargeForMemory } from '../memory.js';
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
 import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, OVERALL_COLUMNS, describeRun, runLength } from '../runs.js';
@@ -54,6 +55,7 @@ export async function run(argv: string[]): Promise<void> {
   const workload = workloadFromOptions(values, 'C');
   const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
+  refuseRunsTooLargeForMemory([{ system, engine, config, workload, operations, warmupOperations: warmup }]);
 
   const progress = progressLine(`${system} ${engine}`);
   let report: RunReport;

@@ -1,0 +1,107 @@
+/**
+ * How much memory a run will take, estimated from its planned cluster before anything is
+ * allocated, and how much this machine can give: so that a run too large is refused with a
+ * message instead of being killed by the kernel's out-of-memory killer, or by V8's heap limit,
+ * minutes in.
+ *
+ * Most of a run lives outside the JavaScript heap (SharedArrayBuffers and the WebAssembly
+ * memory): the SSD images, which the logs fill as a run goes on (the estimate takes them
+ * whole), and the DPU DRAM. Checking a history is the one large structure on the heap.
+ */
+import { availableParallelism, freemem, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { BLOCK_BYTES } from '../layout/store.js';
+import { HISTORY_FIELDS } from './driver.js';
+import type { ClusterLayout } from '../systems/context.js';
+
+/** A Node process before a run: code, the kernels' module, buffers (measured: ~117 MB resident). */
+export const PROCESS_BASE_BYTES = 128 * 2 ** 20;
+/** Each live-engine worker thread: its own V8 isolate, heap and kernel instance. */
+export const WORKER_THREAD_BYTES = 48 * 2 ** 20;
+/** The bulk load's per-record arrays (two Int32Arrays over the records) and per-bucket-id starts. */
+const LOAD_BYTES_PER_RECORD = 8;
+const LOAD_BYTES_PER_BUCKET_ID = 4;
+/**
+ * A recorded history outside the heap: HISTORY_FIELDS float64s per operation, held up to three
+ * times over while its array doubles and when it is copied out at the end.
+ */
+export const HISTORY_BYTES_PER_OPERATION = HISTORY_FIELDS * 8 * 3;
+/**
+ * JavaScript heap that checking a history takes per operation: its per-key register operations
+ * and the search's state. Measured with `node --trace-gc` on `scalio check --ops 250000` and
+ * `--ops 1000000`: 145 bytes per operation more. Measure again when the checker's structures change.
+ */
+export const CHECK_HEAP_BYTES_PER_OPERATION = 150;
+/**
+ * The share of V8's heap limit a check may plan on: the limit counts the young generation and
+ * the collector's headroom, and a heap near it spends its time collecting (a 20 M-operation
+ * check died at 3.1 GB of a 4.3 GB limit, 71 %).
+ */
+export const HEAP_USABLE_SHARE = 0.6;
+
+export interface MemoryEstimate {
+  /** The run's record count (YCSB recordcount), as the estimate resolved it. */
+  readonly records: number;
+  /** The SSD images, whole. */
+  readonly ssdBytes: number;
+  /** The DPU DRAM and every other region of the shared WebAssembly memory. */
+  readonly dramBytes: number;
+  /** The bulk load's per-record arrays. */
+  readonly loadBytes: number;
+  /** The recorded history (outside the heap). */
+  readonly historyBytes: number;
+  /** The process itself and, live, its worker threads. */
+  readonly processBytes: number;
+  /** All of the above: resident memory at the run's largest. */
+  readonly totalBytes: number;
+  /** JavaScript heap the check of the history takes (0 without a check). */
+  readonly heapBytes: number;
+}
+
+export interface EstimateOptions {
+  readonly engine: 'live' | 'sim';
+  /** Operations whose history is recorded (0: none). */
+  readonly recordedOperations?: number;
+  /** Operations whose history is then checked for linearizability (0: none). */
+  readonly checkedOperations?: number;
+}
+
+export function estimateMemory(layout: ClusterLayout, options: EstimateOptions): MemoryEstimate {
+  const config = layout.config;
+  const ssdBytes = config.ssds * layout.store.blocksPerDevice * BLOCK_BYTES;
+  const dramBytes = layout.plan.totalBytes;
+  const loadBytes = LOAD_BYTES_PER_RECORD * config.capacityRecords + LOAD_BYTES_PER_BUCKET_ID * 2 ** config.bucketIdBits;
+  const historyBytes = HISTORY_BYTES_PER_OPERATION * (options.recordedOperations ?? 0);
+  const threads = options.engine === 'live' ? Math.min(availableParallelism(), config.clients) + config.dpuCores : 0;
+  const processBytes = PROCESS_BASE_BYTES + threads * WORKER_THREAD_BYTES;
+  const heapBytes = CHECK_HEAP_BYTES_PER_OPERATION * (options.checkedOperations ?? 0);
+  return {
+    records: config.records,
+    ssdBytes, dramBytes, loadBytes, historyBytes, processBytes, heapBytes,
+    totalBytes: ssdBytes + dramBytes + loadBytes + historyBytes + processBytes + heapBytes,
+  };
+}
+
+export interface MachineMemory {
+  /** Memory a run can have now: the system's available memory, within a cgroup limit if one applies. */
+  readonly availableBytes: number;
+  /** The machine's memory (or the cgroup's limit). */
+  readonly totalBytes: number;
+  /** The part of V8's heap limit a check may plan on (HEAP_USABLE_SHARE of it). */
+  readonly heapUsableBytes: number;
+  /** V8's heap limit (node --max-old-space-size raises it). */
+  readonly heapLimitBytes: number;
+}
+
+export function machineMemory(): MachineMemory {
+  // process.constrainedMemory: the cgroup's limit, 0 or undefined when there is none.
+  const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
+  const limit = constrained > 0 && constrained < totalmem() ? constrained : totalmem();
+  const heapLimitBytes = getHeapStatistics().heap_size_limit;
+  return {
+    availableBytes: Math.min(freemem(), limit),
+    totalBytes: limit,
+    heapLimitBytes,
+    heapUsableBytes: heapLimitBytes * HEAP_USABLE_SHARE,
+  };
+}
