@@ -1,18 +1,25 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
 
 const exec = promisify(execFile);
 const directory = mkdtempSync(join(tmpdir(), 'scalio-cli-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 
 async function scalio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return scalioWithin(100_000, ...args);
+}
+
+/** Runs the command, killed after `timeoutMs` (a refusal must come at once, before any work). */
+async function scalioWithin(timeoutMs: number, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { timeout: 100_000, killSignal: 'SIGKILL' });
+    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { timeout: timeoutMs, killSignal: 'SIGKILL' });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -35,7 +42,7 @@ describe('the scalio command', () => {
     writeFileSync(path, '# fine\nrecordcount=1000\nreadproportion=lots\n');
     const { code, stderr } = await scalio('run', '--workload', path);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/broken:3: readproportion must be a number, got "lots"/);
+    expect(stderr).toMatch(/broken:3: readproportion must be a number in decimal digits \(such as 0.5\), got "lots"/);
   });
 
   it('check: passes Scalio (exit 0) and shows a failing sub-history of a naive design (exit 1)', async () => {
@@ -109,9 +116,8 @@ describe('the scalio command', () => {
   });
 
   it.each([
-    [['--bogus'], /Unknown option '--bogus'/],
-    [['--records=-5'], /--records must be a positive integer, got "-5"/],
-    [['--records', '-5'], /argument is ambiguous/],
+    [['--bogus'], /unknown option --bogus; see scalio overview --help/],
+    [['--records=-5'], /--records must be a positive integer in decimal digits, got "-5"/],
     [['--engine', 'gpu'], /--engine must be one of live, sim/],
     [['--records', '100000', '--cache-slots', '300000000'], /4 GiB/],
     [['frobnicate'], /unknown command "frobnicate"/],
@@ -120,8 +126,8 @@ describe('the scalio command', () => {
     [['run', '--workload', 'nosuch'], /no workload "nosuch": give a built-in name \(A, B, C, D, F\)/],
     [['run', '-p', 'recordcount=-5'], /-p:1: recordcount must be an integer from 1/],
     [['run', '-p', 'recordcount'], /write a property as NAME=VALUE/],
-    [['run', '--duration=-1'], /--duration must be a positive number/],
-    [['run', '--ops', '1.5'], /--ops must be a positive integer/],
+    [['run', '--duration=-1'], /--duration must be a positive decimal number/],
+    [['run', '--ops', '1.5'], /--ops must be a positive integer in decimal digits/],
     [['run', '--records', '200000000', '--ssds', '1'], /each SSD would be .* GiB, more than the 4 GiB/],
     [['run', '--clients', '100000'], /clients must be an integer from 1 to 4096/],
     [['run', '--rank-space', 'gauss'], /--rank-space must be one of java, records/],
@@ -132,5 +138,95 @@ describe('the scalio command', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+/** Exactly one line on stderr, with no stack trace. */
+function oneLine(stderr: string): string {
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return stderr;
+}
+
+// Bad input: exit 2, one line naming the flag or file and what is allowed; nothing runs and
+// nothing is written. Each is refused at once (a short timeout: a run that starts fails it).
+describe('bad input is refused before any work', () => {
+  const REFUSED_WITHIN_MS = 15_000;
+  const refused = async (...args: string[]) => {
+    const result = await scalioWithin(REFUSED_WITHIN_MS, ...args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    oneLine(result.stderr);
+    return result.stderr;
+  };
+
+  it('output paths are checked before the run, and nothing is written', { timeout: 60_000 }, async () => {
+    const place = join(directory, 'a-directory');
+    mkdirSync(place);
+    expect(await refused('run', '--records', '1000', '--ops', '1000', '--json', place)).toMatch(/--json .*a-directory: cannot write the results there: it is a directory/);
+    expect(await refused('compare', '--records', '1000', '--ops', '1000', '--csv', 'no/such/dir.csv')).toMatch(/--csv no\/such\/dir.csv: cannot write the results there: its directory no\/such does not exist/);
+    const ok = join(directory, 'ok.json');
+    expect(await refused('run', '--records', '1000', '--ops', '1000', '--json', ok, '--csv', place)).toMatch(/--csv .*it is a directory/);
+    expect(existsSync(ok)).toBe(false);
+    expect(await refused('check', '--ops', '1000', '--history', place)).toMatch(/--history .*it is a directory/);
+    expect(readdirSync(place)).toEqual([]);
+  });
+
+  it.each([
+    [['check', 'naive-ssd-first'], /^scalio: unexpected argument "naive-ssd-first": did you mean --system naive-ssd-first\? \(see scalio check --help\)/],
+    [['run', '--records', '1000', 'C'], /unexpected argument "C": did you mean --workload C\?/],
+    [['compare', 'scalio,leed'], /unexpected argument "scalio,leed": did you mean --systems scalio,leed\?/],
+    [['overview', 'live'], /unexpected argument "live": did you mean --engine live\?/],
+    [['help', 'run', 'now'], /scalio help takes a command's name/],
+  ])('stray argument: %j', { timeout: 20_000 }, async (args, message) => {
+    expect(await refused(...args)).toMatch(message);
+  });
+
+  it.each([
+    [['run', '--records', '100', '--records', '200', '--ops', '100'], /^scalio: --records is given twice \("100", then "200"\); give each flag once/],
+    [['run', '--engine', 'sim', '--engine', 'live', '--records', '1000', '--ops', '100'], /--engine is given twice \("sim", then "live"\)/],
+    [['check', '--ops', '100', '--ops', '200'], /--ops is given twice/],
+  ])('repeated flag: %j', { timeout: 20_000 }, async (args, message) => {
+    expect(await refused(...args)).toMatch(message);
+  });
+
+  it.each([
+    [['run', '--records', '-1'], /^scalio: --records must be a positive integer in decimal digits, got "-1"$/],
+    [['run', '--records', '1000', '--duration', '0x10'], /--duration must be a positive decimal number \(such as 5 or 0.5\), got "0x10"/],
+    [['run', '--records', '1000', '--duration', ' 5'], /--duration must be a positive decimal number .*, got " 5"/],
+    [['check', '--ops', '1000', '--time-limit', '0x10'], /--time-limit must be a positive decimal number .*, got "0x10"/],
+    [['run', '--records', '1000', '--ops', '1000', '-p', 'recordcount=0x64'], /-p:1: recordcount must be an integer in decimal digits, got "0x64"/],
+    [['run', '--ops', '1000', '-p', 'recordcount=1e2'], /-p:1: recordcount must be an integer in decimal digits, got "1e2"/],
+  ])('number: %j', { timeout: 20_000 }, async (args, message) => {
+    expect((await refused(...args)).trimEnd()).toMatch(message);
+  });
+
+  it('workload files: a BOM is dropped; binary files, devices and pipes are refused without reading them', { timeout: 60_000 }, async () => {
+    const bom = join(directory, 'with-bom');
+    writeFileSync(bom, '\uFEFFrecordcount=100\noperationcount=100\n');
+    const read = await scalio('run', '--workload', bom, '--warmup', '0');
+    expect(read.code).toBe(0);
+    expect(read.stdout).toMatch(/; 100 records of/);
+    const binary = join(directory, 'binary');
+    writeFileSync(binary, Uint8Array.from({ length: 4096 }, (_, index) => (index * 37) % 256));
+    expect(await refused('run', '--workload', binary)).toMatch(/workload file .*binary is not text/);
+    expect(await refused('run', '--workload', '/dev/zero')).toMatch(/workload file \/dev\/zero is not a regular file/);
+    const pipe = join(directory, 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    expect(await refused('run', '--workload', pipe)).toMatch(/workload file .*pipe is not a regular file/);
+  });
+
+  it('runs too large for this machine\'s memory, with what fits and the flag to change', { timeout: 30_000 }, async () => {
+    // ~250 GiB of SSD images, and a 2-billion-operation history: more than any test machine has.
+    expect(await refused('run', '--records', '200000000', '--ssds', '64', '--over-provision', '2')).toMatch(
+      /^scalio: this run \(scalio on sim\) needs about [\d.]+ GiB of memory \(SSD images [\d.]+ GiB.*\), more than the [\d.]+ GiB available on this machine .*; about [\d,]+ records fit with these settings: lower --records/);
+    expect(await refused('check', '--ops', '2000000000')).toMatch(/^scalio: checking 2,000,000,000 operations needs about [\d.]+ GiB of JavaScript heap.*; about [\d,]+ operations fit: lower --ops/);
+  });
+
+  it('run and compare share their pieces through one module, not each other', () => {
+    const commands = join(packageRoot(), 'src', 'cli', 'commands');
+    for (const file of readdirSync(commands)) {
+      expect(readFileSync(join(commands, file), 'utf8')).not.toMatch(/from '\.\/[\w-]+\.js'/);
+    }
   });
 });

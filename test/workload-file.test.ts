@@ -1,15 +1,16 @@
 /** YCSB workload files: the properties format, the stock files, and every refusal. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../src/errors.js';
 import { parseProperties } from '../src/ycsb/properties.js';
 import { readWorkload, readWorkloadFile, stockWorkloadDirectory } from '../src/ycsb/workload-file.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'scalio-workloads-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 let files = 0;
-function workloadFile(text: string): string {
+function workloadFile(text: string | Uint8Array): string {
   const path = join(directory, `workload${files++}`);
   writeFileSync(path, text);
   return path;
@@ -72,7 +73,14 @@ describe('the stock workload files', () => {
 
 describe('workload files: every mistake is refused with its line and what is allowed', () => {
   it.each([
-    ['recordcount=lots', /:1: recordcount must be a number, got "lots"/],
+    ['recordcount=lots', /:1: recordcount must be an integer in decimal digits, got "lots"/],
+    // Numbers are plain decimal: no hexadecimal, exponent, sign or trailing space (Java's Long.parseLong refuses them too).
+    ['recordcount=0x64', /:1: recordcount must be an integer in decimal digits, got "0x64"/],
+    ['recordcount=1e2', /:1: recordcount must be an integer in decimal digits, got "1e2"/],
+    ['recordcount=+100', /:1: recordcount must be an integer in decimal digits, got "\+100"/],
+    ['recordcount=100 ', /:1: recordcount must be an integer in decimal digits, got "100 "/],
+    ['readproportion=5e-1', /:1: readproportion must be a number in decimal digits \(such as 0.5\), got "5e-1"/],
+    ['maxexecutiontime=0x10', /:1: maxexecutiontime must be a number in decimal digits/],
     ['recordcount=0', /:1: recordcount must be an integer from 1 to 200000000/],
     ['readproportion=1.5', /readproportion must be a proportion from 0 to 1, got 1.5/],
     ['requestdistribution=pareto', /requestdistribution must be one of uniform, zipfian, latest, hotspot, exponential, sequential, got "pareto"/],
@@ -95,6 +103,28 @@ describe('workload files: every mistake is refused with its line and what is all
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/:3: unknown property "colour" ignored/);
     expect(warnings[1]).toMatch(/:4: target: ignored; clients here run closed-loop/);
+  });
+
+  it('reads spaces around the separator as Java does, and a plain decimal value', () => {
+    const { workload } = readWorkloadFile(workloadFile('recordcount = 100\nreadproportion :0.5\nupdateproportion\t.5\n'));
+    expect([workload.recordCount, workload.readProportion, workload.updateProportion]).toEqual([100, 0.5, 0.5]);
+  });
+
+  it('drops a UTF-8 byte-order mark instead of reading it into the first property\'s name', () => {
+    const { workload, warnings } = readWorkloadFile(workloadFile('\uFEFFrecordcount=100\noperationcount=50\n'));
+    expect(workload.recordCount).toBe(100);
+    expect(warnings).toEqual([]);
+  });
+
+  it('refuses a file that is not text: invalid UTF-8, or control characters', () => {
+    const binary = Uint8Array.from({ length: 256 }, (_, index) => index);
+    expect(() => readWorkloadFile(workloadFile(binary))).toThrowError(/^workload file .* is not text \(it is not valid UTF-8\)/);
+    expect(() => readWorkloadFile(workloadFile('recordcount=100\nreadproportion=1\u0000\n'))).toThrowError(/is not text \(control character 0x00 on line 2\)/);
+  });
+
+  it('refuses a file larger than 1 MiB without reading it, and a device', () => {
+    expect(() => readWorkloadFile(workloadFile(`# ${'x'.repeat(1024 * 1024)}\n`))).toThrowError(/is 1,048,579 bytes; a YCSB workload file is at most 1,048,576 bytes \(1 MiB\)/);
+    expect(() => readWorkloadFile('/dev/null')).toThrowError(/^workload file \/dev\/null is not a regular file/);
   });
 
   it('refuses a missing file, a directory, and a name that is neither', () => {

@@ -37,7 +37,7 @@ const DECIMAL_NUMBER = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
 const DECIMAL_INTEGER = /^-?[0-9]+$/;
 
 function number(where: Where, text: string): number {
-  if (!DECIMAL_NUMBER.test(text)) throw new InputError(`${where} must be a decimal number, got "${text}"`);
+  if (!DECIMAL_NUMBER.test(text)) throw new InputError(`${where} must be a number in decimal digits (such as 0.5), got "${text}"`);
   return Number(text);
 }
 
@@ -48,8 +48,9 @@ function proportion(where: Where, text: string): number {
 }
 
 function integer(where: Where, text: string, minimum: number, maximum: number, hint = ''): number {
+  if (!DECIMAL_INTEGER.test(text)) throw new InputError(`${where} must be an integer in decimal digits, got "${text}"`);
   const value = Number(text);
-  if (!DECIMAL_INTEGER.test(text) || value < minimum || value > maximum) {
+  if (value < minimum || value > maximum) {
     throw new InputError(`${where} must be an integer from ${minimum} to ${maximum}, got ${text}${hint === '' ? '' : `; ${hint}`}`);
   }
   return value;
@@ -209,9 +210,8 @@ export const WORKLOAD_FILE_BYTES_MAX = 1024 * 1024;
 
 /**
  * The text of a workload file: a regular file (not a directory, device or pipe, which could
- * be endless) of at most WORKLOAD_FILE_BYTES_MAX bytes, in UTF-8 (ASCII and Latin-1 letters
- * in comments are fine) without control characters other than tabs, form feeds and line
- * ends. A byte-order mark is dropped: it is no part of the first property's name.
+ * be endless) of at most WORKLOAD_FILE_BYTES_MAX bytes, in UTF-8 (so ASCII too), without
+ * control characters other than tabs, form feeds and line ends. A byte-order mark is dropped: it is no part of the first property's name.
  */
 function readWorkloadText(path: string): string {
   let bytes: Buffer;
