@@ -38,7 +38,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
   // `scalio help` or `scalio help COMMAND` (the command's --help).
   help: async (argv) => {
     const [topic, ...more] = argv;
-    if (topic === undefined) {
+    if (topic === undefined || (more.length === 0 && (topic === '--help' || topic === '-h'))) {
       process.stdout.write(GENERAL_HELP);
       return;
     }
