@@ -1,10 +1,83 @@
 /**
- * Result files written so that a reader never sees half of one: the text goes to a temporary
- * file in the same directory (so the rename stays on one file system, where it is atomic),
- * then replaces the target in one rename. A failure leaves the target as it was.
+ * Files users give and files results go to.
+ *
+ * Input: a text file is read only if it is a regular file (a device or a pipe could be
+ * endless, or wait forever for a writer) under a size bound, and holds text.
+ *
+ * Output: result files are written so that a reader never sees half of one: the text goes to
+ * a temporary file in the same directory (so the rename stays on one file system, where it is
+ * atomic), then replaces the target in one rename. A failure leaves the target as it was.
  */
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { InputError } from './errors.js';
+
+export interface TextFileRules {
+  /** What the file is, for messages ("workload file", "history file"). */
+  readonly what: string;
+  /** The largest file read, in bytes. */
+  readonly bytesMax: number;
+  /** What to do instead, ending each refusal ("give a YCSB workload file"). */
+  readonly hint: string;
+}
+
+function sizeInWords(bytes: number): string {
+  return bytes % 2 ** 20 === 0 ? `${bytes.toLocaleString('en-US')} bytes (${bytes / 2 ** 20} MiB)` : `${bytes.toLocaleString('en-US')} bytes`;
+}
+
+/**
+ * The text of a file a user gave: a regular file (not a directory, device or pipe) of at most
+ * `bytesMax` bytes, in UTF-8 (so ASCII too), without control characters other than tabs, form
+ * feeds and line ends. A byte-order mark is dropped (it is no part of the text). Anything else
+ * is refused with an InputError naming the file and what is allowed, before reading it where
+ * that is possible.
+ */
+export function readTextFile(path: string, rules: TextFileRules): string {
+  const { what, bytesMax, hint } = rules;
+  let bytes: Buffer;
+  let descriptor: number | undefined;
+  try {
+    // Looked at before opening: opening a pipe would wait for a writer. Opened without
+    // blocking, and looked at again, in case the path changed in between.
+    const refuseUnlessRegular = (status: Stats) => {
+      if (status.isDirectory()) throw new InputError(`${what} ${path} is a directory; ${hint}`);
+      if (!status.isFile()) throw new InputError(`${what} ${path} is not a regular file (a device, pipe or socket); ${hint}`);
+    };
+    refuseUnlessRegular(statSync(path));
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const status = fstatSync(descriptor);
+    refuseUnlessRegular(status);
+    if (status.size > bytesMax) throw new InputError(`${what} ${path} is ${status.size.toLocaleString('en-US')} bytes, more than the ${sizeInWords(bytesMax)} a ${what} may be; ${hint}`);
+    // Room for one byte more than the file had: filling it means the file grew meanwhile.
+    const buffer = Buffer.alloc(status.size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > status.size) throw new InputError(`${what} ${path} grew while it was read; ${hint}`);
+    bytes = buffer.subarray(0, length);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read ${what} ${path}: ${(error as Error).message}`);
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
+  let text: string;
+  try {
+    // fatal: invalid UTF-8 throws; ignoreBOM false (the default): a leading BOM is dropped.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${what} ${path} is not text (it is not valid UTF-8); ${hint}`);
+  }
+  const control = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.exec(text);
+  if (control !== null) {
+    const line = text.slice(0, control.index).split(/\r\n|\r|\n/).length;
+    throw new InputError(`${what} ${path} is not text (control character 0x${control[0].charCodeAt(0).toString(16).padStart(2, '0')} on line ${line}); ${hint}`);
+  }
+  return text;
+}
 
 /** A temporary name beside `path`: hidden, and unique to this process and call. */
 function temporaryPathBeside(path: string): string {

@@ -5,9 +5,10 @@
  * a property this emulator does not know is warned about and ignored, as YCSB ignores
  * properties no component reads; scans (workload E) are refused with the reason.
  */
-import { type Stats, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigError, InputError } from '../errors.js';
+import { readTextFile } from '../files.js';
 import { packageRoot } from '../paths.js';
 import { type Property, parseProperties } from './properties.js';
 import {
@@ -208,62 +209,9 @@ export function applyProperties(base: Workload, properties: ReadonlyMap<string, 
 /** The largest workload file read: YCSB's are a few KiB; anything this big is not one. */
 export const WORKLOAD_FILE_BYTES_MAX = 1024 * 1024;
 
-/**
- * The text of a workload file: a regular file (not a directory, device or pipe, which could
- * be endless) of at most WORKLOAD_FILE_BYTES_MAX bytes, in UTF-8 (so ASCII too), without
- * control characters other than tabs, form feeds and line ends. A byte-order mark is dropped: it is no part of the first property's name.
- */
-function readWorkloadText(path: string): string {
-  let bytes: Buffer;
-  let descriptor: number | undefined;
-  try {
-    // Looked at before opening: opening a pipe would wait for a writer. Opened without
-    // blocking, and looked at again, in case the path changed in between.
-    const refuseUnlessRegular = (status: Stats) => {
-      if (status.isDirectory()) throw new InputError(`workload file ${path} is a directory; give a YCSB workload file`);
-      if (!status.isFile()) throw new InputError(`workload file ${path} is not a regular file (a device, pipe or socket); give a YCSB workload file`);
-    };
-    refuseUnlessRegular(statSync(path));
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const status = fstatSync(descriptor);
-    refuseUnlessRegular(status);
-    if (status.size > WORKLOAD_FILE_BYTES_MAX) {
-      throw new InputError(`workload file ${path} is ${status.size.toLocaleString('en-US')} bytes; a YCSB workload file is at most ${WORKLOAD_FILE_BYTES_MAX.toLocaleString('en-US')} bytes (1 MiB) of text`);
-    }
-    // Read at most one byte past the bound, in case the file grew since fstat.
-    const buffer = Buffer.alloc(WORKLOAD_FILE_BYTES_MAX + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const read = readSync(descriptor, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-    }
-    if (length > WORKLOAD_FILE_BYTES_MAX) throw new InputError(`workload file ${path} is larger than ${WORKLOAD_FILE_BYTES_MAX.toLocaleString('en-US')} bytes (1 MiB); give a YCSB workload file`);
-    bytes = buffer.subarray(0, length);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read workload file ${path}: ${(error as Error).message}`);
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
-  let text: string;
-  try {
-    // fatal: invalid UTF-8 throws; ignoreBOM false (the default): a leading BOM is dropped.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(`workload file ${path} is not text (it is not valid UTF-8); give a YCSB workload file`);
-  }
-  const control = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.exec(text);
-  if (control !== null) {
-    const line = text.slice(0, control.index).split(/\r\n|\r|\n/).length;
-    throw new InputError(`workload file ${path} is not text (control character 0x${control[0].charCodeAt(0).toString(16).padStart(2, '0')} on line ${line}); give a YCSB workload file`);
-  }
-  return text;
-}
-
 /** Reads a workload file. */
 export function readWorkloadFile(path: string): ReadWorkload {
-  const text = readWorkloadText(path);
+  const text = readTextFile(path, { what: 'workload file', bytesMax: WORKLOAD_FILE_BYTES_MAX, hint: 'give a YCSB workload file' });
   const { properties, duplicates } = parseProperties(text, path);
   const name = path.split(/[\\/]/).pop() ?? path;
   const base = defineWorkload({ name, description: `YCSB workload file ${path}`, source: path });
