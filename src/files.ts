@@ -8,7 +8,7 @@
  * a temporary file in the same directory (so the rename stays on one file system, where it is
  * atomic), then replaces the target in one rename. A failure leaves the target as it was.
  */
-import { type Stats, closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from './errors.js';
 
@@ -85,18 +85,23 @@ function temporaryPathBeside(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${random}.tmp`);
 }
 
-/** Writes `text` to `path` atomically (temporary file + rename); throws the file system's error. */
-export function writeFileAtomically(path: string, text: string): void {
+/**
+ * Writes `text` to `path` atomically (temporary file + rename); throws the file system's
+ * error, leaving `path` as it was and no temporary file. The text may come in pieces (a
+ * generator), so that a large result is never one string.
+ */
+export function writeFileAtomically(path: string, text: string | Iterable<string>): void {
   const temporary = temporaryPathBeside(path);
+  let descriptor: number | undefined;
   try {
-    writeFileSync(temporary, text, { flag: 'wx' });
+    descriptor = openSync(temporary, 'wx');
+    for (const piece of typeof text === 'string' ? [text] : text) writeSync(descriptor, piece);
+    closeSync(descriptor);
+    descriptor = undefined;
     renameSync(temporary, path);
   } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // It was never created, or the rename moved it.
-    }
+    if (descriptor !== undefined) closeSync(descriptor);
+    rmSync(temporary, { force: true });
     throw error;
   }
 }

@@ -118,6 +118,11 @@ describe('output files', () => {
     writeFileAtomically(path, 'first\n');
     writeFileAtomically(path, 'second\n');
     expect(readFileSync(path, 'utf8')).toBe('second\n');
+    writeFileAtomically(path, (function* pieces() { yield 'in '; yield 'pieces\n'; })());
+    expect(readFileSync(path, 'utf8')).toBe('in pieces\n');
+    // A generator that fails half way leaves the file as it was.
+    expect(() => writeFileAtomically(path, (function* failing() { yield 'half'; throw new Error('the generator failed'); })())).toThrowError(/the generator failed/);
+    expect(readFileSync(path, 'utf8')).toBe('in pieces\n');
     mkdirSync(join(directory, 'taken'));
     writeFileSync(join(directory, 'taken', 'inside'), '');
     expect(() => writeFileAtomically(join(directory, 'taken'), 'text')).toThrow();
