@@ -75,6 +75,7 @@ describe('parsing flags', () => {
 
   it.each([
     [['--bogus'], /^unknown option --bogus; see scalio test --help$/],
+    [['--toString', 'x'], /^unknown option --toString;/],
     [['-x'], /^unknown option -x;/],
     [['--records'], /^--records needs a value \(N\)/],
     [['--json', '--csv', 'x.csv'], /^--json needs a value \(FILE\)/],

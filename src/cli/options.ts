@@ -85,7 +85,7 @@ export function parse<Spec extends OptionSpec>(argv: readonly string[], spec: Sp
   const byShort = new Map(Object.entries(spec).filter(([, option]) => option.short !== undefined).map(([name, option]) => [option.short as string, name]));
   const values: Record<string, string | boolean | string[] | undefined> = {};
   /** Whether an argument is one of this command's flags (so it cannot be the previous flag's value). */
-  const isFlag = (argument: string) => (argument.startsWith('--') && argument.slice(2).split('=')[0] in spec) ||
+  const isFlag = (argument: string) => (argument.startsWith('--') && Object.hasOwn(spec, argument.slice(2).split('=')[0])) ||
     (/^-[A-Za-z]/.test(argument) && byShort.has(argument[1]));
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
@@ -95,7 +95,7 @@ export function parse<Spec extends OptionSpec>(argv: readonly string[], spec: Sp
       const equals = argument.indexOf('=');
       name = equals < 0 ? argument.slice(2) : argument.slice(2, equals);
       inline = equals < 0 ? undefined : argument.slice(equals + 1);
-      if (!(name in spec)) throw new ScalioError(`unknown option --${name}; ${seeHelp}`);
+      if (!Object.hasOwn(spec, name)) throw new ScalioError(`unknown option --${name}; ${seeHelp}`);
     } else if (argument.startsWith('-') && argument.length > 1 && argument !== '--') {
       const long = byShort.get(argument[1]);
       if (long === undefined) throw new ScalioError(`unknown option ${argument.slice(0, 2)}; ${seeHelp}`);
@@ -137,7 +137,7 @@ export function parse<Spec extends OptionSpec>(argv: readonly string[], spec: Sp
 
 /** "unexpected argument …", with the flag the word was probably meant for. */
 function strayArgumentMessage(word: string, spec: OptionSpec, command: string): string {
-  const guess = FLAG_GUESSES.find((candidate) => candidate.flag in spec && candidate.looksLikeValue(word));
+  const guess = FLAG_GUESSES.find((candidate) => Object.hasOwn(spec, candidate.flag) && candidate.looksLikeValue(word));
   const meant = guess !== undefined ? `did you mean ${flagName(spec, guess.flag)} ${word}?` : `${command} takes only flags`;
   return `unexpected argument "${word}": ${meant} (see ${command} --help)`;
 }
