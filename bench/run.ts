@@ -5,32 +5,40 @@
  * under sustained updates. Options: --quick (shorter, 1 repetition),
  * --only kernels|engines|store, --json FILE.
  */
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
+import { optionHelp, parse } from '../src/cli/options.js';
+import { ScalioError } from '../src/errors.js';
+import { writeFileAtomically } from '../src/files.js';
 import { benchmarkEngine, type EngineResult } from './engines.js';
 import { benchmarkKernels, type KernelResult } from './kernels.js';
 import { benchmarkStore, type StoreResult } from './store.js';
 
 const TARGETS = { live: 2_000_000, sim: 500_000 } as const;
 
-const { values } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    quick: { type: 'boolean' },
-    only: { type: 'string' },
-    json: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-if (values.help === true) {
-  process.stdout.write('Usage: npm run bench -- [--quick] [--only kernels|engines|store] [--json FILE]\n');
-  process.exit(0);
-}
-if (values.only !== undefined && !['kernels', 'engines', 'store'].includes(values.only)) {
-  process.stderr.write(`bench: --only must be kernels, engines or store, got "${values.only}"\n`);
+const OPTIONS = {
+  quick: { type: 'boolean', help: 'shorter runs, 1 repetition' },
+  only: { type: 'string', value: 'PART', help: 'only kernels, engines or store' },
+  json: { type: 'string', value: 'FILE', output: true, help: 'also write the results as JSON to this file' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const;
+
+// The command line's rules (src/cli/options.ts): bad input exits 2 with one line, before any
+// benchmark runs; the --json file is checked now, not after minutes of benchmarks.
+let values: ReturnType<typeof parse<typeof OPTIONS>>['values'];
+try {
+  values = parse(process.argv.slice(2), OPTIONS, 'npm run bench --').values;
+  if (values.only !== undefined && !['kernels', 'engines', 'store'].includes(values.only as string)) {
+    throw new ScalioError(`--only must be kernels, engines or store, got "${String(values.only)}"`);
+  }
+} catch (error) {
+  if (!(error instanceof ScalioError)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
   process.exit(2);
+}
+if (values.help === true) {
+  process.stdout.write(`Usage: npm run bench -- [options]\n\nOptions:\n${optionHelp(OPTIONS)}\n`);
+  process.exit(0);
 }
 const runs = (part: string) => values.only === undefined || values.only === part;
 const quick = values.quick === true;
@@ -107,7 +115,7 @@ if (runs('store')) {
   ])}\n`);
 }
 
-if (values.json !== undefined) {
-  writeFileSync(values.json, `${JSON.stringify(output, null, 2)}\n`);
+if (typeof values.json === 'string') {
+  writeFileAtomically(values.json, `${JSON.stringify(output, null, 2)}\n`);
   process.stderr.write(`wrote ${values.json}\n`);
 }

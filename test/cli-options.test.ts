@@ -61,6 +61,10 @@ describe('parsing flags', () => {
     expect(refusal(argv)).toMatch(message);
   });
 
+  it('returns words only to a command that takes them', () => {
+    expect(parse(['a', '--records', '5', 'b', '--', '--c'], SPEC, 'scalio test', { positionals: true })).toMatchObject({ values: { records: '5' }, positionals: ['a', 'b', '--c'] });
+  });
+
   it('suggests --systems where a command takes a list', () => {
     expect(refusal(['scalio,leed'], { systems: { type: 'string', value: 'LIST', help: 'systems' } })).toMatch(/did you mean --systems scalio,leed\?/);
   });

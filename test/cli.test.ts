@@ -170,6 +170,11 @@ describe('bad input is refused before any work', () => {
     expect(existsSync(ok)).toBe(false);
     expect(await refused('check', '--ops', '1000', '--history', place)).toMatch(/--history .*it is a directory/);
     expect(readdirSync(place)).toEqual([]);
+    // npm run bench: refused before minutes of benchmarks.
+    const bench = await exec(process.execPath, [join(packageRoot(), 'dist', 'bench', 'run.js'), '--json', place], { timeout: REFUSED_WITHIN_MS, killSignal: 'SIGKILL' })
+      .then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
+    expect(bench.code).toBe(2);
+    expect(oneLine(bench.stderr)).toMatch(/^bench: --json .*it is a directory/);
   });
 
   it.each([

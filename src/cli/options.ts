@@ -5,7 +5,8 @@
  * - `--name VALUE` or `--name=VALUE` (a value may start with a dash: `--records -1` is read
  *   as the value -1, and refused as a count); `-x VALUE` or `-xVALUE` for a short flag.
  * - A flag is given once; only flags marked `multiple` (`-p NAME=VALUE`) repeat.
- * - No positional arguments: a stray word is refused, naming the flag it was probably meant for.
+ * - No positional arguments: a stray word is refused, naming the flag it was probably meant for
+ *   (unless the command takes words: `rules.positionals`).
  * - Output files (flags marked `output`) are checked before any work starts.
  *
  * Every value is then checked by the functions below, so that a bad one is refused with its
@@ -56,8 +57,16 @@ export type OptionSpec = Record<string, {
 
 export interface ParsedOptions<Spec extends OptionSpec> {
   readonly values: Record<keyof Spec, string | boolean | string[] | undefined>;
-  /** Always empty: `parse` refuses positional arguments (kept for callers that check). */
+  /** The words that are not flags: always empty unless the command allows them. */
   readonly positionals: string[];
+}
+
+export interface ParseRules {
+  /**
+   * The command takes words that are not flags (`scalio figures --merge DIR...`): they are
+   * returned, and the command checks them. Otherwise a stray word is refused.
+   */
+  readonly positionals?: boolean;
 }
 
 /**
@@ -80,8 +89,9 @@ function flagName(spec: OptionSpec, name: string): string {
  * Parses a command's arguments by `spec` (see the rules above); `command` names the command
  * in messages. Throws a one-line ScalioError for anything outside the rules.
  */
-export function parse<Spec extends OptionSpec>(argv: readonly string[], spec: Spec, command = 'scalio'): ParsedOptions<Spec> {
+export function parse<Spec extends OptionSpec>(argv: readonly string[], spec: Spec, command = 'scalio', rules: ParseRules = {}): ParsedOptions<Spec> {
   const seeHelp = `see ${command} --help`;
+  const positionals: string[] = [];
   const byShort = new Map(Object.entries(spec).filter(([, option]) => option.short !== undefined).map(([name, option]) => [option.short as string, name]));
   const values: Record<string, string | boolean | string[] | undefined> = {};
   /** Whether an argument is one of this command's flags (so it cannot be the previous flag's value). */
@@ -101,10 +111,16 @@ export function parse<Spec extends OptionSpec>(argv: readonly string[], spec: Sp
       if (long === undefined) throw new ScalioError(`unknown option ${argument.slice(0, 2)}; ${seeHelp}`);
       name = long;
       inline = argument.length > 2 ? argument.slice(2) : undefined;
+    } else if (argument === '--') {
+      // Everything after `--` is a word, even if it looks like a flag.
+      const words = argv.slice(index + 1);
+      if (words.length > 0 && rules.positionals !== true) throw new ScalioError(strayArgumentMessage(words[0], spec, command));
+      positionals.push(...words);
+      break;
     } else {
-      const word = argument === '--' ? argv[index + 1] : argument;
-      if (word === undefined) break;
-      throw new ScalioError(strayArgumentMessage(word, spec, command));
+      if (rules.positionals !== true) throw new ScalioError(strayArgumentMessage(argument, spec, command));
+      positionals.push(argument);
+      continue;
     }
     const option = spec[name];
     const shown = argument.startsWith('--') ? `--${name}` : `-${option.short}`;
@@ -132,7 +148,7 @@ export function parse<Spec extends OptionSpec>(argv: readonly string[], spec: Sp
   if (values.help !== true) {
     checkOutputFiles(values, Object.keys(spec).filter((name) => spec[name].output === true));
   }
-  return { values: values as Record<keyof Spec, string | boolean | string[] | undefined>, positionals: [] };
+  return { values: values as Record<keyof Spec, string | boolean | string[] | undefined>, positionals };
 }
 
 /** "unexpected argument …", with the flag the word was probably meant for. */
