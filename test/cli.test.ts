@@ -121,6 +121,7 @@ describe('the scalio command', () => {
     [['--engine', 'gpu'], /--engine must be one of live, sim/],
     [['--records', '100000', '--cache-slots', '300000000'], /4 GiB/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['toString'], /unknown command "toString"/],
     [['check', '--system', 'redis'], /--system must be one of scalio/],
     [['run', '--workload', 'workloade'], /scanproportion: scans \(YCSB workload E\) need keys in order/],
     [['run', '--workload', 'nosuch'], /no workload "nosuch": give a built-in name \(A, B, C, D, F\)/],

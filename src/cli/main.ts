@@ -42,7 +42,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
       process.stdout.write(GENERAL_HELP);
       return;
     }
-    const command = COMMANDS[topic];
+    const command = Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
     if (command === undefined || topic === 'help' || more.length > 0) {
       throw new ScalioError(`unexpected argument${more.length > 0 ? 's' : ''} "${argv.join(' ')}": scalio help takes a command's name (${Object.keys(COMMANDS).filter((name) => name !== 'help').join(', ')})`);
     }
@@ -53,7 +53,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   const commandName = first === undefined || first.startsWith('-') ? 'overview' : first;
-  const command = COMMANDS[commandName];
+  const command = Object.hasOwn(COMMANDS, commandName) ? COMMANDS[commandName] : undefined;
   try {
     if (command === undefined) throw new ScalioError(`unknown command "${commandName}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return (await command(commandName === first ? rest : argv)) ?? 0;
