@@ -44,6 +44,12 @@ export const Counter = {
   gcValuesMoved: 30,
   /** User bytes (key + value) of acknowledged SETs, for write amplification. */
   userBytesWritten: 31,
+  /**
+   * Segments the collector began (gcBucketSegments and gcValueSegments count those it
+   * finished): a run cut by a crash while they differ was cut inside a collection.
+   */
+  gcBucketSegmentsStarted: 32,
+  gcValueSegmentsStarted: 33,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

@@ -78,6 +78,7 @@ function* collectBucketSegment(context: HandlerContext, store: DeviceStore, scra
   const geometry = context.layout.store;
   const log = store.buckets;
   const tail = log.tail;
+  counters.add(Counter.gcBucketSegmentsStarted);
   let scanned = Math.min(context.layout.config.gcSegmentBlocks, log.blocksToRingEnd(tail), log.used);
   yield context.nvmeRead(store.device, log.blockOf(tail), scanned, scratch.bucketSegment);
 
@@ -150,6 +151,7 @@ function* collectValueSegment(context: HandlerContext, store: DeviceStore, scrat
   const geometry = context.layout.store;
   const log = store.values;
   const tail = log.tail;
+  counters.add(Counter.gcValueSegmentsStarted);
   let scanned = Math.min(context.layout.config.gcSegmentBlocks, log.blocksToRingEnd(tail), log.used);
   yield context.nvmeRead(store.device, log.blockOf(tail), scanned, scratch.valueSegment);
 
