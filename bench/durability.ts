@@ -42,6 +42,8 @@ export interface DurabilityPhase {
   readonly crashAfterCoreWrites: number | null;
   readonly tearWrites: boolean;
   readonly updateOnly: boolean;
+  /** Operations of a phase that stops cleanly (CLEAN_STOP_OPERATIONS by default). */
+  readonly operations?: number;
 }
 
 export interface DurabilityScenario {
@@ -139,7 +141,7 @@ export async function runScenario(scenario: DurabilityScenario, tally: Durabilit
       config: { ...scenario.config, seed: phase.seed },
       images,
       workload: phase.updateOnly ? UPDATE_ONLY : UPDATE_HEAVY,
-      operations: phase.crashAfterCoreWrites === null ? CLEAN_STOP_OPERATIONS : CRASH_PHASE_OPERATIONS,
+      operations: phase.crashAfterCoreWrites === null ? phase.operations ?? CLEAN_STOP_OPERATIONS : CRASH_PHASE_OPERATIONS,
       recordHistory: true,
       crash: phase.crashAfterCoreWrites === null ? undefined : { afterCoreWrites: phase.crashAfterCoreWrites, tearWrites: phase.tearWrites },
     });
