@@ -50,6 +50,10 @@ export const Counter = {
    */
   gcBucketSegmentsStarted: 32,
   gcValueSegmentsStarted: 33,
+  /** Reads whose chain failed its checks (moved, or rewritten after a lap while being read). */
+  staleChainReads: 34,
+  /** Reads whose value record failed its checks (another key's, torn, or newer than its chain). */
+  staleValueReads: 35,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

@@ -19,6 +19,7 @@
  * must have reserved log space for steps 4 and 6 (`DeviceStore.tryReserve`), or be the
  * garbage collector, which runs alone.
  */
+import { valueRecordBlocks } from '../config.js';
 import { ProtocolError } from '../errors.js';
 import { Counter } from '../hw/counters.js';
 import type { Machine } from '../hw/verbs.js';
@@ -38,7 +39,7 @@ export interface BatchEntry {
   readonly key: number;
   /** Relocation: the value record being moved (in the collector's segment buffer). */
   readonly record: number;
-  /** Where the value's bytes are (set, relocation). */
+  /** Where the value's bytes are (set; a relocation copies its whole record). */
   readonly value: number;
   readonly valueLength: number;
   /** Relocation: the record's current byte offset on the device. */
@@ -196,7 +197,7 @@ function* applyChains(context: HandlerContext, store: DeviceStore, chains: Chain
       // The value this write replaces or deletes is garbage from now on (counted in whole
       // blocks, as if written unpacked: an estimate that errs high, see DeviceStore).
       const replaced = kernels.chainFind(address, chain.length, last.key);
-      if (replaced >= 0) deadValueBlocks += Math.ceil((VALUE_RECORD_HEADER_BYTES + kernels.keyLengthOf(last.key) + kernels.itemValueLength(address, replaced)) / BLOCK_BYTES);
+      if (replaced >= 0) deadValueBlocks += valueRecordBlocks(kernels.keyLengthOf(last.key), kernels.itemValueLength(address, replaced));
       if (last.kind === EntryKind.set) {
         toWrite.push(last);
       } else if (kernels.chainFind(address, chain.length, last.key) >= 0) {
@@ -298,12 +299,15 @@ function packValues(context: HandlerContext, entries: readonly BatchEntry[], scr
       block++;
       offset = 0;
     }
-    const blocksNeeded = block + Math.ceil((offset + bytes) / BLOCK_BYTES);
-    if (blocksNeeded > scratch.valueStagingBlocks) throw new Error(`value staging of ${scratch.valueStagingBlocks} blocks cannot hold this batch`);
-    kernels.valueRecordWrite(scratch.valueStaging + block * BLOCK_BYTES + offset, key, entry.value, entry.valueLength, sequence);
+    const recordBlocks = valueRecordBlocks(kernels.keyLengthOf(key), entry.valueLength);
+    if (block + recordBlocks > scratch.valueStagingBlocks) throw new Error(`value staging of ${scratch.valueStagingBlocks} blocks cannot hold this batch`);
+    const record = scratch.valueStaging + block * BLOCK_BYTES + offset;
+    // A relocated record is copied whole (continuations too) and stamped with this append's sequence.
+    if (entry.kind === EntryKind.relocate) kernels.valueRecordRelocate(record, entry.record, sequence);
+    else kernels.valueRecordWrite(record, key, entry.value, entry.valueLength, sequence);
     entry.newOffset = block * BLOCK_BYTES + offset;
     if (bytes > BLOCK_BYTES) {
-      block += Math.ceil(bytes / BLOCK_BYTES);
+      block += recordBlocks;
       offset = 0;
     } else {
       offset += bytes;

@@ -12,7 +12,7 @@
  *            │            └─ none: leave, collect garbage (or wait for the collection), retry
  *            └─ collection running: park until it ends
  */
-import type { ResolvedConfig } from '../config.js';
+import { type ResolvedConfig, valueRecordBlocks } from '../config.js';
 import { ScalioError } from '../errors.js';
 import { Counter } from '../hw/counters.js';
 import type { Machine } from '../hw/verbs.js';
@@ -160,7 +160,7 @@ export class DeviceStore {
       if (entry.kind === EntryKind.delete) continue;
       const bytes = VALUE_RECORD_HEADER_BYTES + kernels.keyLengthOf(entry.key) + entry.valueLength;
       if (pack && bytes <= BLOCK_BYTES) valueBytes += bytes;
-      else valueBlocks += Math.ceil(bytes / BLOCK_BYTES);
+      else valueBlocks += valueRecordBlocks(kernels.keyLengthOf(entry.key), entry.valueLength);
     }
     // Packed records never straddle a block: at worst each wastes nearly a record of space.
     const packedBlocks = valueBytes > 0 ? Math.ceil((valueBytes * 2) / BLOCK_BYTES) : 0;

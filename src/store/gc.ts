@@ -19,7 +19,7 @@ import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, VALUE_RECORD_HEADER_BYTES } from '../lay
 import type { HandlerContext } from '../systems/context.js';
 import { type ApplyScratch, type BatchEntry, EntryKind, applyBatch, makeEntry } from './apply.js';
 import type { Collector, DeviceStore } from './device.js';
-import { valueRecordBlocksMax } from '../config.js';
+import { valueRecordBlocks, valueRecordBlocksMax } from '../config.js';
 import { BUCKET_STAGING_BLOCKS, indexEntryAddress, storeScratchLayout, valueStagingBlocks } from './geometry.js';
 import { RingLog } from './ring.js';
 
@@ -166,17 +166,18 @@ function* collectValueSegment(context: HandlerContext, store: DeviceStore, scrat
       const bytes = VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
       const spans = bytes > BLOCK_BYTES;
       if (spans ? offset !== 0 : offset + bytes > BLOCK_BYTES) break; // not a record: leftovers of an older pass
-      const spanBlocks = Math.ceil(bytes / BLOCK_BYTES);
+      const spanBlocks = valueRecordBlocks(keyLength, valueLength);
       if (spans && index + spanBlocks > scanned) {
         if (index + spanBlocks > log.blocksToRingEnd(tail) || index + spanBlocks > scratch.valueSegmentBlocks) break;
         yield context.nvmeRead(store.device, log.blockOf(tail + scanned), index + spanBlocks - scanned, scratch.valueSegment + scanned * BLOCK_BYTES);
         scanned = index + spanBlocks;
       }
+      if (spans && kernels.valueRecordComplete(record) === 0) break; // not whole: an older lap's leftovers
       kernels.valueRecordKeyToDescriptor(record, scratch.key);
       const bucketId = kernels.storeBucketIdOf(scratch.key, geometry.bucketIdBits);
       if (bucketId % geometry.devices === store.device) {
         const deviceOffset = log.blockOf(tail + index) * BLOCK_BYTES + offset;
-        entries.push(makeEntry(EntryKind.relocate, 0, record + VALUE_RECORD_HEADER_BYTES + keyLength, valueLength, bucketId, record, deviceOffset));
+        entries.push(makeEntry(EntryKind.relocate, 0, 0, valueLength, bucketId, record, deviceOffset));
       }
       if (spans) {
         index += spanBlocks - 1;
@@ -197,7 +198,7 @@ function* collectValueSegment(context: HandlerContext, store: DeviceStore, scrat
     let valueBlocks = 0;
     for (const entry of entries) {
       const bytes = VALUE_RECORD_HEADER_BYTES + kernels.valueRecordKeyLength(entry.record) + entry.valueLength;
-      valueBlocks += bytes <= BLOCK_BYTES ? (2 * bytes) / BLOCK_BYTES : Math.ceil(bytes / BLOCK_BYTES);
+      valueBlocks += bytes <= BLOCK_BYTES ? (2 * bytes) / BLOCK_BYTES : valueRecordBlocks(kernels.valueRecordKeyLength(entry.record), entry.valueLength);
     }
     if (store.values.free < RingLog.worstCost(Math.ceil(valueBlocks))) return 0;
     yield* applyBatch(context, store, entries, scratch, { pack: true, notify: false });

@@ -18,7 +18,7 @@
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../config.js';
+import { type ResolvedConfig, valueRecordBlocks } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Kernels } from '../hw/kernels.js';
 import type { SsdArray } from '../hw/ssd.js';
@@ -26,7 +26,7 @@ import {
   BLOCK_BYTES, CHAIN_BLOCKS_MAX, SUPERBLOCK_BUCKET_ID_BITS_OFFSET, SUPERBLOCK_BUCKET_LOG_BLOCKS_OFFSET,
   SUPERBLOCK_BUCKET_LOG_START_OFFSET, SUPERBLOCK_DEVICE_COUNT_OFFSET, SUPERBLOCK_DEVICE_INDEX_OFFSET, SUPERBLOCK_KEY_BYTES_MAX_OFFSET,
   SUPERBLOCK_MAGIC_OFFSET, SUPERBLOCK_VALUE_BYTES_MAX_OFFSET, SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET, SUPERBLOCK_VALUE_LOG_START_OFFSET,
-  SUPERBLOCK_VERSION_OFFSET, VALUE_RECORD_HEADER_BYTES,
+  SUPERBLOCK_VERSION_OFFSET, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX,
 } from '../layout/store.js';
 import type { ClusterLayout } from '../systems/context.js';
 import { SUPERBLOCK_MAGIC_HIGH, SUPERBLOCK_MAGIC_LOW, SUPERBLOCK_VERSION } from './bulk-load.js';
@@ -185,7 +185,7 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
   const bytes = new Uint8Array(memory.buffer);
   // Read the logs in chunks as large as the scratch allows, next to a chain and a key.
   const chunkBlocks = Math.min(1024, Math.floor((scratchBytes - 64) / BLOCK_BYTES) - CHAIN_BLOCKS_MAX);
-  if (chunkBlocks < 1) throw new ConfigError(`a restart needs ${RECOVERY_SCRATCH_BYTES_MIN} bytes of scratch, it got ${scratchBytes}`);
+  if (chunkBlocks < valueRecordBlocks(ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX)) throw new ConfigError(`a restart needs ${RECOVERY_SCRATCH_BYTES_MIN} bytes of scratch, it got ${scratchBytes}`);
   const chain = scratch + chunkBlocks * BLOCK_BYTES;
   const key = chain + CHAIN_BLOCKS_MAX * BLOCK_BYTES;
   kernels.zeroBytes(geometry.index.base, geometry.index.bytes);
@@ -227,6 +227,16 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
       }
     }
 
+    // The newest sequence in the value log (every block written there starts with a header
+    // carrying one; no user bytes start a block): a value append whose chain was never
+    // written may hold the device's newest sequence, which must not be given out again.
+    let newestValueStamp = 0;
+    for (let chunkStart = 0; chunkStart < geometry.valueLogBlocks; chunkStart += chunkBlocks) {
+      const blocks = Math.min(chunkBlocks, geometry.valueLogBlocks - chunkStart);
+      ssds.read(device, geometry.valueLogStart + chunkStart, blocks, bytes, scratch);
+      for (let index = 0; index < blocks; index++) newestValueStamp = Math.max(newestValueStamp, kernels.valueBlockSequence(scratch + index * BLOCK_BYTES));
+    }
+
     // The index; the live chains' and live records' extremes in (sequence, place) order.
     const chains = new LogExtent();
     const values = new LogExtent();
@@ -246,13 +256,13 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
         const ring = Math.floor(offset / BLOCK_BYTES) - geometry.valueLogStart;
         const inBlock = offset - Math.floor(offset / BLOCK_BYTES) * BLOCK_BYTES;
         kernels.itemKeyToDescriptor(chain, item, key);
-        const span = Math.ceil((inBlock + VALUE_RECORD_HEADER_BYTES + kernels.keyLengthOf(key) + valueLength) / BLOCK_BYTES);
-        if (ring < 0 || ring + span > valueCapacity) {
+        const span = valueRecordBlocks(kernels.keyLengthOf(key), valueLength);
+        if (ring < 0 || ring + span > valueCapacity || (span > 1 && inBlock !== 0)) {
           damagedItems++;
           continue;
         }
-        ssds.read(device, geometry.valueLogStart + ring, 1, bytes, scratch);
-        if (kernels.valueRecordMatches(scratch + inBlock, key, valueLength) === 0) {
+        ssds.read(device, geometry.valueLogStart + ring, span, bytes, scratch);
+        if (kernels.valueRecordMatches(scratch + inBlock, key, valueLength) === 0 || kernels.valueRecordComplete(scratch + inBlock) === 0) {
           damagedItems++;
           continue;
         }
@@ -273,7 +283,7 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
     };
     setLog(StoreStateField.bucketHead, StoreStateField.bucketTail, chains, capacity);
     setLog(StoreStateField.valueHead, StoreStateField.valueTail, values, valueCapacity);
-    state.set(device, StoreStateField.writeSequence, Math.max(newestStamp, values.empty ? 0 : values.newestSequence));
+    state.set(device, StoreStateField.writeSequence, Math.max(newestStamp, newestValueStamp));
   }
   return { buckets, incompleteChains, damagedItems };
 }
@@ -309,5 +319,5 @@ class LogExtent {
   }
 }
 
-/** The least scratch a restart works with: a block of the log, a longest chain, a key. */
-export const RECOVERY_SCRATCH_BYTES_MIN = (1 + CHAIN_BLOCKS_MAX) * BLOCK_BYTES + 64;
+/** The least scratch a restart works with: a largest value record (a chunk of the log), a longest chain, a key. */
+export const RECOVERY_SCRATCH_BYTES_MIN = (valueRecordBlocks(ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX) + CHAIN_BLOCKS_MAX) * BLOCK_BYTES + 64;
