@@ -25,8 +25,11 @@ import { FIELD_LENGTH_CONSTANT } from '../src/layout/ycsb.js';
 import { writeInitialValue } from '../src/ycsb/records.js';
 import { WORKLOADS, defineWorkload } from '../src/ycsb/workloads.js';
 
-const UPDATE_HEAVY = defineWorkload({ ...WORKLOADS.A, name: 'update-heavy', description: '10% reads, 90% updates', readProportion: 0.1, updateProportion: 0.9 });
-const UPDATE_ONLY = defineWorkload({ ...WORKLOADS.A, name: 'update-only', description: '100% updates', readProportion: 0, updateProportion: 1 });
+/** The workloads of a phase, by value size: update-heavy (10% reads) or update-only, zipfian. */
+function workloadOf(valueBytes: number, updateOnly: boolean) {
+  const mix = updateOnly ? { readProportion: 0, updateProportion: 1 } : { readProportion: 0.1, updateProportion: 0.9 };
+  return defineWorkload({ ...WORKLOADS.A, name: `update ${updateOnly ? 'only' : 'heavy'}`, description: 'durability phase', ...mix, fieldCount: 1, fieldLength: valueBytes });
+}
 
 /** Writes a restarted store makes that count as "its first writes" (recovery's own first appends). */
 export const FIRST_WRITES = 6;
@@ -34,7 +37,6 @@ const PHASES = 3;
 /** Operations a phase that ends in a clean stop runs (one that crashes stops at its kill point). */
 const CLEAN_STOP_OPERATIONS = 1200;
 const CRASH_PHASE_OPERATIONS = 40_000;
-const VALUE_BYTES = 64;
 
 export interface DurabilityPhase {
   readonly seed: number;
@@ -51,6 +53,8 @@ export interface DurabilityScenario {
   readonly engine: EngineName;
   readonly config: Readonly<Record<string, number>>;
   readonly batched: boolean;
+  /** Bytes of every value (the load's and the updates'). */
+  readonly valueBytes: number;
   readonly phases: readonly DurabilityPhase[];
 }
 
@@ -97,13 +101,15 @@ function random(seed: number): () => number {
  * Store shapes, all with logs small enough that garbage collection runs through most of a
  * phase: one SSD unbatched (LEED's 2-I/O writes), one SSD batched (packed multi-block value
  * appends, several chains per append), two SSDs with long chains (chain writes a crash can
- * tear in the middle), and two SSDs batched with a short idle flush.
+ * tear in the middle), two SSDs batched with a short idle flush, and values of three
+ * blocks (records with continuations, moved whole by the collector).
  */
-const SHAPES: readonly { readonly name: string; readonly batched: boolean; readonly config: Readonly<Record<string, number>>; readonly writesPerPhase: number }[] = [
-  { name: 'unbatched', batched: false, config: { records: 900, ssds: 1, dpuCores: 1, clients: 16, setBatch: 1, gcSegmentBlocks: 16, valueLogOverProvision: 1, bucketLogOverProvision: 1 }, writesPerPhase: 2400 },
-  { name: 'batched', batched: true, config: { records: 900, ssds: 1, dpuCores: 1, clients: 32, setBatch: 8, gcSegmentBlocks: 16, valueLogOverProvision: 1, bucketLogOverProvision: 1 }, writesPerPhase: 900 },
-  { name: 'long chains', batched: false, config: { records: 900, ssds: 2, dpuCores: 2, clients: 16, setBatch: 1, bucketIdBits: 5, gcSegmentBlocks: 16, valueLogOverProvision: 1, bucketLogOverProvision: 1 }, writesPerPhase: 2400 },
-  { name: 'batched, long chains', batched: true, config: { records: 900, ssds: 2, dpuCores: 2, clients: 32, setBatch: 4, batchIdleNs: 2000, bucketIdBits: 6, gcSegmentBlocks: 16, valueLogOverProvision: 1, bucketLogOverProvision: 1 }, writesPerPhase: 1200 },
+const SHAPES: readonly { readonly name: string; readonly batched: boolean; readonly valueBytes: number; readonly config: Readonly<Record<string, number>>; readonly writesPerPhase: number }[] = [
+  { name: 'unbatched', batched: false, valueBytes: 64, config: { records: 900, ssds: 1, dpuCores: 1, clients: 16, setBatch: 1, gcSegmentBlocks: 16, valueLogOverProvision: 1, bucketLogOverProvision: 1 }, writesPerPhase: 2400 },
+  { name: 'batched', batched: true, valueBytes: 64, config: { records: 900, ssds: 1, dpuCores: 1, clients: 32, setBatch: 8, gcSegmentBlocks: 16, valueLogOverProvision: 1, bucketLogOverProvision: 1 }, writesPerPhase: 900 },
+  { name: 'long chains', batched: false, valueBytes: 64, config: { records: 900, ssds: 2, dpuCores: 2, clients: 16, setBatch: 1, bucketIdBits: 5, gcSegmentBlocks: 16, valueLogOverProvision: 1, bucketLogOverProvision: 1 }, writesPerPhase: 2400 },
+  { name: 'batched, long chains', batched: true, valueBytes: 64, config: { records: 900, ssds: 2, dpuCores: 2, clients: 32, setBatch: 4, batchIdleNs: 2000, bucketIdBits: 6, gcSegmentBlocks: 16, valueLogOverProvision: 1, bucketLogOverProvision: 1 }, writesPerPhase: 1200 },
+  { name: 'large values, batched', batched: true, valueBytes: 1200, config: { records: 600, ssds: 1, dpuCores: 1, clients: 16, setBatch: 4, valueBytesMax: 1200, gcSegmentBlocks: 16, valueLogOverProvision: 2, bucketLogOverProvision: 1 }, writesPerPhase: 1000 },
 ];
 
 /** `count` scenarios from number `first` on: the same numbers give the same scenarios. */
@@ -121,7 +127,7 @@ export function durabilityScenarios(engine: EngineName, count: number, first: nu
       else crashAfterCoreWrites = null;
       phases.push({ seed: number * 10 + phase + 1, crashAfterCoreWrites, tearWrites: next() < 0.75, updateOnly: next() < 0.3 });
     }
-    scenarios.push({ name: `${engine} scenario ${number} (${shape.name})`, engine, config: shape.config, batched: shape.batched, phases });
+    scenarios.push({ name: `${engine} scenario ${number} (${shape.name})`, engine, config: shape.config, batched: shape.batched, valueBytes: shape.valueBytes, phases });
   }
   return scenarios;
 }
@@ -130,7 +136,7 @@ export function durabilityScenarios(engine: EngineName, count: number, first: nu
 export async function runScenario(scenario: DurabilityScenario, tally: DurabilityTally): Promise<void> {
   const loadSeed = scenario.phases[0].seed;
   const records = scenario.config.records;
-  let allowed: Set<number>[] = Array.from({ length: records }, (_, record) => new Set([loadedValueId(loadSeed, record)]));
+  let allowed: Set<number>[] = Array.from({ length: records }, (_, record) => new Set([loadedValueId(loadSeed, record, scenario.valueBytes)]));
   let images: SsdImages | undefined;
   let crashedBefore = false;
   for (const [index, phase] of scenario.phases.entries()) {
@@ -140,7 +146,7 @@ export async function runScenario(scenario: DurabilityScenario, tally: Durabilit
       engine: scenario.engine,
       config: { ...scenario.config, seed: phase.seed },
       images,
-      workload: phase.updateOnly ? UPDATE_ONLY : UPDATE_HEAVY,
+      workload: workloadOf(scenario.valueBytes, phase.updateOnly),
       operations: phase.crashAfterCoreWrites === null ? phase.operations ?? CLEAN_STOP_OPERATIONS : CRASH_PHASE_OPERATIONS,
       recordHistory: true,
       crash: phase.crashAfterCoreWrites === null ? undefined : { afterCoreWrites: phase.crashAfterCoreWrites, tearWrites: phase.tearWrites },
@@ -242,9 +248,9 @@ function resultId(result: ScriptedResult): number {
   throw new Error(`not a GET result: ${JSON.stringify(result)}`);
 }
 
-function loadedValueId(seed: number, record: number): number {
+function loadedValueId(seed: number, record: number, valueBytes: number): number {
   const { kernels: k, bytes } = kernels();
-  k.configureRecords(0, 1, 1, VALUE_BYTES, VALUE_BYTES, FIELD_LENGTH_CONSTANT);
+  k.configureRecords(0, 1, 1, valueBytes, valueBytes, FIELD_LENGTH_CONSTANT);
   const length = writeInitialValue(k, KERNEL_STATIC_BYTES, KERNEL_STATIC_BYTES + 64, seed, record);
   return valueIdOf(bytes.slice(KERNEL_STATIC_BYTES + 64, KERNEL_STATIC_BYTES + 64 + length));
 }

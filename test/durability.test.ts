@@ -25,7 +25,7 @@ describe('restart, then write: issue 10\'s recipe', () => {
     const config = { records: 2000, ssds: 1, dpuCores: 1, clients: 32, valueLogOverProvision: 1, bucketLogOverProvision: 1, setBatch: 1 };
     const stop = (seed: number) => ({ seed, crashAfterCoreWrites: null, tearWrites: false, updateOnly: true, operations: 30_000 });
     const tally = newTally();
-    await runScenario({ name: 'issue 10 recipe', engine: 'sim', config, batched: false, phases: [stop(5), stop(6)] }, tally);
+    await runScenario({ name: 'issue 10 recipe', engine: 'sim', config, batched: false, valueBytes: 64, phases: [stop(5), stop(6)] }, tally);
     expect(tally.failures.slice(0, 5)).toEqual([]);
     expect(tally.keysChecked).toBe(2000);
   });
