@@ -15,7 +15,7 @@ import {
   SUPERBLOCK_VALUE_BYTES_MAX_OFFSET, SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET, SUPERBLOCK_VALUE_LOG_START_OFFSET, SUPERBLOCK_VERSION_OFFSET,
   VALUE_RECORD_HEADER_BYTES,
 } from '../layout/store.js';
-import type { ClusterLayout } from '../systems/context.js';
+import type { StoreLayout } from './context.js';
 import { type ResolvedConfig, valueRecordBlocks, valueRecordBlocksMax } from '../config.js';
 import { writeInitialValue } from '../ycsb/records.js';
 import { StoreState, StoreStateField, indexEntryAddress } from './geometry.js';
@@ -55,7 +55,7 @@ export interface BulkLoadResult {
  * SSDs and index. `scratchBase` is a region of at least `bulkLoadScratchBytes(layout)`
  * bytes; the kernels must be configured for the cluster's records (`configureRecordKernels`).
  */
-export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: ClusterLayout, scratchBase: number): BulkLoadResult {
+export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: StoreLayout, scratchBase: number): BulkLoadResult {
   const { config, store: geometry } = layout;
   const records = config.loadCount;
   const firstRecord = config.loadFirst;
@@ -152,7 +152,7 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
 }
 
 /** Block 0 of a device: what a restart needs to check that an image fits the configuration. */
-function writeSuperblock(ssds: SsdArray, layout: ClusterLayout, device: number): void {
+function writeSuperblock(ssds: SsdArray, layout: StoreLayout, device: number): void {
   const { config, store: geometry } = layout;
   const block = new DataView(ssds.buffers[device], 0, BLOCK_BYTES);
   block.setUint32(SUPERBLOCK_MAGIC_OFFSET, SUPERBLOCK_MAGIC_LOW, true);

@@ -16,7 +16,7 @@ import { ScalioError } from '../errors.js';
 import { Counter } from '../hw/counters.js';
 import type { Machine } from '../hw/verbs.js';
 import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
-import type { HandlerContext } from '../systems/context.js';
+import type { StoreContext } from './context.js';
 import { type ApplyScratch, type BatchEntry, EntryKind, applyBatch, makeEntry } from './apply.js';
 import type { Collector, DeviceStore } from './device.js';
 import { valueRecordBlocks, valueRecordBlocksMax } from '../config.js';
@@ -24,7 +24,7 @@ import { BUCKET_STAGING_BLOCKS, indexEntryAddress, storeScratchLayout, valueStag
 import { RingLog } from './ring.js';
 
 export class GarbageCollector implements Collector {
-  *collect(context: HandlerContext, store: DeviceStore): Machine<void> {
+  *collect(context: StoreContext, store: DeviceStore): Machine<void> {
     const scratch = gcScratch(context, store.device);
     // A pass over a log scans what was in use when it began, plus a segment of slack.
     let bucketBudget = store.buckets.used + context.layout.config.gcSegmentBlocks;
@@ -56,7 +56,7 @@ interface GcScratch extends ApplyScratch {
   readonly valueSegmentBlocks: number;
 }
 
-function gcScratch(context: HandlerContext, device: number): GcScratch {
+function gcScratch(context: StoreContext, device: number): GcScratch {
   const geometry = context.layout.store;
   const layout = storeScratchLayout(context.layout.config);
   const base = geometry.scratch.base + device * geometry.scratchBytesPerDevice;
@@ -73,7 +73,7 @@ function gcScratch(context: HandlerContext, device: number): GcScratch {
 }
 
 /** Moves the live chains of the bucket log's tail segment to its head; returns the blocks released. */
-function* collectBucketSegment(context: HandlerContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
+function* collectBucketSegment(context: StoreContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
   const { kernels, counters } = context;
   const geometry = context.layout.store;
   const log = store.buckets;
@@ -146,7 +146,7 @@ function* collectBucketSegment(context: HandlerContext, store: DeviceStore, scra
  * or 0 if it could not: relocating rewrites their chains, and the bucket log had no room
  * for them even after a pass of its own collection.
  */
-function* collectValueSegment(context: HandlerContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
+function* collectValueSegment(context: StoreContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
   const { kernels, counters } = context;
   const geometry = context.layout.store;
   const log = store.values;

@@ -19,7 +19,7 @@ import { ProtocolError } from '../errors.js';
 import { valueRecordBlocks } from '../config.js';
 import { BLOCK_BYTES, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
 import { KEY_BYTES_OFFSET } from '../layout/key.js';
-import { type ClientContext, type HandlerContext, NOT_FOUND } from '../systems/context.js';
+import { NOT_FOUND, type StoreReader } from './context.js';
 import { indexEntryAddress } from './geometry.js';
 
 /** Bound on restarts of a read whose chain or record failed its check. */
@@ -36,7 +36,7 @@ export interface KnownChain {
  * `context` is a client (offloaded reads) or a DPU-core handler (core reads). With `known`,
  * the first attempt skips the index and reads that chain.
  */
-export function* readValue(context: ClientContext | HandlerContext, output: number, known?: KnownChain): Machine<number> {
+export function* readValue(context: StoreReader, output: number, known?: KnownChain): Machine<number> {
   const { kernels, arena, layout } = context;
   const geometry = layout.store;
   const key = arena.key;
@@ -51,9 +51,10 @@ export function* readValue(context: ClientContext | HandlerContext, output: numb
       chainLength = known.chainLength;
       block = known.block;
     } else {
+      // A DPU core loads the index entry from its DRAM; a client reads it over RDMA.
       let entry = entryRemote;
-      if (context.core < 0) {
-        const local = (context as ClientContext).arena.indexEntry;
+      const local = arena.indexEntry;
+      if (context.core < 0 && local !== undefined) {
         yield context.rdmaRead(geometry.index, entryRemote, local, 8);
         entry = local;
       }
@@ -97,7 +98,7 @@ export function* readValue(context: ClientContext | HandlerContext, output: numb
   );
 }
 
-function hexKey(context: ClientContext | HandlerContext, key: number): string {
+function hexKey(context: StoreReader, key: number): string {
   const length = context.kernels.keyLengthOf(key);
   const bytes = new Uint8Array(context.kernels.memory.buffer, key + KEY_BYTES_OFFSET, length);
   return Buffer.from(bytes).toString('hex');

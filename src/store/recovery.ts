@@ -28,7 +28,7 @@ import {
   SUPERBLOCK_MAGIC_OFFSET, SUPERBLOCK_VALUE_BYTES_MAX_OFFSET, SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET, SUPERBLOCK_VALUE_LOG_START_OFFSET,
   SUPERBLOCK_VERSION_OFFSET, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX,
 } from '../layout/store.js';
-import type { ClusterLayout } from '../systems/context.js';
+import type { StoreLayout } from './context.js';
 import { SUPERBLOCK_MAGIC_HIGH, SUPERBLOCK_MAGIC_LOW, SUPERBLOCK_VERSION } from './bulk-load.js';
 import { StoreState, StoreStateField, indexEntryAddress } from './geometry.js';
 
@@ -117,7 +117,7 @@ export function loadImages(directory: string): { manifest: ImageManifest; buffer
 }
 
 /** Checks that each image's superblock describes the layout this cluster plans. */
-export function checkSuperblocks(ssds: SsdArray, layout: ClusterLayout): void {
+export function checkSuperblocks(ssds: SsdArray, layout: StoreLayout): void {
   const { config, store } = layout;
   if (ssds.count !== store.devices) throw new ConfigError(`there are ${ssds.count} SSD images; the configuration has ${store.devices} SSDs`);
   for (let device = 0; device < ssds.count; device++) {
@@ -179,7 +179,7 @@ export interface RecoveryReport {
  * not) and every live record: a record written from now on is newer than every chain on
  * the device, which is what readers check (src/store/read.ts).
  */
-export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: ClusterLayout, scratch: number, scratchBytes: number): RecoveryReport {
+export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: StoreLayout, scratch: number, scratchBytes: number): RecoveryReport {
   const geometry = layout.store;
   const state = new StoreState(memory, geometry);
   const bytes = new Uint8Array(memory.buffer);
