@@ -257,10 +257,16 @@ function loadedValueId(seed: number, record: number, valueBytes: number): number
 
 /** Command line: more scenarios than `npm test` runs. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: { engine: { type: 'string', default: 'sim' }, scenarios: { type: 'string', default: '1000' }, first: { type: 'string', default: '100000' } },
-  });
+  let values: { engine?: string; scenarios?: string; first?: string };
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { engine: { type: 'string', default: 'sim' }, scenarios: { type: 'string', default: '1000' }, first: { type: 'string', default: '100000' } },
+    }));
+  } catch (error) {
+    process.stderr.write(`durability: ${(error as Error).message}; options: --engine sim|live, --scenarios N, --first N\n`);
+    process.exit(2);
+  }
   const engine = values.engine as EngineName;
   const count = Number(values.scenarios);
   const first = Number(values.first);
