@@ -13,6 +13,8 @@ import {
   ITEM_BYTES, ITEM_KEY_LENGTH_OFFSET, ITEM_KEY_OFFSET, ITEM_KEY_BYTES_MAX, ITEM_VALUE_LENGTH_OFFSET,
   ITEM_VALUE_OFFSET_OFFSET, VALUE_RECORD_KEY_LENGTH_OFFSET, VALUE_RECORD_VALUE_LENGTH_OFFSET,
   VALUE_RECORD_SEQUENCE_OFFSET, VALUE_RECORD_HEADER_BYTES, VALUE_RECORD_MARKER_OFFSET, VALUE_RECORD_MARKER,
+  VALUE_CONTINUATION_ZERO_OFFSET, VALUE_CONTINUATION_MARKER_OFFSET, VALUE_CONTINUATION_MARKER, VALUE_CONTINUATION_PIECE_OFFSET,
+  VALUE_CONTINUATION_SEQUENCE_OFFSET, VALUE_CONTINUATION_HEADER_BYTES, VALUE_CONTINUATION_PAYLOAD_BYTES,
   INDEX_BLOCK_BITS, INDEX_CHAIN_LENGTH_SHIFT,
   INDEX_CHAIN_LENGTH_MASK,
 } from "../src/layout/store";
@@ -74,16 +76,20 @@ export function chainStamp(chain: usize, blocks: i32, bucketId: f64, sequence: f
 
 /**
  * Checks a chain a reader fetched through the index: every block names bucket `bucketId`,
- * the chain length `blocks`, its own position, and has been written. Returns 1 if so. A
- * reader whose index entry went stale (the chain was moved) sees other data here.
+ * the chain length `blocks`, its own position, and the same nonzero write sequence. Returns
+ * 1 if so. A reader whose index entry went stale (the chain was moved) sees other data
+ * here; one whose read raced a rewrite of the blocks after a lap of the log sees blocks of
+ * two writes (each block is read whole, as an SSD's atomic unit, but not the command).
  */
 export function chainCheck(chain: usize, blocks: i32, bucketId: f64): i32 {
+  const sequence = load48(chain + BUCKET_SEQUENCE_OFFSET);
+  if (sequence == 0) return 0;
   for (let i = 0; i < blocks; i++) {
     const block = blockAt(chain, i);
     if (load48(block + BUCKET_ID_OFFSET) != <u64>bucketId) return 0;
     if (<i32>load<u8>(block, BUCKET_CHAIN_LENGTH_OFFSET) != blocks) return 0;
     if (<i32>load<u8>(block, BUCKET_CHAIN_INDEX_OFFSET) != i) return 0;
-    if (load48(block + BUCKET_SEQUENCE_OFFSET) == 0) return 0;
+    if (load48(block + BUCKET_SEQUENCE_OFFSET) != sequence) return 0;
   }
   return 1;
 }
@@ -218,16 +224,118 @@ export function chainItemCount(chain: usize, blocks: i32): i32 {
   return count;
 }
 
-/** Writes the value record of the key and value at `record`; returns its size in bytes. */
+// @ts-ignore: decorator
+@inline function recordBlocks(keyLength: i32, valueLength: i32): i32 {
+  const bytes = VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
+  return bytes <= BLOCK_BYTES ? 1 : 1 + (bytes - BLOCK_BYTES + VALUE_CONTINUATION_PAYLOAD_BYTES - 1) / VALUE_CONTINUATION_PAYLOAD_BYTES;
+}
+
+/** Blocks a value record takes (the same count as `valueRecordBlocks` in src/config.ts). */
+export function valueRecordBlocks(keyLength: i32, valueLength: i32): i32 {
+  return recordBlocks(keyLength, valueLength);
+}
+
+/** Value bytes in a record's first block. */
+// @ts-ignore: decorator
+@inline function firstBlockValueBytes(keyLength: i32, valueLength: i32): i32 {
+  return min(valueLength, BLOCK_BYTES - VALUE_RECORD_HEADER_BYTES - keyLength);
+}
+
+/** Stamps `sequence` into a record's header and each of its continuations (the record's lengths are set). */
+function stampRecord(record: usize, sequence: u64): void {
+  store48(record + VALUE_RECORD_SEQUENCE_OFFSET, sequence);
+  const blocks = recordBlocks(<i32>load<u8>(record, VALUE_RECORD_KEY_LENGTH_OFFSET), <i32>load<u16>(record, VALUE_RECORD_VALUE_LENGTH_OFFSET));
+  for (let piece = 1; piece < blocks; piece++) {
+    const block = blockAt(record, piece);
+    store<u8>(block, 0, VALUE_CONTINUATION_ZERO_OFFSET);
+    store<u8>(block, VALUE_CONTINUATION_MARKER, VALUE_CONTINUATION_MARKER_OFFSET);
+    store<u16>(block, <u16>piece, VALUE_CONTINUATION_PIECE_OFFSET);
+    store48(block + VALUE_CONTINUATION_SEQUENCE_OFFSET, sequence);
+  }
+}
+
+/**
+ * Writes the value record of the key and value at `record` (at a block's start if it takes
+ * more than one block), continuations included; returns its size in bytes in the log.
+ */
 export function valueRecordWrite(record: usize, descriptor: usize, value: usize, valueLength: i32, sequence: f64): i32 {
   const keyLength = keyLengthOf(descriptor);
   store<u8>(record, <u8>keyLength, VALUE_RECORD_KEY_LENGTH_OFFSET);
   store<u8>(record, VALUE_RECORD_MARKER, VALUE_RECORD_MARKER_OFFSET);
   store<u16>(record, <u16>valueLength, VALUE_RECORD_VALUE_LENGTH_OFFSET);
-  store<u32>(record, <u32><u64>sequence, VALUE_RECORD_SEQUENCE_OFFSET);
   memory.copy(record + VALUE_RECORD_HEADER_BYTES, descriptor + KEY_BYTES_OFFSET, <usize>keyLength);
-  memory.copy(record + VALUE_RECORD_HEADER_BYTES + <usize>keyLength, value, <usize>valueLength);
-  return VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
+  const first = firstBlockValueBytes(keyLength, valueLength);
+  memory.copy(record + VALUE_RECORD_HEADER_BYTES + <usize>keyLength, value, <usize>first);
+  let copied = first;
+  for (let piece = 1; copied < valueLength; piece++) {
+    const chunk = min(valueLength - copied, VALUE_CONTINUATION_PAYLOAD_BYTES);
+    memory.copy(blockAt(record, piece) + VALUE_CONTINUATION_HEADER_BYTES, value + <usize>copied, <usize>chunk);
+    copied += chunk;
+  }
+  stampRecord(record, <u64>sequence);
+  return valueRecordLogBytes(record);
+}
+
+/** Bytes from a record's start to its end in the log, continuation headers included. */
+function valueRecordLogBytes(record: usize): i32 {
+  const keyLength = <i32>load<u8>(record, VALUE_RECORD_KEY_LENGTH_OFFSET);
+  const valueLength = <i32>load<u16>(record, VALUE_RECORD_VALUE_LENGTH_OFFSET);
+  const blocks = recordBlocks(keyLength, valueLength);
+  if (blocks == 1) return VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
+  const rest = valueLength - firstBlockValueBytes(keyLength, valueLength) - (blocks - 2) * VALUE_CONTINUATION_PAYLOAD_BYTES;
+  return (blocks - 1) * BLOCK_BYTES + VALUE_CONTINUATION_HEADER_BYTES + rest;
+}
+
+/**
+ * Copies the record at `source` (garbage collection moving a live value) to `record`,
+ * stamped with the moving append's `sequence`.
+ */
+export function valueRecordRelocate(record: usize, source: usize, sequence: f64): void {
+  memory.copy(record, source, <usize>valueRecordLogBytes(source));
+  stampRecord(record, <u64>sequence);
+}
+
+/** Copies a record's value (gathered from its blocks) to `output`; returns its length. */
+export function valueRecordCopyValue(record: usize, output: usize): i32 {
+  const keyLength = <i32>load<u8>(record, VALUE_RECORD_KEY_LENGTH_OFFSET);
+  const valueLength = <i32>load<u16>(record, VALUE_RECORD_VALUE_LENGTH_OFFSET);
+  const first = firstBlockValueBytes(keyLength, valueLength);
+  memory.copy(output, record + VALUE_RECORD_HEADER_BYTES + <usize>keyLength, <usize>first);
+  let copied = first;
+  for (let piece = 1; copied < valueLength; piece++) {
+    const chunk = min(valueLength - copied, VALUE_CONTINUATION_PAYLOAD_BYTES);
+    memory.copy(output + <usize>copied, blockAt(record, piece) + VALUE_CONTINUATION_HEADER_BYTES, <usize>chunk);
+    copied += chunk;
+  }
+  return valueLength;
+}
+
+/**
+ * 1 if every block of the record at `record` (as its header counts them, all read into the
+ * buffer) is of the write that wrote its header: each continuation is marked, in its place,
+ * and carries the header's sequence.
+ */
+export function valueRecordComplete(record: usize): i32 {
+  const sequence = load48(record + VALUE_RECORD_SEQUENCE_OFFSET);
+  const blocks = recordBlocks(<i32>load<u8>(record, VALUE_RECORD_KEY_LENGTH_OFFSET), <i32>load<u16>(record, VALUE_RECORD_VALUE_LENGTH_OFFSET));
+  for (let piece = 1; piece < blocks; piece++) {
+    const block = blockAt(record, piece);
+    if (load<u8>(block, VALUE_CONTINUATION_ZERO_OFFSET) != 0 || load<u8>(block, VALUE_CONTINUATION_MARKER_OFFSET) != VALUE_CONTINUATION_MARKER) return 0;
+    if (<i32>load<u16>(block, VALUE_CONTINUATION_PIECE_OFFSET) != piece) return 0;
+    if (load48(block + VALUE_CONTINUATION_SEQUENCE_OFFSET) != sequence) return 0;
+  }
+  return 1;
+}
+
+/**
+ * The write sequence of the value-log block at `block` (read whole): its first record's or
+ * its continuation's; 0 if no value-log write has reached it.
+ */
+export function valueBlockSequence(block: usize): f64 {
+  const marker = load<u8>(block, VALUE_RECORD_MARKER_OFFSET);
+  if (valueRecordStarts(block) == 1) return <f64>load48(block + VALUE_RECORD_SEQUENCE_OFFSET);
+  if (load<u8>(block, VALUE_CONTINUATION_ZERO_OFFSET) == 0 && marker == VALUE_CONTINUATION_MARKER) return <f64>load48(block + VALUE_CONTINUATION_SEQUENCE_OFFSET);
+  return 0;
 }
 
 /** 1 if the value record at `record` holds the key with a value of `valueLength` bytes. */
@@ -257,7 +365,7 @@ export function valueRecordValueLength(record: usize): i32 {
 }
 
 export function valueRecordSequence(record: usize): f64 {
-  return <f64>load<u32>(record, VALUE_RECORD_SEQUENCE_OFFSET);
+  return <f64>load48(record + VALUE_RECORD_SEQUENCE_OFFSET);
 }
 
 /** Copies a value record's key into a key descriptor and prepares it (hashes it). */

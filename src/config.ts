@@ -4,7 +4,7 @@
  * from the others, and refuses impossible combinations with a message that says what to do.
  */
 import { ConfigError } from './errors.js';
-import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, INDEX_BLOCK_BITS, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX, VALUE_RECORD_HEADER_BYTES } from './layout/store.js';
+import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, INDEX_BLOCK_BITS, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX, VALUE_CONTINUATION_PAYLOAD_BYTES, VALUE_RECORD_HEADER_BYTES } from './layout/store.js';
 
 /** Cache slots per record in the paper's setup: 280,576 buckets × 8 slots over 20 M records. */
 export const PAPER_CACHE_SLOTS_PER_RECORD = (280_576 * 8) / 20_000_000;
@@ -106,9 +106,18 @@ export function valueRecordBytesMax(config: ClusterConfig): number {
   return VALUE_RECORD_HEADER_BYTES + config.keyBytesMax + config.valueBytesMax;
 }
 
+/**
+ * Blocks a value record takes in the value log (src/layout/store.ts): one if it fits a
+ * block; else its first block, full, and continuation blocks, each after its own header.
+ */
+export function valueRecordBlocks(keyLength: number, valueLength: number): number {
+  const bytes = VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
+  return bytes <= BLOCK_BYTES ? 1 : 1 + Math.ceil((bytes - BLOCK_BYTES) / VALUE_CONTINUATION_PAYLOAD_BYTES);
+}
+
 /** Blocks an unbatched write of the largest record takes (whole blocks, never shared). */
 export function valueRecordBlocksMax(config: ClusterConfig): number {
-  return Math.ceil(valueRecordBytesMax(config) / BLOCK_BYTES);
+  return valueRecordBlocks(config.keyBytesMax, config.valueBytesMax);
 }
 
 /** Fills in defaults and derived sizes, and refuses impossible configurations. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_BYTES, BUCKET_ITEMS_PER_BLOCK, ITEM_KEY_BYTES_MAX, VALUE_RECORD_HEADER_BYTES } from '../src/layout/store.js';
+import { valueRecordBlocks } from '../src/config.js';
+import { BLOCK_BYTES, BUCKET_ITEMS_PER_BLOCK, BUCKET_SEQUENCE_OFFSET, ITEM_KEY_BYTES_MAX, VALUE_CONTINUATION_PAYLOAD_BYTES, VALUE_CONTINUATION_SEQUENCE_OFFSET, VALUE_RECORD_HEADER_BYTES } from '../src/layout/store.js';
 import { KEY_BYTES_OFFSET, KEY_LENGTH_OFFSET } from '../src/layout/key.js';
 import { scratch } from './helpers.js';
 
@@ -35,14 +36,18 @@ describe('LEED bucket blocks', () => {
     expect(kernels.chainItemCount(chain, 1)).toBe(16);
   });
 
-  it('are checked after a read: another bucket\'s or a never-written block is refused', () => {
-    const { kernels, base } = scratch();
+  it('are checked after a read: another bucket\'s, a never-written or another write\'s block is refused', () => {
+    const { kernels, view, base } = scratch();
     kernels.chainInit(base, 2, 42);
     expect(kernels.chainCheck(base, 2, 42)).toBe(0); // not stamped: never written
     kernels.chainStamp(base, 2, 42, 7);
     expect(kernels.chainCheck(base, 2, 42)).toBe(1);
     expect(kernels.chainCheck(base, 2, 43)).toBe(0);
     expect(kernels.chainCheck(base, 1, 42)).toBe(0); // the header says the chain has 2 blocks
+    // A block of another write of the same bucket (a read that raced a rewrite after a lap).
+    kernels.chainStamp(base, 2, 42, 7);
+    view.setUint32(base + BLOCK_BYTES + BUCKET_SEQUENCE_OFFSET, 8, true);
+    expect(kernels.chainCheck(base, 2, 42)).toBe(0);
   });
 
   it('a restart accepts a chain version only if all its blocks are of the same write', () => {
@@ -126,6 +131,41 @@ describe('value records', () => {
     expect(kernels.valueRecordValueLength(base)).toBe(64);
     expect(kernels.valueRecordMatches(base, other, 64)).toBe(0);
     expect(kernels.valueRecordMatches(base, key, 63)).toBe(0);
+  });
+
+  it('longer than a block: continuation blocks, each with a header carrying the record\'s sequence', () => {
+    const { kernels, bytes, view, base } = scratch();
+    const key = base;
+    const value = base + 1024;
+    const record = base + 8192;
+    const output = base + 16384;
+    kernels.ycsbKey(3, key);
+    for (let index = 0; index < 4096; index++) bytes[value + index] = (index * 7) & 0xff;
+    for (const length of [1, 486, 487, 488, 988, 989, 990, 4096]) {
+      const blocks = valueRecordBlocks(16, length);
+      expect(kernels.valueRecordBlocks(16, length), `value of ${length} bytes`).toBe(blocks);
+      kernels.zeroBytes(record, 10 * BLOCK_BYTES);
+      kernels.valueRecordWrite(record, key, value, length, 2 ** 40 + length);
+      expect(kernels.valueRecordComplete(record)).toBe(1);
+      expect(kernels.valueRecordCopyValue(record, output)).toBe(length);
+      expect(bytes.subarray(output, output + length)).toEqual(bytes.subarray(value, value + length));
+      for (let piece = 0; piece < blocks; piece++) expect(kernels.valueBlockSequence(record + piece * BLOCK_BYTES)).toBe(2 ** 40 + length);
+      // No block starts with a user's bytes: a continuation is never taken for a record.
+      for (let piece = 1; piece < blocks; piece++) expect(kernels.valueRecordStarts(record + piece * BLOCK_BYTES)).toBe(0);
+    }
+    expect(valueRecordBlocks(16, 4096)).toBe(1 + Math.ceil((VALUE_RECORD_HEADER_BYTES + 16 + 4096 - BLOCK_BYTES) / VALUE_CONTINUATION_PAYLOAD_BYTES));
+    // A block of another write in the middle of a record: torn, refused.
+    kernels.valueRecordWrite(record, key, value, 1200, 77);
+    view.setUint16(record + BLOCK_BYTES + VALUE_CONTINUATION_SEQUENCE_OFFSET, 78, true);
+    expect(kernels.valueRecordComplete(record)).toBe(0);
+    // Moved by the collector: copied whole and stamped with the move's sequence.
+    kernels.valueRecordWrite(record, key, value, 1200, 77);
+    kernels.valueRecordRelocate(output, record, 91);
+    expect(kernels.valueRecordSequence(output)).toBe(91);
+    expect(kernels.valueRecordComplete(output)).toBe(1);
+    expect(kernels.valueBlockSequence(output + 2 * BLOCK_BYTES)).toBe(91);
+    kernels.valueRecordCopyValue(output, output + 4 * BLOCK_BYTES);
+    expect(bytes.subarray(output + 4 * BLOCK_BYTES, output + 4 * BLOCK_BYTES + 1200)).toEqual(bytes.subarray(value, value + 1200));
   });
 });
 

@@ -51,7 +51,7 @@ describe('I/O counts, as LEED\'s (chains of one block)', () => {
     const reads = counters.get(Counter.nvmeReadsByCore);
     expect(reads).toBeGreaterThanOrEqual(6);
     expect(reads).toBeLessThanOrEqual(8);
-    // The 8 values are packed: 8 × (8 + 16 + 7 bytes) fit in one block.
+    // The 8 values are packed: 8 × (10 + 16 + 7 bytes) fit in one block.
     expect(counters.getDevice(0, DeviceCounter.blocksWritten)).toBe(1 + reads);
   });
 

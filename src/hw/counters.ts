@@ -44,6 +44,16 @@ export const Counter = {
   gcValuesMoved: 30,
   /** User bytes (key + value) of acknowledged SETs, for write amplification. */
   userBytesWritten: 31,
+  /**
+   * Segments the collector began (gcBucketSegments and gcValueSegments count those it
+   * finished): a run cut by a crash while they differ was cut inside a collection.
+   */
+  gcBucketSegmentsStarted: 32,
+  gcValueSegmentsStarted: 33,
+  /** Reads whose chain failed its checks (moved, or rewritten after a lap while being read). */
+  staleChainReads: 34,
+  /** Reads whose value record failed its checks (another key's, torn, or newer than its chain). */
+  staleValueReads: 35,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

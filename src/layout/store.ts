@@ -22,7 +22,10 @@
  *  +16 items         16 items of 31 bytes
  * ```
  * Every block of a chain version carries the same id, length and sequence: a restart
- * accepts a version only if all its blocks agree (a write cut short is ignored). A bucket
+ * accepts a version only if all its blocks agree (a write cut short is ignored), and a
+ * reader only if all the blocks it read agree (a read that raced a rewrite of the blocks
+ * after a lap of the log is retried). Sequences are never reused on a device, not even
+ * across restarts (src/store/recovery.ts), so blocks that agree are of one write. A bucket
  * that has been written keeps a chain of at least one block, even with no items, so that
  * a deletion survives a restart.
  *
@@ -35,20 +38,35 @@
  *  +29 (reserved)    u16
  * ```
  *
- * Value record (in the value log; small records are packed, never straddling a block
- * boundary; a record larger than a block starts on a block boundary; keyLength 0 ends a
- * block's records):
+ * Value log blocks. Every block the value log writes starts with a header: a value record's
+ * (small records are packed, never straddling a block boundary; a record larger than a block
+ * starts on a block boundary), or a continuation's (the rest of a record larger than a
+ * block). So no block ever starts with a user's bytes, and every block carries the write
+ * sequence of the append that wrote it: a reader checks that all blocks of a record are of
+ * one write, and a restart trusts what it finds at a block's start.
+ *
+ * Value record (keyLength 0 at a block's start or after a record ends its block's records):
  * ```
  *  +0  keyLength     u8
- *  +1  marker        u8   VALUE_RECORD_MARKER: leftover bytes rarely pass for a record
+ *  +1  marker        u8   VALUE_RECORD_MARKER
  *  +2  valueLength   u16
- *  +4  sequence      u32  per-device write sequence of the append that wrote it
- *  +8  key           keyLength bytes
- *  +8+keyLength      value, valueLength bytes
+ *  +4  sequence      u48  per-device write sequence of the append that wrote it
+ *  +10 key           keyLength bytes
+ *  +10+keyLength     value, valueLength bytes (in its first block as many as fit)
+ * ```
+ * Continuation (block 1, 2, ... of a record larger than a block; the value goes on after it):
+ * ```
+ *  +0  zero          u8   0: no record starts here
+ *  +1  marker        u8   VALUE_CONTINUATION_MARKER
+ *  +2  piece         u16  this block's place in its record (1 for the block after the first)
+ *  +4  sequence      u48  the record's sequence
+ *  +10 value bytes   up to VALUE_CONTINUATION_PAYLOAD_BYTES
  * ```
  * The key is stored with the value so that a reader can check that the record it fetched
  * belongs to the key it asked for, and so that garbage collection can find the record's
- * bucket. The sequence tells a restart where the log's head was.
+ * bucket. A record is always older than every chain version that points at it (its value is
+ * appended first), so a record with a sequence at or past its chain's was written after the
+ * chain was superseded: a reader holding a stale pointer through a lap of the log.
  *
  * Index entry (u64 in DPU DRAM, read by clients with an 8-byte RDMA READ):
  * ```
@@ -81,7 +99,14 @@ export const VALUE_RECORD_MARKER_OFFSET = 1;
 export const VALUE_RECORD_MARKER = 0x5a;
 export const VALUE_RECORD_VALUE_LENGTH_OFFSET = 2;
 export const VALUE_RECORD_SEQUENCE_OFFSET = 4;
-export const VALUE_RECORD_HEADER_BYTES = 8;
+export const VALUE_RECORD_HEADER_BYTES = 10;
+export const VALUE_CONTINUATION_ZERO_OFFSET = 0;
+export const VALUE_CONTINUATION_MARKER_OFFSET = 1;
+export const VALUE_CONTINUATION_MARKER = 0xc3;
+export const VALUE_CONTINUATION_PIECE_OFFSET = 2;
+export const VALUE_CONTINUATION_SEQUENCE_OFFSET = 4;
+export const VALUE_CONTINUATION_HEADER_BYTES = 10;
+export const VALUE_CONTINUATION_PAYLOAD_BYTES = BLOCK_BYTES - VALUE_CONTINUATION_HEADER_BYTES;
 export const VALUE_BYTES_MAX = 4096;
 
 export const INDEX_ENTRY_BYTES = 8;

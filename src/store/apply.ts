@@ -19,13 +19,14 @@
  * must have reserved log space for steps 4 and 6 (`DeviceStore.tryReserve`), or be the
  * garbage collector, which runs alone.
  */
+import { valueRecordBlocks } from '../config.js';
 import { ProtocolError } from '../errors.js';
 import { Counter } from '../hw/counters.js';
 import type { Machine } from '../hw/verbs.js';
 import { KEY_BYTES_OFFSET, KEY_LENGTH_OFFSET } from '../layout/key.js';
 import { BLOCK_BYTES, BUCKET_ITEMS_PER_BLOCK, CHAIN_BLOCKS_MAX, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
 import { RPC_STATUS_CHAIN_FULL, RPC_STATUS_NOT_FOUND, RPC_STATUS_OK } from '../layout/rpc.js';
-import type { HandlerContext } from '../systems/context.js';
+import type { StoreContext } from './context.js';
 import type { DeviceStore } from './device.js';
 import { indexEntryAddress } from './geometry.js';
 
@@ -38,7 +39,7 @@ export interface BatchEntry {
   readonly key: number;
   /** Relocation: the value record being moved (in the collector's segment buffer). */
   readonly record: number;
-  /** Where the value's bytes are (set, relocation). */
+  /** Where the value's bytes are (set; a relocation copies its whole record). */
   readonly value: number;
   readonly valueLength: number;
   /** Relocation: the record's current byte offset on the device. */
@@ -84,20 +85,20 @@ interface ChainWork {
 }
 
 /** The key descriptor of an entry, materialised from its record for a relocation. */
-function keyOf(context: HandlerContext, entry: BatchEntry, scratch: ApplyScratch): number {
+function keyOf(context: StoreContext, entry: BatchEntry, scratch: ApplyScratch): number {
   if (entry.key !== 0) return entry.key;
   context.kernels.valueRecordKeyToDescriptor(entry.record, scratch.key);
   return scratch.key;
 }
 
 /** A key's bytes as a string, to recognise the same key within a batch. */
-function keyName(context: HandlerContext, key: number): string {
+function keyName(context: StoreContext, key: number): string {
   const length = context.services.bytes[key + KEY_LENGTH_OFFSET];
   return String.fromCharCode(...context.services.bytes.subarray(key + KEY_BYTES_OFFSET, key + KEY_BYTES_OFFSET + length));
 }
 
 /** Applies `entries` (all of one device) and sets each entry's status. */
-export function* applyBatch(context: HandlerContext, store: DeviceStore, entries: readonly BatchEntry[], scratch: ApplyScratch, options: ApplyOptions): Machine<void> {
+export function* applyBatch(context: StoreContext, store: DeviceStore, entries: readonly BatchEntry[], scratch: ApplyScratch, options: ApplyOptions): Machine<void> {
   const chains = groupByBucket(entries);
   // 1. Lock every bucket of the batch, in id order.
   for (const chain of chains) yield* context.server.locks.acquire(context, chain.bucketId);
@@ -138,7 +139,7 @@ function groupByBucket(entries: readonly BatchEntry[]): ChainWork[] {
     .map(([bucketId, list]) => ({ bucketId, entries: list, offsetBlocks: 0, length: 0, changed: false, previousLength: 0 }));
 }
 
-function* applyChains(context: HandlerContext, store: DeviceStore, chains: ChainWork[], scratch: ApplyScratch, options: ApplyOptions): Machine<void> {
+function* applyChains(context: StoreContext, store: DeviceStore, chains: ChainWork[], scratch: ApplyScratch, options: ApplyOptions): Machine<void> {
   const { kernels, layout, counters } = context;
   const geometry = layout.store;
   const device = store.device;
@@ -196,7 +197,7 @@ function* applyChains(context: HandlerContext, store: DeviceStore, chains: Chain
       // The value this write replaces or deletes is garbage from now on (counted in whole
       // blocks, as if written unpacked: an estimate that errs high, see DeviceStore).
       const replaced = kernels.chainFind(address, chain.length, last.key);
-      if (replaced >= 0) deadValueBlocks += Math.ceil((VALUE_RECORD_HEADER_BYTES + kernels.keyLengthOf(last.key) + kernels.itemValueLength(address, replaced)) / BLOCK_BYTES);
+      if (replaced >= 0) deadValueBlocks += valueRecordBlocks(kernels.keyLengthOf(last.key), kernels.itemValueLength(address, replaced));
       if (last.kind === EntryKind.set) {
         toWrite.push(last);
       } else if (kernels.chainFind(address, chain.length, last.key) >= 0) {
@@ -286,7 +287,7 @@ function* applyChains(context: HandlerContext, store: DeviceStore, chains: Chain
  * relative to the first block, and returns the blocks used. Packed: small records share
  * blocks (never straddling one); a record larger than a block starts on a block boundary.
  */
-function packValues(context: HandlerContext, entries: readonly BatchEntry[], scratch: ApplyScratch, pack: boolean, sequence: number): number {
+function packValues(context: StoreContext, entries: readonly BatchEntry[], scratch: ApplyScratch, pack: boolean, sequence: number): number {
   const { kernels } = context;
   let block = 0;
   let offset = 0;
@@ -298,12 +299,15 @@ function packValues(context: HandlerContext, entries: readonly BatchEntry[], scr
       block++;
       offset = 0;
     }
-    const blocksNeeded = block + Math.ceil((offset + bytes) / BLOCK_BYTES);
-    if (blocksNeeded > scratch.valueStagingBlocks) throw new Error(`value staging of ${scratch.valueStagingBlocks} blocks cannot hold this batch`);
-    kernels.valueRecordWrite(scratch.valueStaging + block * BLOCK_BYTES + offset, key, entry.value, entry.valueLength, sequence);
+    const recordBlocks = valueRecordBlocks(kernels.keyLengthOf(key), entry.valueLength);
+    if (block + recordBlocks > scratch.valueStagingBlocks) throw new Error(`value staging of ${scratch.valueStagingBlocks} blocks cannot hold this batch`);
+    const record = scratch.valueStaging + block * BLOCK_BYTES + offset;
+    // A relocated record is copied whole (continuations too) and stamped with this append's sequence.
+    if (entry.kind === EntryKind.relocate) kernels.valueRecordRelocate(record, entry.record, sequence);
+    else kernels.valueRecordWrite(record, key, entry.value, entry.valueLength, sequence);
     entry.newOffset = block * BLOCK_BYTES + offset;
     if (bytes > BLOCK_BYTES) {
-      block += Math.ceil(bytes / BLOCK_BYTES);
+      block += recordBlocks;
       offset = 0;
     } else {
       offset += bytes;

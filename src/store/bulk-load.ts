@@ -15,15 +15,16 @@ import {
   SUPERBLOCK_VALUE_BYTES_MAX_OFFSET, SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET, SUPERBLOCK_VALUE_LOG_START_OFFSET, SUPERBLOCK_VERSION_OFFSET,
   VALUE_RECORD_HEADER_BYTES,
 } from '../layout/store.js';
-import type { ClusterLayout } from '../systems/context.js';
-import type { ResolvedConfig } from '../config.js';
+import type { StoreLayout } from './context.js';
+import { type ResolvedConfig, valueRecordBlocks, valueRecordBlocksMax } from '../config.js';
 import { writeInitialValue } from '../ycsb/records.js';
 import { StoreState, StoreStateField, indexEntryAddress } from './geometry.js';
 
 /** "SCALIO01" as a little-endian u64, split in two u32 words. */
 export const SUPERBLOCK_MAGIC_LOW = 0x4c414353;
 export const SUPERBLOCK_MAGIC_HIGH = 0x3130494f;
-export const SUPERBLOCK_VERSION = 1;
+/** 2: every value-log block starts with a header carrying its write's sequence. */
+export const SUPERBLOCK_VERSION = 2;
 
 /** Scratch the loader needs in the shared memory. */
 export function bulkLoadScratchBytes(config: ResolvedConfig): number {
@@ -37,7 +38,7 @@ function loaderScratch(config: ResolvedConfig) {
     key: builder.field(KEY_DESCRIPTOR_BYTES),
     value: builder.field(config.valueBytesMax),
     chain: builder.field(CHAIN_BLOCKS_MAX * BLOCK_BYTES, 64),
-    valueBlocks: builder.field(Math.ceil((VALUE_RECORD_HEADER_BYTES + config.keyBytesMax + config.valueBytesMax) / BLOCK_BYTES + 1) * BLOCK_BYTES, 64),
+    valueBlocks: builder.field((valueRecordBlocksMax(config) + 1) * BLOCK_BYTES, 64),
   };
   return { ...fields, bytes: builder.size(64) };
 }
@@ -54,7 +55,7 @@ export interface BulkLoadResult {
  * SSDs and index. `scratchBase` is a region of at least `bulkLoadScratchBytes(layout)`
  * bytes; the kernels must be configured for the cluster's records (`configureRecordKernels`).
  */
-export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: ClusterLayout, scratchBase: number): BulkLoadResult {
+export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: StoreLayout, scratchBase: number): BulkLoadResult {
   const { config, store: geometry } = layout;
   const records = config.loadCount;
   const firstRecord = config.loadFirst;
@@ -113,7 +114,7 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
         kernels.ycsbKey(record, at(scratch.key));
         const valueBytes = writeInitialValue(kernels, at(scratch.random), at(scratch.value), config.seed, record);
         const recordBytes = VALUE_RECORD_HEADER_BYTES + 16 + valueBytes; // YCSB keys are 16-byte hashes
-        const recordBlocks = Math.ceil(recordBytes / BLOCK_BYTES);
+        const recordBlocks = valueRecordBlocks(16, valueBytes);
         if (offsetInBlock > 0 && (recordBytes > BLOCK_BYTES || offsetInBlock + recordBytes > BLOCK_BYTES)) flushValueBlocks(1);
         const valueOffset = valueBlock * BLOCK_BYTES + offsetInBlock;
         kernels.valueRecordWrite(at(scratch.valueBlocks) + offsetInBlock, at(scratch.key), at(scratch.value), valueBytes, valueSequence);
@@ -151,7 +152,7 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
 }
 
 /** Block 0 of a device: what a restart needs to check that an image fits the configuration. */
-function writeSuperblock(ssds: SsdArray, layout: ClusterLayout, device: number): void {
+function writeSuperblock(ssds: SsdArray, layout: StoreLayout, device: number): void {
   const { config, store: geometry } = layout;
   const block = new DataView(ssds.buffers[device], 0, BLOCK_BYTES);
   block.setUint32(SUPERBLOCK_MAGIC_OFFSET, SUPERBLOCK_MAGIC_LOW, true);

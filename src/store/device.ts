@@ -12,13 +12,13 @@
  *            │            └─ none: leave, collect garbage (or wait for the collection), retry
  *            └─ collection running: park until it ends
  */
-import type { ResolvedConfig } from '../config.js';
+import { type ResolvedConfig, valueRecordBlocks } from '../config.js';
 import { ScalioError } from '../errors.js';
 import { Counter } from '../hw/counters.js';
 import type { Machine } from '../hw/verbs.js';
 import { BLOCK_BYTES, BUCKET_ITEMS_PER_BLOCK, CHAIN_BLOCKS_MAX, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
 import { RPC_STATUS_DEVICE_FULL } from '../layout/rpc.js';
-import type { HandlerContext } from '../systems/context.js';
+import type { StoreContext } from './context.js';
 import { type ApplyScratch, type BatchEntry, EntryKind, applyBatch } from './apply.js';
 import { type StoreGeometry, type StoreState, StoreStateField, indexEntryAddress } from './geometry.js';
 import { RingLog } from './ring.js';
@@ -27,7 +27,7 @@ import type { Parkable } from './bucket-locks.js';
 /** Garbage collection, as the device store calls it (src/store/gc.ts). */
 export interface Collector {
   /** Compacts both logs until each has `target` free blocks or a full pass frees nothing. */
-  collect(context: HandlerContext, store: DeviceStore): Machine<void>;
+  collect(context: StoreContext, store: DeviceStore): Machine<void>;
 }
 
 /**
@@ -121,7 +121,7 @@ export class DeviceStore {
    * Writes `entries` (already grouped for this device): admission, space, `applyBatch`.
    * Sets every entry's status; DEVICE_FULL if garbage collection cannot make room.
    */
-  *write(context: HandlerContext, entries: readonly BatchEntry[], scratch: ApplyScratch, pack: boolean): Machine<void> {
+  *write(context: StoreContext, entries: readonly BatchEntry[], scratch: ApplyScratch, pack: boolean): Machine<void> {
     for (let attempt = 0; attempt < WRITE_ATTEMPTS_MAX; attempt++) {
       yield* this.admit(context);
       const need = this.spaceNeeded(context, entries, pack);
@@ -150,7 +150,7 @@ export class DeviceStore {
   }
 
   /** The most space a batch can use: its values, and each touched chain plus growth, with ring skips. */
-  private spaceNeeded(context: HandlerContext, entries: readonly BatchEntry[], pack: boolean): { values: number; buckets: number } {
+  private spaceNeeded(context: StoreContext, entries: readonly BatchEntry[], pack: boolean): { values: number; buckets: number } {
     const { kernels } = context;
     let valueBytes = 0;
     let valueBlocks = 0;
@@ -160,7 +160,7 @@ export class DeviceStore {
       if (entry.kind === EntryKind.delete) continue;
       const bytes = VALUE_RECORD_HEADER_BYTES + kernels.keyLengthOf(entry.key) + entry.valueLength;
       if (pack && bytes <= BLOCK_BYTES) valueBytes += bytes;
-      else valueBlocks += Math.ceil(bytes / BLOCK_BYTES);
+      else valueBlocks += valueRecordBlocks(kernels.keyLengthOf(entry.key), entry.valueLength);
     }
     // Packed records never straddle a block: at worst each wastes nearly a record of space.
     const packedBlocks = valueBytes > 0 ? Math.ceil((valueBytes * 2) / BLOCK_BYTES) : 0;
@@ -186,7 +186,7 @@ export class DeviceStore {
   }
 
   /** Waits while garbage collection runs, then counts this write as admitted. */
-  private *admit(context: HandlerContext): Machine<void> {
+  private *admit(context: StoreContext): Machine<void> {
     while (this.collecting) {
       this.parkedUntilCollected.push(context);
       yield context.park();
@@ -207,7 +207,7 @@ export class DeviceStore {
    * Runs garbage collection for this device, or waits for the one running. Must not be
    * called by an admitted write: the collection waits for those to finish.
    */
-  *collectGarbage(context: HandlerContext): Machine<void> {
+  *collectGarbage(context: StoreContext): Machine<void> {
     if (this.collecting) {
       this.parkedUntilCollected.push(context);
       yield context.park();
@@ -241,7 +241,7 @@ export class WriteBatcher {
   constructor(private readonly store: DeviceStore, private readonly config: ResolvedConfig) {}
 
   /** Writes `entry` with batching (or alone when batching is off); returns when it is applied. */
-  *submit(context: HandlerContext, entry: BatchEntry, scratch: ApplyScratch): Machine<void> {
+  *submit(context: StoreContext, entry: BatchEntry, scratch: ApplyScratch): Machine<void> {
     if (this.config.setBatch === 1) {
       yield* this.store.write(context, [entry], scratch, false);
       return;
@@ -277,7 +277,7 @@ export class WriteBatcher {
     throw new ScalioError(`SSD ${this.store.device}: a batched write woke more often than writes joined its batch`);
   }
 
-  private *flush(context: HandlerContext, batch: PendingBatch, scratch: ApplyScratch): Machine<void> {
+  private *flush(context: StoreContext, batch: PendingBatch, scratch: ApplyScratch): Machine<void> {
     batch.flushing = true;
     if (this.current === batch) this.current = new PendingBatch();
     try {
@@ -293,7 +293,7 @@ export class WriteBatcher {
 
 class PendingBatch {
   readonly entries: BatchEntry[] = [];
-  readonly waiters: HandlerContext[] = [];
+  readonly waiters: StoreContext[] = [];
   lastAddNs = 0;
   /** A writer has taken the batch to apply it; no entry may join it any more. */
   flushing = false;

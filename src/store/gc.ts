@@ -16,15 +16,15 @@ import { ScalioError } from '../errors.js';
 import { Counter } from '../hw/counters.js';
 import type { Machine } from '../hw/verbs.js';
 import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
-import type { HandlerContext } from '../systems/context.js';
+import type { StoreContext } from './context.js';
 import { type ApplyScratch, type BatchEntry, EntryKind, applyBatch, makeEntry } from './apply.js';
 import type { Collector, DeviceStore } from './device.js';
-import { valueRecordBlocksMax } from '../config.js';
+import { valueRecordBlocks, valueRecordBlocksMax } from '../config.js';
 import { BUCKET_STAGING_BLOCKS, indexEntryAddress, storeScratchLayout, valueStagingBlocks } from './geometry.js';
 import { RingLog } from './ring.js';
 
 export class GarbageCollector implements Collector {
-  *collect(context: HandlerContext, store: DeviceStore): Machine<void> {
+  *collect(context: StoreContext, store: DeviceStore): Machine<void> {
     const scratch = gcScratch(context, store.device);
     // A pass over a log scans what was in use when it began, plus a segment of slack.
     let bucketBudget = store.buckets.used + context.layout.config.gcSegmentBlocks;
@@ -56,7 +56,7 @@ interface GcScratch extends ApplyScratch {
   readonly valueSegmentBlocks: number;
 }
 
-function gcScratch(context: HandlerContext, device: number): GcScratch {
+function gcScratch(context: StoreContext, device: number): GcScratch {
   const geometry = context.layout.store;
   const layout = storeScratchLayout(context.layout.config);
   const base = geometry.scratch.base + device * geometry.scratchBytesPerDevice;
@@ -73,11 +73,12 @@ function gcScratch(context: HandlerContext, device: number): GcScratch {
 }
 
 /** Moves the live chains of the bucket log's tail segment to its head; returns the blocks released. */
-function* collectBucketSegment(context: HandlerContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
+function* collectBucketSegment(context: StoreContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
   const { kernels, counters } = context;
   const geometry = context.layout.store;
   const log = store.buckets;
   const tail = log.tail;
+  counters.add(Counter.gcBucketSegmentsStarted);
   let scanned = Math.min(context.layout.config.gcSegmentBlocks, log.blocksToRingEnd(tail), log.used);
   yield context.nvmeRead(store.device, log.blockOf(tail), scanned, scratch.bucketSegment);
 
@@ -145,11 +146,12 @@ function* collectBucketSegment(context: HandlerContext, store: DeviceStore, scra
  * or 0 if it could not: relocating rewrites their chains, and the bucket log had no room
  * for them even after a pass of its own collection.
  */
-function* collectValueSegment(context: HandlerContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
+function* collectValueSegment(context: StoreContext, store: DeviceStore, scratch: GcScratch): Machine<number> {
   const { kernels, counters } = context;
   const geometry = context.layout.store;
   const log = store.values;
   const tail = log.tail;
+  counters.add(Counter.gcValueSegmentsStarted);
   let scanned = Math.min(context.layout.config.gcSegmentBlocks, log.blocksToRingEnd(tail), log.used);
   yield context.nvmeRead(store.device, log.blockOf(tail), scanned, scratch.valueSegment);
 
@@ -164,17 +166,18 @@ function* collectValueSegment(context: HandlerContext, store: DeviceStore, scrat
       const bytes = VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
       const spans = bytes > BLOCK_BYTES;
       if (spans ? offset !== 0 : offset + bytes > BLOCK_BYTES) break; // not a record: leftovers of an older pass
-      const spanBlocks = Math.ceil(bytes / BLOCK_BYTES);
+      const spanBlocks = valueRecordBlocks(keyLength, valueLength);
       if (spans && index + spanBlocks > scanned) {
         if (index + spanBlocks > log.blocksToRingEnd(tail) || index + spanBlocks > scratch.valueSegmentBlocks) break;
         yield context.nvmeRead(store.device, log.blockOf(tail + scanned), index + spanBlocks - scanned, scratch.valueSegment + scanned * BLOCK_BYTES);
         scanned = index + spanBlocks;
       }
+      if (spans && kernels.valueRecordComplete(record) === 0) break; // not whole: an older lap's leftovers
       kernels.valueRecordKeyToDescriptor(record, scratch.key);
       const bucketId = kernels.storeBucketIdOf(scratch.key, geometry.bucketIdBits);
       if (bucketId % geometry.devices === store.device) {
         const deviceOffset = log.blockOf(tail + index) * BLOCK_BYTES + offset;
-        entries.push(makeEntry(EntryKind.relocate, 0, record + VALUE_RECORD_HEADER_BYTES + keyLength, valueLength, bucketId, record, deviceOffset));
+        entries.push(makeEntry(EntryKind.relocate, 0, 0, valueLength, bucketId, record, deviceOffset));
       }
       if (spans) {
         index += spanBlocks - 1;
@@ -195,7 +198,7 @@ function* collectValueSegment(context: HandlerContext, store: DeviceStore, scrat
     let valueBlocks = 0;
     for (const entry of entries) {
       const bytes = VALUE_RECORD_HEADER_BYTES + kernels.valueRecordKeyLength(entry.record) + entry.valueLength;
-      valueBlocks += bytes <= BLOCK_BYTES ? (2 * bytes) / BLOCK_BYTES : Math.ceil(bytes / BLOCK_BYTES);
+      valueBlocks += bytes <= BLOCK_BYTES ? (2 * bytes) / BLOCK_BYTES : valueRecordBlocks(kernels.valueRecordKeyLength(entry.record), entry.valueLength);
     }
     if (store.values.free < RingLog.worstCost(Math.ceil(valueBlocks))) return 0;
     yield* applyBatch(context, store, entries, scratch, { pack: true, notify: false });

@@ -8,9 +8,9 @@
  *   (every block agreeing on id, length and sequence) with the highest sequence wins. A
  *   version whose write was cut short is ignored, so its bucket falls back to the version
  *   before, which the log still holds (it was live, so it was never collected);
- * - each log's head: just after the append with the highest sequence;
- * - each log's tail: the oldest append something live is in (the live chain, or the live
- *   value record, with the lowest sequence);
+ * - each log's head: just past its newest live piece (chain version, or value record);
+ * - each log's tail: at its oldest live piece (see recoverStore for why this is exact even
+ *   after a torn multi-block append);
  * - the next write sequence.
  *
  * A write is acknowledged only after its chain is on the SSD, so every acknowledged write is
@@ -18,7 +18,7 @@
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../config.js';
+import { type ResolvedConfig, valueRecordBlocks } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Kernels } from '../hw/kernels.js';
 import type { SsdArray } from '../hw/ssd.js';
@@ -26,9 +26,9 @@ import {
   BLOCK_BYTES, CHAIN_BLOCKS_MAX, SUPERBLOCK_BUCKET_ID_BITS_OFFSET, SUPERBLOCK_BUCKET_LOG_BLOCKS_OFFSET,
   SUPERBLOCK_BUCKET_LOG_START_OFFSET, SUPERBLOCK_DEVICE_COUNT_OFFSET, SUPERBLOCK_DEVICE_INDEX_OFFSET, SUPERBLOCK_KEY_BYTES_MAX_OFFSET,
   SUPERBLOCK_MAGIC_OFFSET, SUPERBLOCK_VALUE_BYTES_MAX_OFFSET, SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET, SUPERBLOCK_VALUE_LOG_START_OFFSET,
-  SUPERBLOCK_VERSION_OFFSET, VALUE_RECORD_HEADER_BYTES,
+  SUPERBLOCK_VERSION_OFFSET, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX,
 } from '../layout/store.js';
-import type { ClusterLayout } from '../systems/context.js';
+import type { StoreLayout } from './context.js';
 import { SUPERBLOCK_MAGIC_HIGH, SUPERBLOCK_MAGIC_LOW, SUPERBLOCK_VERSION } from './bulk-load.js';
 import { StoreState, StoreStateField, indexEntryAddress } from './geometry.js';
 
@@ -117,7 +117,7 @@ export function loadImages(directory: string): { manifest: ImageManifest; buffer
 }
 
 /** Checks that each image's superblock describes the layout this cluster plans. */
-export function checkSuperblocks(ssds: SsdArray, layout: ClusterLayout): void {
+export function checkSuperblocks(ssds: SsdArray, layout: StoreLayout): void {
   const { config, store } = layout;
   if (ssds.count !== store.devices) throw new ConfigError(`there are ${ssds.count} SSD images; the configuration has ${store.devices} SSDs`);
   for (let device = 0; device < ssds.count; device++) {
@@ -152,15 +152,40 @@ export interface RecoveryReport {
 
 /**
  * Rebuilds the DRAM index and each device's log state from the SSDs, using `scratchBytes`
- * of the shared memory at `scratch` (at least `RECOVERY_SCRATCH_BYTES_MIN`).
+ * of the shared memory at `scratch` (at least `RECOVERY_SCRATCH_BYTES_MIN`). Callable on
+ * its own: it reads only the SSDs and writes only the index and the store state words.
+ *
+ * Why the logs' heads and tails come from the *live* data, not from the newest append:
+ *
+ *   1. Along each log, ring order is write-sequence order: an append takes its sequence and
+ *      its place at the head in one step (nothing runs in between), and the live data of a
+ *      log always lies within one lap, from the tail to the head.
+ *   2. The live chains are each bucket's newest complete version; every complete chain
+ *      version newer than the newest live one would itself be live (it would be its
+ *      bucket's newest). So everything past the end of the newest live chain is a write cut
+ *      short (or nothing), and everything before the oldest live chain is garbage.
+ *   3. The live values are the records the live chains point at; each is checked to hold
+ *      its item's key. What lies past the newest live record (a value append whose chain was
+ *      never written, or a record since overwritten) is garbage too.
+ *
+ * So the head goes just past the newest live chain (record), the tail at the oldest one;
+ * ties in sequence (one append writes several chains, or packs several records) are broken
+ * by place, since one append is contiguous. Nothing on the device is believed unless a
+ * complete chain vouches for it, so a torn multi-block append — or leftover bytes of an
+ * earlier lap that look like a record — cannot move a head. Every block the new head may
+ * overwrite holds nothing live.
+ *
+ * The next write sequence is past every sequence stamped in the bucket log (complete or
+ * not) and every live record: a record written from now on is newer than every chain on
+ * the device, which is what readers check (src/store/read.ts).
  */
-export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: ClusterLayout, scratch: number, scratchBytes: number): RecoveryReport {
+export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds: SsdArray, layout: StoreLayout, scratch: number, scratchBytes: number): RecoveryReport {
   const geometry = layout.store;
   const state = new StoreState(memory, geometry);
   const bytes = new Uint8Array(memory.buffer);
   // Read the logs in chunks as large as the scratch allows, next to a chain and a key.
   const chunkBlocks = Math.min(1024, Math.floor((scratchBytes - 64) / BLOCK_BYTES) - CHAIN_BLOCKS_MAX);
-  if (chunkBlocks < 1) throw new ConfigError(`a restart needs ${RECOVERY_SCRATCH_BYTES_MIN} bytes of scratch, it got ${scratchBytes}`);
+  if (chunkBlocks < valueRecordBlocks(ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX)) throw new ConfigError(`a restart needs ${RECOVERY_SCRATCH_BYTES_MIN} bytes of scratch, it got ${scratchBytes}`);
   const chain = scratch + chunkBlocks * BLOCK_BYTES;
   const key = chain + CHAIN_BLOCKS_MAX * BLOCK_BYTES;
   kernels.zeroBytes(geometry.index.base, geometry.index.bytes);
@@ -169,19 +194,19 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
   let damagedItems = 0;
 
   for (let device = 0; device < geometry.devices; device++) {
-    // The bucket log: newest complete version of each bucket.
+    // The bucket log: newest complete version of each bucket, and the newest stamp of all.
     const capacity = geometry.bucketLogBlocks;
     const bestSequence = new Float64Array(geometry.bucketIdsPerDevice);
     const bestRing = new Int32Array(geometry.bucketIdsPerDevice);
     const bestLength = new Uint8Array(geometry.bucketIdsPerDevice);
-    let newestSequence = 0;
-    let bucketHeadRing = 0;
+    let newestStamp = 0;
     for (let chunkStart = 0; chunkStart < capacity; chunkStart += chunkBlocks) {
       const blocks = Math.min(chunkBlocks, capacity - chunkStart);
       ssds.read(device, geometry.bucketLogStart + chunkStart, blocks, bytes, scratch);
       for (let index = 0; index < blocks; index++) {
         const block = scratch + index * BLOCK_BYTES;
         const sequence = kernels.blockSequence(block);
+        if (sequence > newestStamp) newestStamp = sequence;
         if (sequence === 0 || kernels.blockChainIndex(block) !== 0) continue;
         const length = kernels.blockChainLength(block);
         const ring = chunkStart + index;
@@ -199,102 +224,100 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
           bestRing[local] = ring;
           bestLength[local] = length;
         }
-        if (sequence > newestSequence) {
-          newestSequence = sequence;
-          bucketHeadRing = (ring + length) % capacity;
-        }
       }
     }
 
-    // The value log: the sequence of each block's records, and the newest append. A value
-    // is appended before the chain that points at it, so a genuine record's sequence is
-    // below the newest chain's plus the appends that can be in flight; anything above is
-    // leftover bytes and is not believed.
-    const valueCapacity = geometry.valueLogBlocks;
-    const blockSequences = new Float64Array(valueCapacity);
-    const sequenceLimit = newestSequence + 4 * layout.handlersPerCore * layout.config.dpuCores + 16;
-    let newestValueSequence = 0;
-    let valueHeadRing = 0;
-    let skip = 0;
-    for (let chunkStart = 0; chunkStart < valueCapacity; chunkStart += chunkBlocks) {
-      const blocks = Math.min(chunkBlocks, valueCapacity - chunkStart);
+    // The newest sequence in the value log (every block written there starts with a header
+    // carrying one; no user bytes start a block): a value append whose chain was never
+    // written may hold the device's newest sequence, which must not be given out again.
+    let newestValueStamp = 0;
+    for (let chunkStart = 0; chunkStart < geometry.valueLogBlocks; chunkStart += chunkBlocks) {
+      const blocks = Math.min(chunkBlocks, geometry.valueLogBlocks - chunkStart);
       ssds.read(device, geometry.valueLogStart + chunkStart, blocks, bytes, scratch);
-      for (let index = 0; index < blocks; index++) {
-        if (skip > 0) {
-          skip--; // the rest of a record that spans blocks
-          continue;
-        }
-        const record = scratch + index * BLOCK_BYTES;
-        if (kernels.valueRecordStarts(record) === 0) continue;
-        const sequence = kernels.valueRecordSequence(record);
-        if (sequence > sequenceLimit) continue;
-        const span = Math.max(1, Math.ceil((VALUE_RECORD_HEADER_BYTES + kernels.valueRecordKeyLength(record) + kernels.valueRecordValueLength(record)) / BLOCK_BYTES));
-        const ring = chunkStart + index;
-        blockSequences[ring] = sequence;
-        skip = span - 1;
-        if (sequence > newestValueSequence) {
-          newestValueSequence = sequence;
-          valueHeadRing = (ring + span) % valueCapacity;
-        }
-      }
+      for (let index = 0; index < blocks; index++) newestValueStamp = Math.max(newestValueStamp, kernels.valueBlockSequence(scratch + index * BLOCK_BYTES));
     }
 
-    // The index, and the oldest live append of each log.
-    let oldestChain = Number.POSITIVE_INFINITY;
-    let bucketTailRing = bucketHeadRing;
-    let oldestValue = Number.POSITIVE_INFINITY;
-    let valueTailRing = valueHeadRing;
-    let liveValues = 0;
+    // The index; the live chains' and live records' extremes in (sequence, place) order.
+    const chains = new LogExtent();
+    const values = new LogExtent();
+    const valueCapacity = geometry.valueLogBlocks;
     for (let local = 0; local < geometry.bucketIdsPerDevice; local++) {
       if (bestSequence[local] === 0) continue;
       const bucketId = local * geometry.devices + device;
       const length = bestLength[local];
       kernels.indexEntryWrite(indexEntryAddress(geometry, bucketId), geometry.bucketLogStart + bestRing[local], length);
       buckets++;
-      if (bestSequence[local] < oldestChain) {
-        oldestChain = bestSequence[local];
-        bucketTailRing = bestRing[local];
-      }
+      chains.add(bestSequence[local], bestRing[local], bestRing[local] + length);
       ssds.read(device, geometry.bucketLogStart + bestRing[local], length, bytes, chain);
       const items = kernels.chainItemCount(chain, length);
       for (let item = 0; item < items; item++) {
         const offset = kernels.itemValueOffset(chain, item);
+        const valueLength = kernels.itemValueLength(chain, item);
         const ring = Math.floor(offset / BLOCK_BYTES) - geometry.valueLogStart;
-        if (ring < 0 || ring >= valueCapacity) {
-          damagedItems++;
-          continue;
-        }
-        kernels.itemKeyToDescriptor(chain, item, key);
-        ssds.read(device, geometry.valueLogStart + ring, 1, bytes, scratch);
         const inBlock = offset - Math.floor(offset / BLOCK_BYTES) * BLOCK_BYTES;
-        if (kernels.valueRecordKeyLength(scratch + inBlock) !== kernels.keyLengthOf(key)
-          || kernels.valueRecordValueLength(scratch + inBlock) !== kernels.itemValueLength(chain, item)) {
+        kernels.itemKeyToDescriptor(chain, item, key);
+        const span = valueRecordBlocks(kernels.keyLengthOf(key), valueLength);
+        if (ring < 0 || ring + span > valueCapacity || (span > 1 && inBlock !== 0)) {
           damagedItems++;
           continue;
         }
-        liveValues++;
-        const sequence = blockSequences[ring];
-        if (sequence < oldestValue) {
-          oldestValue = sequence;
-          valueTailRing = ring;
+        ssds.read(device, geometry.valueLogStart + ring, span, bytes, scratch);
+        if (kernels.valueRecordMatches(scratch + inBlock, key, valueLength) === 0 || kernels.valueRecordComplete(scratch + inBlock) === 0) {
+          damagedItems++;
+          continue;
         }
+        // Records of one append are laid out in order: a later one ends at or past an earlier one.
+        values.add(kernels.valueRecordSequence(scratch + inBlock), ring + (inBlock + 1) / BLOCK_BYTES, ring + span);
       }
     }
 
     // Positions: the head one ring past its block (positions only grow), the tail behind it.
-    const setLog = (headField: number, tailField: number, headRing: number, tailRing: number, capacityBlocks: number, live: boolean) => {
+    const setLog = (headField: number, tailField: number, extent: LogExtent, capacityBlocks: number) => {
+      const headRing = extent.empty ? 0 : extent.newestEnd % capacityBlocks;
+      const tailRing = extent.empty ? 0 : Math.floor(extent.oldestStart);
       let used = (headRing - tailRing + capacityBlocks) % capacityBlocks;
-      if (used === 0 && live) used = capacityBlocks;
+      if (used === 0 && !extent.empty) used = capacityBlocks;
       const head = capacityBlocks + headRing;
       state.set(device, headField, head);
       state.set(device, tailField, head - used);
     };
-    setLog(StoreStateField.bucketHead, StoreStateField.bucketTail, bucketHeadRing, bucketTailRing, capacity, buckets > 0 && oldestChain !== Number.POSITIVE_INFINITY);
-    setLog(StoreStateField.valueHead, StoreStateField.valueTail, valueHeadRing, valueTailRing, valueCapacity, liveValues > 0);
-    state.set(device, StoreStateField.writeSequence, Math.max(newestSequence, newestValueSequence));
+    setLog(StoreStateField.bucketHead, StoreStateField.bucketTail, chains, capacity);
+    setLog(StoreStateField.valueHead, StoreStateField.valueTail, values, valueCapacity);
+    state.set(device, StoreStateField.writeSequence, Math.max(newestStamp, newestValueStamp));
   }
   return { buckets, incompleteChains, damagedItems };
 }
 
-/** The least scratch a restart works with: a block of the log, a longest chain, a key. */
-export const RECOVERY_SCRATCH_BYTES_MIN = (1 + CHAIN_BLOCKS_MAX) * BLOCK_BYTES + 64;
+/**
+ * The oldest and newest live pieces of one log, ordered by write sequence and, within one
+ * sequence (one append), by place: an append is contiguous, so a later piece sits further on.
+ */
+class LogExtent {
+  empty = true;
+  private oldestSequence = 0;
+  private oldestPlace = 0;
+  /** Ring block where the oldest piece starts. */
+  oldestStart = 0;
+  newestSequence = 0;
+  private newestPlace = 0;
+  /** Ring block just past the newest piece (may equal the ring's capacity). */
+  newestEnd = 0;
+
+  /** A live piece written with `sequence`, at `place` (a ring block, fractional within a block), ending before ring block `end`. */
+  add(sequence: number, place: number, end: number): void {
+    if (this.empty || sequence < this.oldestSequence || (sequence === this.oldestSequence && place < this.oldestPlace)) {
+      this.oldestSequence = sequence;
+      this.oldestPlace = place;
+      this.oldestStart = Math.floor(place);
+    }
+    if (this.empty || sequence > this.newestSequence || (sequence === this.newestSequence && place > this.newestPlace)) {
+      this.newestSequence = sequence;
+      this.newestPlace = place;
+      this.newestEnd = end;
+    }
+    this.empty = false;
+  }
+}
+
+/** The least scratch a restart works with: a largest value record (a chunk of the log), a longest chain, a key. */
+export const RECOVERY_SCRATCH_BYTES_MIN = (valueRecordBlocks(ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX) + CHAIN_BLOCKS_MAX) * BLOCK_BYTES + 64;

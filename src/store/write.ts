@@ -7,11 +7,11 @@ import { handlerBucketStagingBlocks, handlerValueStagingBlocks } from '../hw/are
 import { Counter } from '../hw/counters.js';
 import type { Machine } from '../hw/verbs.js';
 import { RPC_STATUS_OK } from '../layout/rpc.js';
-import type { HandlerContext } from '../systems/context.js';
+import type { StoreContext } from './context.js';
 import { type ApplyScratch, EntryKind, makeEntry } from './apply.js';
 import type { DeviceStore } from './device.js';
 
-function scratchOf(context: HandlerContext): ApplyScratch {
+function scratchOf(context: StoreContext): ApplyScratch {
   const config = context.layout.config;
   return {
     key: context.arena.scratchKey,
@@ -23,7 +23,7 @@ function scratchOf(context: HandlerContext): ApplyScratch {
 }
 
 /** The bucket id and the store of the key at `arena.key`, which this core must own. */
-function placement(context: HandlerContext): { bucketId: number; store: DeviceStore } {
+function placement(context: StoreContext): { bucketId: number; store: DeviceStore } {
   const geometry = context.layout.store;
   const bucketId = context.kernels.storeBucketIdOf(context.arena.key, geometry.bucketIdBits);
   const device = bucketId % geometry.devices;
@@ -33,7 +33,7 @@ function placement(context: HandlerContext): { bucketId: number; store: DeviceSt
 }
 
 /** SET: returns the RPC status once the write is on the SSD, committed and its commit hook run. */
-export function* storeSet(context: HandlerContext, value: number, valueLength: number): Machine<number> {
+export function* storeSet(context: StoreContext, value: number, valueLength: number): Machine<number> {
   const { bucketId, store } = placement(context);
   const entry = makeEntry(EntryKind.set, context.arena.key, value, valueLength, bucketId);
   yield* store.batcher.submit(context, entry, scratchOf(context));
@@ -42,7 +42,7 @@ export function* storeSet(context: HandlerContext, value: number, valueLength: n
 }
 
 /** DELETE: OK, or NOT_FOUND if the key was absent. */
-export function* storeDelete(context: HandlerContext): Machine<number> {
+export function* storeDelete(context: StoreContext): Machine<number> {
   const { bucketId, store } = placement(context);
   const entry = makeEntry(EntryKind.delete, context.arena.key, 0, 0, bucketId);
   yield* store.batcher.submit(context, entry, scratchOf(context));
@@ -50,7 +50,7 @@ export function* storeDelete(context: HandlerContext): Machine<number> {
 }
 
 /** After replying: collects garbage on this core's devices whose logs run low. */
-export function* storeMaintain(context: HandlerContext): Machine<void> {
+export function* storeMaintain(context: StoreContext): Machine<void> {
   for (const store of context.server.devices.values()) {
     if (store.wantsCollection()) yield* store.collectGarbage(context);
   }

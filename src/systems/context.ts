@@ -3,7 +3,8 @@
  * buffer (arena), its kernels and counters, the cluster's layout, a clock, and verbs.
  * A DPU core's RPC handler gets a `HandlerContext`: its own buffers, the core's server state
  * (store state, bucket locks), direct access to DPU DRAM through kernels, and verbs for the
- * SSDs. Neither knows which engine runs it.
+ * SSDs. Neither knows which engine runs it. They implement what the store asks of its
+ * callers (src/store/context.ts: StoreReader, StoreContext), so the store needs nothing here.
  */
 import type { ResolvedConfig } from '../config.js';
 import type { ClientArenaLayout, HandlerArenaLayout } from '../hw/arena.js';
@@ -11,12 +12,13 @@ import type { Counters } from '../hw/counters.js';
 import type { Kernels } from '../hw/kernels.js';
 import type { MemoryPlan } from '../hw/memory-plan.js';
 import { type Verb, VerbIssuer, VerbKind } from '../hw/verbs.js';
-import type { Parkable, BucketLocks } from '../store/bucket-locks.js';
+import type { StoreContext, StoreLayout, StoreReader, StoreServer } from '../store/context.js';
 import type { StoreGeometry, StoreState } from '../store/geometry.js';
-import type { DeviceStore } from '../store/device.js';
+
+export { NOT_FOUND } from '../store/context.js';
 
 /** The layout of a cluster: plain data, computed once and sent to every thread. */
-export interface ClusterLayout {
+export interface ClusterLayout extends StoreLayout {
   readonly config: ResolvedConfig;
   readonly systemName: string;
   readonly plan: MemoryPlan;
@@ -48,10 +50,7 @@ export interface ThreadServices {
   readonly view: DataView;
 }
 
-/** The value a GET machine returns when the key does not exist. */
-export const NOT_FOUND = -1;
-
-export class ClientContext extends VerbIssuer {
+export class ClientContext extends VerbIssuer implements StoreReader {
   readonly arena: Addresses<ClientArenaLayout>;
   readonly kernels: Kernels;
   readonly counters: Counters;
@@ -87,18 +86,14 @@ export class ClientContext extends VerbIssuer {
   }
 }
 
-/** A DPU core's state that its handlers share (one per core). */
-export interface CoreServer {
-  readonly core: number;
+/** A DPU core's state that its handlers share (one per core): the store's, and its state words. */
+export interface CoreServer extends StoreServer {
   readonly storeState: StoreState;
-  readonly locks: BucketLocks;
-  /** The stores of the SSDs this core owns, by device. */
-  readonly devices: ReadonlyMap<number, DeviceStore>;
   /** What the system does once a write of the key at `key` is committed (Scalio: invalidate its cache slots). */
   afterCommit(context: HandlerContext, key: number): void;
 }
 
-export class HandlerContext extends VerbIssuer implements Parkable {
+export class HandlerContext extends VerbIssuer implements StoreContext {
   readonly arena: Addresses<HandlerArenaLayout>;
   readonly kernels: Kernels;
   readonly counters: Counters;
