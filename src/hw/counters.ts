@@ -44,6 +44,14 @@ export const Counter = {
   gcValuesMoved: 30,
   /** User bytes (key + value) of acknowledged SETs, for write amplification. */
   userBytesWritten: 31,
+  /** Simulator: DPU core time by kind of work — RPC receive and reply (RDMA threads). */
+  dpuBusyRpcNs: 32,
+  /** Simulator: DPU core time submitting NVMe commands and handling completions (SSD workers). */
+  dpuBusySsdIoNs: 33,
+  /** Simulator: DPU core time serving NVMe-oF commands with the standard (not offloaded) target. */
+  dpuBusyNvmeTargetNs: 34,
+  /** Simulator: client CPU time (operations, verbs, the NVMe-oF initiator). */
+  clientBusyNs: 35,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;
