@@ -5,7 +5,7 @@ import { type EngineName, type RunReport, run } from '../../engine/run.js';
 import type { Workload } from '../../ycsb/workloads.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemsOption } from '../options.js';
+import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, SIMULATOR_OPTIONS, profileOption, clusterConfig, engineOption, optionHelp, parse, systemsOption } from '../options.js';
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
 import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, runLength } from './run.js';
@@ -22,6 +22,7 @@ const OPTIONS = {
   ...LENGTH_OPTIONS,
   warmup: { type: 'string', value: 'N', help: `unmeasured operations first, to fill caches (default: half the measured ones, at most ${integer(DEFAULT_WARMUP_MAX)})` },
   ...CLUSTER_OPTIONS,
+  ...SIMULATOR_OPTIONS,
   ...OUTPUT_OPTIONS,
 } as const;
 
@@ -33,6 +34,16 @@ prints them side by side (default: Scalio, LEED and LEED+Ditto on YCSB C, simula
 Options:
 ${optionHelp(OPTIONS)}
 `;
+
+/** All SSDs' measured read and write IOPS, e.g. "1.2M/0". */
+export const ssdIops = (row: RunMetrics) => `${siNumber(row.ssdReadIops)}/${siNumber(row.ssdWriteIops)}`.replace(/ /g, '');
+/** DPU core utilisation, with the RPC and SSD-I/O parts where the simulator splits them: "62% (rpc 27, ssd 35)". */
+export const dpuBusy = (row: RunMetrics) => {
+  const total = `${fixed(100 * row.dpuCoreUtilisation, 0)}%`;
+  if (Number.isNaN(row.dpuCoreUtilisationRpc)) return total;
+  const target = row.dpuCoreUtilisationNvmeTarget > 0 ? `, target ${fixed(100 * row.dpuCoreUtilisationNvmeTarget, 0)}` : '';
+  return `${total} (rpc ${fixed(100 * row.dpuCoreUtilisationRpc, 0)}, ssd ${fixed(100 * row.dpuCoreUtilisationSsdIo, 0)}${target})`;
+};
 
 const hitRatio = (row: RunMetrics) => (Number.isNaN(row.hitRatio) || row.hitRatio === 0 ? '—' : fixed(row.hitRatio, 3));
 
@@ -46,6 +57,8 @@ export const COMPARE_COLUMNS = [
   { title: 'SSD I/Os/op', value: (row: RunMetrics) => fixed(row.ssdIosPerOperation, 3), right: true },
   { title: 'RPCs/op', value: (row: RunMetrics) => fixed(row.rpcsPerOperation, 3), right: true },
   { title: 'core µs/op', value: (row: RunMetrics) => fixed(row.coreUsPerOperation, 2), right: true },
+  { title: 'SSD read/write IOPS', value: ssdIops, right: true },
+  { title: 'DPU busy', value: dpuBusy, right: true },
 ] as const;
 
 /** One run's totals, in one row (`scalio run`). */
@@ -56,7 +69,19 @@ export const OVERALL_COLUMNS = [
   { title: 'RPCs/op', value: (row: RunMetrics) => fixed(row.rpcsPerOperation, 3), right: true },
   { title: 'core µs/op', value: (row: RunMetrics) => fixed(row.coreUsPerOperation, 2), right: true },
   { title: 'CAS failures', value: (row: RunMetrics) => integer(row.casFailures), right: true },
+  { title: 'SSD read/write IOPS', value: ssdIops, right: true },
+  { title: 'DPU busy', value: dpuBusy, right: true },
 ] as const;
+
+/** Each SSD's measured IOPS (`scalio run`). */
+export function deviceTable(row: RunMetrics): string {
+  const devices = row.ssdReadIopsByDevice.map((reads, device) => ({ device, reads, writes: row.ssdWriteIopsByDevice[device] }));
+  return table(devices, [
+    { title: 'SSD', value: (entry) => String(entry.device), right: true },
+    { title: 'read IOPS', value: (entry) => siNumber(entry.reads).trim(), right: true },
+    { title: 'write IOPS', value: (entry) => siNumber(entry.writes).trim(), right: true },
+  ]);
+}
 
 /** A line saying what ran on what: workload, dataset, cluster. */
 export function describeRun(engine: EngineName, workload: Workload, config: ResolvedConfig): string {
@@ -81,13 +106,14 @@ export async function compare(argv: string[]): Promise<void> {
   const engine = engineOption(values.engine) ?? 'sim';
   const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
+  const profile = profileOption(values);
   const rows: RunMetrics[] = [];
   let first: RunReport | undefined;
   for (const system of systems) {
     const progress = progressLine(`${system} ${engine}`);
     process.stderr.write(`${system}...\n`);
     try {
-      const report = await run({ system, engine, config, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update });
+      const report = await run({ system, engine, config, profile, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update });
       first ??= report;
       rows.push(metricsOf(report));
     } finally {
@@ -100,7 +126,7 @@ export async function compare(argv: string[]): Promise<void> {
   if (rows.some((row) => row.byOperation.length > 1)) {
     for (const row of rows) process.stdout.write(`\n${row.system}:\n${table(row.byOperation, OPERATION_COLUMNS)}\n`);
   }
-  if (engine === 'sim') process.stdout.write('\nThroughput is per simulated second on the paper\'s hardware profile (not yet calibrated).\n');
+  if (engine === 'sim') process.stdout.write(`\nThroughput is per simulated second on the "${(first as RunReport).profile?.name}" hardware profile (README, "Calibration").\n`);
   if (typeof values.json === 'string') writeJson(values.json, { workloadSpec: workload, engine, config: (first as RunReport).config, results: rows });
   if (typeof values.csv === 'string') writeCsv(values.csv, flattenMetrics(rows));
 }
