@@ -21,6 +21,7 @@
 import { ScalioError } from '../../errors.js';
 import { Counter, CoreCounter } from '../../hw/counters.js';
 import { type HardwareProfile, dpuThreadPools } from '../../hw/profile.js';
+import { SsdTiming } from '../../hw/ssd-timing.js';
 import { type Verb, VerbIssuer, VerbKind, VERB_NAMES } from '../../hw/verbs.js';
 import { BLOCK_BYTES } from '../../layout/store.js';
 import { ClientContext, HandlerContext } from '../../systems/context.js';
@@ -138,7 +139,7 @@ export class SimEngine {
   /** Each client's own clock: where its machine is in virtual time. */
   private readonly clientTimeNs: Float64Array;
   private readonly cores: CoreState[] = [];
-  private readonly ssdUnitsFreeAt: Float64Array[];
+  private readonly ssdTiming: SsdTiming;
   private nicFreeAt = 0;
   /** The NIC → Arm-memory path: one message at a time. */
   private dpuMemoryPathFreeAt = 0;
@@ -215,7 +216,7 @@ export class SimEngine {
       }
       this.cores.push(state);
     }
-    this.ssdUnitsFreeAt = Array.from({ length: config.ssds }, () => new Float64Array(this.profile.ssdParallelUnits));
+    this.ssdTiming = new SsdTiming(this.profile, config.ssds);
     this.dpuThreadFreeAt = new Float64Array(config.dpuCores);
     const pools = dpuThreadPools(this.profile, config.dpuCores);
     // The standard NVMe-oF target's commands run on the SSD workers (they poll the SSDs).
@@ -551,18 +552,7 @@ export class SimEngine {
   }
 
   private ssdUnitCompletion(device: number, write: boolean, blockCount: number, arrival: number): number {
-    const units = this.ssdUnitsFreeAt[device];
-    if (units === undefined) return arrival; // out-of-range device: applying it reports the error
-    let unit = 0;
-    for (let candidate = 1; candidate < units.length; candidate++) if (units[candidate] < units[unit]) unit = candidate;
-    const start = Math.max(arrival, units[unit]);
-    const transfer = (Math.max(1, blockCount) - 1) * this.profile.ssdBlockTransferNs;
-    if (write) {
-      units[unit] = start + this.profile.ssdWriteOccupancyNs + transfer;
-      return start + this.profile.ssdWriteNs + transfer;
-    }
-    units[unit] = start + this.profile.ssdReadNs + transfer;
-    return units[unit];
+    return this.ssdTiming.completion(device, write, blockCount, arrival);
   }
 
   /** Copies a posted write's payload to the client's staging slot; returns the slot. */
