@@ -74,3 +74,39 @@ describe('hardware profiles', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('the flags the figures need', () => {
+  const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+  const scalio = (...args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { timeout: 100_000 })
+    .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: { code: number; stdout: string; stderr: string }) => error);
+
+  it('set associativity, θ, operations in flight, client cores and the NVMe-oF target', async () => {
+    const json = join(directory, 'run.json');
+    const result = await scalio('run', '--records', '2000', '--ops', '2000', '--warmup', '0', '--slots-per-bucket', '16', '--theta', '0',
+      '--in-flight', '24', '--client-cores', '3', '--nvmeof-target', 'standard', '--dpu-cores', '4', '--json', json);
+    expect(result.code).toBe(0);
+    const written = JSON.parse(readFileSync(json, 'utf8')) as { config: Record<string, number>; workloadSpec: { requestDistribution: string }; ssdReadIopsByDevice: number[]; dpuCoreUtilisationNvmeTarget: number };
+    expect(written.config).toMatchObject({ slotsPerBucket: 16, clients: 24, clientCores: 3, nvmeTargetOffload: 0, dpuCores: 4 });
+    expect(written.workloadSpec.requestDistribution).toBe('uniform');
+    expect(written.ssdReadIopsByDevice).toHaveLength(4);
+    expect(written.dpuCoreUtilisationNvmeTarget).toBeGreaterThan(0);
+    expect(result.stdout).toMatch(/read IOPS/);
+  });
+
+  it.each([
+    [['--theta', '1'], /--theta must be 0 \(uniform keys\) or a zipfian constant above 0, at most 2 and not 1/],
+    [['--clients', '8', '--in-flight', '16'], /--clients 8 and --in-flight 16 disagree/],
+    [['--nvmeof-target', 'magic'], /--nvmeof-target must be one of offload, standard/],
+    [['--slots-per-bucket', '0'], /--slots-per-bucket must be a positive integer/],
+  ])('refuse %j with exit code 2', async (flags, message) => {
+    const result = await scalio('run', '--records', '1000', '--ops', '100', ...flags);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('accept θ = 1.01 as Java YCSB does (Fig. 15)', async () => {
+    const result = await scalio('run', '--records', '2000', '--ops', '2000', '--warmup', '0', '--theta', '1.01');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/zipfian θ=1\.01/);
+  });
+});

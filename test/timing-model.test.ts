@@ -6,6 +6,7 @@ import { Counter, DeviceCounter } from '../src/hw/counters.js';
 import { loadProfile, withParameters } from '../src/hw/profile.js';
 import { fnvhash64Mod, idealHitRatio, zipfianRankProbabilities } from '../src/calibration/ideal-hit-ratio.js';
 import { fnvhash64 } from '../src/ycsb/reference.js';
+import { slotGeometry } from '../src/systems/scalio/cache.js';
 
 const small = (system: string, config: RunRequest['config'] = {}, extra: Partial<RunRequest> = {}): RunRequest => ({
   system, engine: 'sim', workload: 'C', operations: 20_000, warmupOperations: 20_000,
@@ -26,19 +27,24 @@ describe('the simulator\'s timing model', () => {
     }
   });
 
-  it('changes the cache geometry with slotsPerBucket: bucket reads grow with it, and so does the hit ratio', async () => {
-    const byAssociativity = new Map<number, { bytesPerRead: number; hitRatio: number }>();
+  it('changes the cache geometry with slotsPerBucket: buckets, bucket reads and the hit ratio follow it', async () => {
+    const byAssociativity = new Map<number, { bytesPerRead: number; hitRatio: number; slots: number }>();
     for (const slotsPerBucket of [1, 4, 16]) {
       const report = await run(small('scalio', { slotsPerBucket }, { warmupOperations: 60_000 }));
       const counters = report.counters;
-      byAssociativity.set(slotsPerBucket, { bytesPerRead: counters.get(Counter.rdmaReadBytes) / counters.get(Counter.rdmaReads), hitRatio: metricsOf(report).hitRatio });
+      const geometry = slotGeometry(report.config);
+      expect(geometry.bucketBytes).toBe(slotsPerBucket * geometry.slotBytes);
+      byAssociativity.set(slotsPerBucket, {
+        bytesPerRead: counters.get(Counter.rdmaReadBytes) / counters.get(Counter.rdmaReads), hitRatio: metricsOf(report).hitRatio, slots: report.config.cacheSlots,
+      });
     }
     const one = byAssociativity.get(1)!;
     const four = byAssociativity.get(4)!;
     const sixteen = byAssociativity.get(16)!;
-    // Every one-sided READ of Scalio's GET reads a whole bucket: slots × slot bytes.
-    expect(four.bytesPerRead).toBeCloseTo(4 * one.bytesPerRead, 6);
-    expect(sixteen.bytesPerRead).toBeCloseTo(16 * one.bytesPerRead, 6);
+    // The same capacity (to a bucket), in fewer, wider buckets; each GET's READ fetches a whole bucket.
+    expect(Math.abs(sixteen.slots - one.slots)).toBeLessThan(16);
+    expect(four.bytesPerRead).toBeGreaterThan(3 * one.bytesPerRead);
+    expect(sixteen.bytesPerRead).toBeGreaterThan(3 * four.bytesPerRead);
     // A direct-mapped cache loses hits to conflicts that 16-way buckets keep.
     expect(sixteen.hitRatio).toBeGreaterThan(one.hitRatio + 0.05);
   });
