@@ -145,6 +145,7 @@ export class SimEngine {
   private dpuMemoryPathFreeAt = 0;
   /** When the NIC is done with the atomics queued on each address. */
   private readonly atomicFreeAt = new Map<number, number>();
+  private atomicSweepAt = 4096;
   /** Physical DPU threads: when each is free, and the pool each kind of work runs on. */
   private readonly dpuThreadFreeAt: Float64Array;
   private readonly pools: readonly (readonly number[])[];
@@ -506,6 +507,12 @@ export class SimEngine {
     const start = Math.max(time, this.atomicFreeAt.get(address) ?? 0);
     const done = start + this.profile.atomicSerialNs;
     this.atomicFreeAt.set(address, done);
+    // Forget addresses whose atomics are all done (they delay nothing from now on), so the
+    // map holds the addresses in use, not every slot ever touched.
+    if (this.atomicFreeAt.size > this.atomicSweepAt) {
+      for (const [key, freeAt] of this.atomicFreeAt) if (freeAt <= this.now) this.atomicFreeAt.delete(key);
+      this.atomicSweepAt = 2 * this.atomicFreeAt.size + 4096;
+    }
     return done;
   }
 
