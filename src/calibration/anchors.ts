@@ -19,6 +19,7 @@ import { ConfigError } from '../errors.js';
 import { type HardwareProfile, type HardwareTiming, resolveProfile, withParameters } from '../hw/profile.js';
 import { PAPER_CACHE_SLOTS_PER_RECORD } from '../config.js';
 import { idealHitRatio, lruHitRatio } from './ideal-hit-ratio.js';
+import { workloadByName } from '../ycsb/workloads.js';
 
 /** How large the calibration runs are. The anchors are throughputs and ratios, so they barely move with scale. */
 export interface CalibrationScale {
@@ -91,9 +92,9 @@ function scaleOf(scale: string | CalibrationScale | undefined): CalibrationScale
   return found;
 }
 
-/** One anchor run: a system on YCSB C (or uniform C) with `ssds` SSDs on the anchor testbed. */
+/** One anchor run: a system on YCSB C (uniform keys with `theta` 0, Fig. 5's) with `ssds` SSDs on the anchor testbed. */
 export async function anchorRun(system: string, ssds: number, scale: CalibrationScale, profile: HardwareProfile, seed = 1, theta?: number): Promise<RunMetrics> {
-  const workload = theta === 0 ? { ...(await import('../ycsb/workloads.js')).workloadByName('C'), requestDistribution: 'uniform' as const } : 'C';
+  const workload = theta === 0 ? { ...workloadByName('C'), requestDistribution: 'uniform' as const } : 'C';
   const report = await run({
     system,
     engine: 'sim',
