@@ -26,7 +26,7 @@ Runs the paper's published anchors on the simulator (YCSB C, the paper's 8-core 
 tolerance, and whether the anchor was fitted (one unpublished profile parameter chosen to
 meet it) or is a prediction. Predictions where the paper gives no value follow.
 
-  scalio calibrate                       # the quick scale (1 M records), ~4 min on 2 cores
+  scalio calibrate                       # the quick scale (1 M records), ~2 min on 2 cores
   scalio calibrate --scale test --json anchors.json
   scalio calibrate --fit                 # repeat the fit (~17 min on 2 cores)
 

@@ -4,8 +4,14 @@
  * Every logical client and every in-flight RPC handler is a machine. When a machine yields
  * a verb, the simulator computes from the hardware profile when the verb reaches its target
  * and applies its effect then, through the same `Hardware` the live engine uses; shared
- * resources are queues with a "free at" time: the NIC (message rate), each SSD's parallel
- * units (service time), each DPU core (CPU time per receive, submit, completion, reply).
+ * resources are queues with a "free at" time: the NIC (message rate), the NIC's path into
+ * the DPU's Arm memory (message rate), each address's atomics, each SSD's parallel units
+ * (service time), the client CPU threads (with `clientCores`), and the DPU's physical
+ * threads. The protocol's handlers belong to logical cores (one per SSD shard), but their
+ * CPU time runs on the profile's pools (src/hw/profile.ts, dpuThreadPools): RPC receive
+ * and reply on the RDMA threads, NVMe submission and completion on the SSD workers, each on
+ * the pool's first free thread — the artifact's 3 RDMA threads + 4 SSD workers shared by
+ * all SSDs on 8 cores.
  *
  * Clients run ahead on their own clocks. Between two verbs a client's machine touches only
  * its own registered buffer, so once a verb's effect has been applied (at its arrival time)
