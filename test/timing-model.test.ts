@@ -4,7 +4,7 @@ import { runNvmeOfReads } from '../src/engine/nvmeof.js';
 import { type RunRequest, run } from '../src/engine/run.js';
 import { Counter, DeviceCounter } from '../src/hw/counters.js';
 import { loadProfile, withParameters } from '../src/hw/profile.js';
-import { fnvhash64Mod, idealHitRatio, zipfianRankProbabilities } from '../src/calibration/ideal-hit-ratio.js';
+import { fnvhash64Mod, idealHitRatio, lruHitRatio, zipfianRankProbabilities } from '../src/calibration/ideal-hit-ratio.js';
 import { fnvhash64 } from '../src/ycsb/reference.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
 
@@ -123,6 +123,8 @@ describe('the ideal hit ratio', () => {
   });
 
   it('gives each rank the share Gray et al.\'s generator draws it with', () => {
+    // Any θ the workloads accept, including Fig. 15's 1.01 (Gray et al.'s inverse holds past 1).
+    for (const theta of [0.5, 0.9, 1.01, 1.5]) expect(zipfianRankProbabilities(1000, theta).reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 12);
     const probabilities = zipfianRankProbabilities(1000, 0.99);
     expect(probabilities.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 12);
     expect(probabilities[0]).toBeGreaterThan(probabilities[1]);
@@ -132,5 +134,9 @@ describe('the ideal hit ratio', () => {
   it('is 0.868 for the paper\'s cache ratio at 1 M records (the scrambling merges ranks; pure Zipf would say less)', () => {
     expect(idealHitRatio({ records: 1_000_000, slots: 112_232, theta: 0.99 })).toBeCloseTo(0.868, 3);
     expect(idealHitRatio({ records: 1000, slots: 100, theta: 0 })).toBe(0.1);
+    // More skew, more of the draws on the hottest keys; LRU stays below the static top-k.
+    const skewed = idealHitRatio({ records: 20_000, slots: 2_245, theta: 1.01 });
+    expect(skewed).toBeGreaterThan(idealHitRatio({ records: 20_000, slots: 2_245, theta: 0.9 }));
+    expect(lruHitRatio({ records: 20_000, slots: 2_245, theta: 1.01 })).toBeLessThan(skewed);
   });
 });
