@@ -31,10 +31,24 @@ export interface ClusterConfig {
   valueFieldBytesMin: number;
   /** NVMe SSDs in the JBOF, each with its own LEED store. */
   ssds: number;
-  /** DPU (Arm) cores serving RPCs; SSD `d` is owned by core `d mod dpuCores`. */
+  /**
+   * DPU (Arm) cores. The protocol's state is sharded by SSD (SSD `d`'s store, locks and
+   * handlers belong to logical core `d mod dpuCores`); on the simulator, the CPU time of that
+   * work runs on the profile's pools of physical threads (RDMA threads, SSD workers) made
+   * of these cores (src/hw/profile.ts, dpuThreadPools).
+   */
   dpuCores: number;
-  /** Logical client threads (YCSB "threads"); each has one operation in flight. */
+  /** Logical client threads (YCSB "threads"); each has one operation in flight, so this is the operations in flight in total. */
   clients: number;
+  /**
+   * Simulator: client CPU threads the logical clients share (client i runs on thread
+   * i mod clientCores), so client-side CPU (YCSB, posting and polling verbs, the NVMe-oF
+   * initiator) can be a bottleneck as on the artifact's client nodes. 0: every client has a
+   * CPU of its own (client CPU adds latency, never contention).
+   */
+  clientCores: number;
+  /** Simulator: 1 if the SSDs' NVMe-oF target is offloaded to the NIC (Scalio), 0 for the standard target (DPU cores serve every command). */
+  nvmeTargetOffload: number;
   /** Cache slots in DPU DRAM, rounded up to whole buckets. Default: the paper's ratio to records. */
   cacheSlots: number;
   /** Slots per cache bucket (8 in the paper). */
@@ -78,6 +92,8 @@ export const DEFAULT_CONFIG: Readonly<ClusterConfig> = Object.freeze({
   ssds: 4,
   dpuCores: 2,
   clients: 160,
+  clientCores: 0,
+  nvmeTargetOffload: 1,
   cacheSlots: 0,
   slotsPerBucket: 8,
   keyBytesMax: 16,
@@ -137,6 +153,8 @@ export function resolveConfig(overrides: Partial<ClusterConfig> = {}): ResolvedC
   requireInteger('ssds', config.ssds, 1, 64, 'a JBOF holds a few dozen SSDs at most');
   requireInteger('dpuCores', config.dpuCores, 1, 64, 'a DPU has a few to a few dozen Arm cores');
   requireInteger('clients', config.clients, 1, 4096, 'each client is a logical thread with one operation in flight');
+  requireInteger('clientCores', config.clientCores, 0, 4096, '0 gives every client a CPU of its own');
+  requireInteger('nvmeTargetOffload', config.nvmeTargetOffload, 0, 1, '1: the NIC serves NVMe-oF commands (target offload); 0: the DPU cores do');
   requireInteger('slotsPerBucket', config.slotsPerBucket, 1, 64, 'the scan kernel reads a whole bucket at once');
   requireInteger('keyBytesMax', config.keyBytesMax, 1, ITEM_KEY_BYTES_MAX, `a store item holds keys of up to ${ITEM_KEY_BYTES_MAX} bytes`);
   requireInteger('valueBytes', config.valueBytes, 1, VALUE_BYTES_MAX, `the value log holds values of up to ${VALUE_BYTES_MAX} bytes`);

@@ -51,12 +51,14 @@ describe('the designs the paper rejects are caught', () => {
     const result = await checked(system, 'sim', 1, 100_000);
     expect(result.verdict).toBe('fail');
     expect(result.failingKeys).toBeGreaterThan(0);
-    // The witness is short: two writes, and a read of the first after the second finished.
-    const witness = result.failures[0].witness;
-    expect(witness.length).toBeLessThanOrEqual(6);
-    const stale = witness.find((operation) => !operation.write && witness.some((newer) => newer.write && newer.value !== operation.value && newer.returned < operation.call
-      && witness.some((older) => older.write && older.value === operation.value && older.returned < newer.call)));
-    expect(stale, 'a read returning a value overwritten before it began').toBeDefined();
+    // Witnesses are short; among them is the plainest stale read: two writes one after the
+    // other, and a read of the first after the second finished. (Which failing key the
+    // checker reports first depends on the hardware profile's timing.)
+    expect(Math.max(...result.failures.map((failure) => failure.witness.length))).toBeLessThanOrEqual(6);
+    const stale = result.failures.map((failure) => failure.witness).flatMap((witness) => witness.filter((operation) => !operation.write
+      && witness.some((newer) => newer.write && newer.value !== operation.value && newer.returned < operation.call
+        && witness.some((older) => older.write && older.value === operation.value && older.returned < newer.call))));
+    expect(stale.length, 'a read returning a value overwritten before it began').toBeGreaterThan(0);
   });
 
   it('leed+ditto: stale reads, because a miss\'s late cache set can overwrite a newer SET\'s', async () => {

@@ -8,6 +8,7 @@
  */
 import { ScalioError } from '../errors.js';
 import { SYSTEMS } from '../systems/registry.js';
+import { calibrate } from './commands/calibrate.js';
 import { check } from './commands/check.js';
 import { compare } from './commands/compare.js';
 import { overview } from './commands/overview.js';
@@ -23,6 +24,7 @@ Commands:
   run        one system on one YCSB workload (a built-in or a workload file)
   compare    several systems side by side on the same workload
   check      run a workload, record its history, check it is linearizable
+  calibrate  the paper's published anchors against the simulator's hardware profile
   help       show this help
 
 Systems: ${SYSTEMS.map((system) => system.name).join(', ')}
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
   run,
   compare,
   check,
+  calibrate,
   // `scalio help` or `scalio help COMMAND` (the command's --help).
   help: async (argv) => {
     const [topic, ...more] = argv;

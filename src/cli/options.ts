@@ -20,19 +20,35 @@ import { ENGINES, type EngineName } from '../engine/run.js';
 import { SYSTEMS } from '../systems/registry.js';
 import { WORKLOADS } from '../ycsb/workloads.js';
 import { checkOutputFiles } from './output.js';
+import { type HardwareProfile, loadProfile } from '../hw/profile.js';
 
 /** Flags every command that runs a cluster accepts, with their help lines. */
 export const CLUSTER_OPTIONS = {
   records: { type: 'string', value: 'N', help: 'records loaded before the run' },
-  clients: { type: 'string', value: 'N', help: 'logical client threads (YCSB threads)' },
+  clients: { type: 'string', value: 'N', help: 'logical client threads (YCSB threads), one operation in flight each' },
+  'in-flight': { type: 'string', value: 'N', help: 'operations in flight in total (the same as --clients: one per logical client)' },
+  'client-cores': { type: 'string', value: 'N', help: 'sim: client CPU threads the clients share (default 0: a CPU per client, no contention)' },
   ssds: { type: 'string', value: 'N', help: 'SSDs in the JBOF' },
   'dpu-cores': { type: 'string', value: 'N', help: 'DPU (Arm) cores' },
   'cache-slots': { type: 'string', value: 'N', help: 'DRAM cache slots (default: 11.2% of records, the paper\'s ratio)' },
+  'slots-per-bucket': { type: 'string', value: 'N', help: 'cache associativity: slots per bucket (default 8, as the paper; Fig. 18: 4, 8, 16)' },
+  'nvmeof-target': { type: 'string', value: 'NAME', help: 'sim: offload (the NIC serves NVMe-oF commands, default) or standard (DPU cores do)' },
   'set-batch': { type: 'string', value: 'N', help: 'writes per SSD batched into one flush (1 = no batching)' },
   'value-bytes': { type: 'string', value: 'BYTES', help: 'bytes of each value the workload writes (replaces the workload\'s fields)' },
   'over-provision': { type: 'string', value: 'N', help: 'each SSD\'s logs hold N times the data loaded (default 4, as LEED)' },
   seed: { type: 'string', value: 'N', help: 'seed of every random choice' },
 } as const;
+
+/** Flags of the simulator. */
+export const SIMULATOR_OPTIONS = {
+  profile: { type: 'string', value: 'NAME|FILE', help: 'sim: hardware profile, a shipped one (paper, the default) or a JSON file (README, "Hardware profiles")' },
+} as const;
+
+/** `--profile`: a shipped profile's name or a file's path, checked now (a bad one exits 2 before any work). */
+export function profileOption(values: Record<string, unknown>): HardwareProfile | undefined {
+  if (values.profile === undefined) return undefined;
+  return loadProfile(String(values.profile));
+}
 
 /** Where results also go, and help: every command that runs something takes these. */
 export const OUTPUT_OPTIONS = {
@@ -225,9 +241,18 @@ export function systemsOption(name: string, text: unknown): string[] | undefined
 
 /** The cluster settings given by CLUSTER_OPTIONS flags. */
 export function clusterConfig(values: Record<string, unknown>): Partial<ClusterConfig> {
+  const clients = positiveInteger('clients', values.clients);
+  const inFlight = positiveInteger('in-flight', values['in-flight']);
+  if (clients !== undefined && inFlight !== undefined && clients !== inFlight) {
+    throw new ScalioError(`--clients ${clients} and --in-flight ${inFlight} disagree: each logical client has one operation in flight; give one of them`);
+  }
+  const target = oneOf('nvmeof-target', values['nvmeof-target'], ['offload', 'standard'] as const);
   return {
     records: positiveInteger('records', values.records),
-    clients: positiveInteger('clients', values.clients),
+    clients: clients ?? inFlight,
+    clientCores: nonNegativeInteger('client-cores', values['client-cores']),
+    slotsPerBucket: positiveInteger('slots-per-bucket', values['slots-per-bucket']),
+    nvmeTargetOffload: target === undefined ? undefined : target === 'offload' ? 1 : 0,
     ssds: positiveInteger('ssds', values.ssds),
     dpuCores: positiveInteger('dpu-cores', values['dpu-cores']),
     cacheSlots: positiveInteger('cache-slots', values['cache-slots']),

@@ -43,13 +43,13 @@ export function writeJson(path: string, data: unknown): void {
   write(path, `${JSON.stringify(data, null, 2)}\n`);
 }
 
-/** Writes rows of flat objects as CSV (RFC 4180 quoting), one column per key of the first row. */
+/** Writes rows of flat objects as CSV (RFC 4180 quoting), one column per key of any row (first seen first). */
 export function writeCsv(path: string, rows: readonly Record<string, unknown>[]): void {
   if (rows.length === 0) {
     write(path, '');
     return;
   }
-  const columns = Object.keys(rows[0]);
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const cell = (value: unknown) => {
     const text = value === undefined || value === null ? '' : String(value);
     return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -65,7 +65,12 @@ export function flattenMetrics(rows: readonly { readonly byOperation: readonly {
   const operations = [...new Set(rows.flatMap((row) => row.byOperation.map((latency) => latency.operation)))];
   return rows.map((row) => {
     const { byOperation, ...rest } = row;
-    const flat: Record<string, unknown> = { ...rest };
+    const flat: Record<string, unknown> = {};
+    // Lists (per SSD, per core) become one column each: ssdReadIopsByDevice_0, …
+    for (const [key, value] of Object.entries(rest)) {
+      if (Array.isArray(value)) value.forEach((item, index) => { flat[`${key}_${index}`] = item; });
+      else flat[key] = value;
+    }
     for (const operation of operations) {
       const latency = byOperation.find((entry) => entry.operation === operation) as Record<string, unknown> | undefined;
       const prefix = operation.replace(/-/g, '_');

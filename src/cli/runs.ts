@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../config.js';
 import type { OperationLatency, RunMetrics } from '../engine/metrics.js';
 import type { EngineName } from '../engine/run.js';
 import type { Workload } from '../ycsb/workloads.js';
-import { fixed, integer, microseconds, siNumber } from './format.js';
+import { fixed, integer, microseconds, siNumber, table } from './format.js';
 import { nonNegativeInteger, positiveInteger } from './options.js';
 import { durationOption } from './workload-options.js';
 
@@ -32,6 +32,27 @@ export function runLength(values: Record<string, unknown>, workload: Workload, f
 
 export const hitRatio = (row: RunMetrics) => (Number.isNaN(row.hitRatio) || row.hitRatio === 0 ? '—' : fixed(row.hitRatio, 3));
 
+/** All SSDs' measured read and write IOPS, e.g. "1.2M/0". */
+export const ssdIops = (row: RunMetrics) => `${siNumber(row.ssdReadIops)}/${siNumber(row.ssdWriteIops)}`.replace(/ /g, '');
+
+/** DPU core utilisation, with the RPC and SSD-I/O parts where the simulator splits them: "62% (rpc 27, ssd 35)". */
+export const dpuBusy = (row: RunMetrics) => {
+  const total = `${fixed(100 * row.dpuCoreUtilisation, 0)}%`;
+  if (Number.isNaN(row.dpuCoreUtilisationRpc)) return total;
+  const target = row.dpuCoreUtilisationNvmeTarget > 0 ? `, target ${fixed(100 * row.dpuCoreUtilisationNvmeTarget, 0)}` : '';
+  return `${total} (rpc ${fixed(100 * row.dpuCoreUtilisationRpc, 0)}, ssd ${fixed(100 * row.dpuCoreUtilisationSsdIo, 0)}${target})`;
+};
+
+/** Each SSD's measured IOPS (`scalio run`). */
+export function deviceTable(row: RunMetrics): string {
+  const devices = row.ssdReadIopsByDevice.map((reads, device) => ({ device, reads, writes: row.ssdWriteIopsByDevice[device] }));
+  return table(devices, [
+    { title: 'SSD', value: (entry) => String(entry.device), right: true },
+    { title: 'read IOPS', value: (entry) => siNumber(entry.reads).trim(), right: true },
+    { title: 'write IOPS', value: (entry) => siNumber(entry.writes).trim(), right: true },
+  ]);
+}
+
 /** One run's totals, in one row (`scalio run`). */
 export const OVERALL_COLUMNS = [
   { title: 'throughput', value: (row: RunMetrics) => `${siNumber(row.operationsPerSecond)}ops/s`, right: true },
@@ -40,6 +61,8 @@ export const OVERALL_COLUMNS = [
   { title: 'RPCs/op', value: (row: RunMetrics) => fixed(row.rpcsPerOperation, 3), right: true },
   { title: 'core µs/op', value: (row: RunMetrics) => fixed(row.coreUsPerOperation, 2), right: true },
   { title: 'CAS failures', value: (row: RunMetrics) => integer(row.casFailures), right: true },
+  { title: 'SSD read/write IOPS', value: ssdIops, right: true },
+  { title: 'DPU busy', value: dpuBusy, right: true },
 ] as const;
 
 export const OPERATION_COLUMNS = [

@@ -12,6 +12,7 @@ import { oneOf, positiveNumber } from './options.js';
 export const WORKLOAD_OPTIONS = {
   workload: { type: 'string', value: 'NAME|FILE', help: `a built-in YCSB workload (${Object.keys(WORKLOADS).join(', ')}) or a YCSB workload file (workloads/workloada …)` },
   property: { type: 'string', short: 'p', value: 'NAME=VALUE', multiple: true, help: 'set a YCSB workload property, as YCSB\'s -p does (repeatable)' },
+  theta: { type: 'string', value: 'X', help: 'zipfian constant θ of the workload\'s keys (0: uniform keys; the paper\'s Fig. 15 uses 0.5–1.01); same as -p zipfianconstant=X' },
   'rank-space': { type: 'string', value: 'NAME', help: 'zipfian ranks: java (Java YCSB, files\' default) or records (the artifact\'s, built-ins\' default)' },
 } as const;
 
@@ -26,7 +27,14 @@ export function workloadFromOptions(values: Record<string, unknown>, defaultName
   const read = readWorkload(spec);
   let workload = read.workload;
   const warnings = [...read.warnings];
-  const overrides = (values.property as string[] | undefined) ?? [];
+  const overrides = [...((values.property as string[] | undefined) ?? [])];
+  if (values.theta !== undefined) {
+    const theta = Number(values.theta);
+    if (!Number.isFinite(theta) || theta < 0 || theta === 1 || theta > 2) {
+      throw new InputError(`--theta must be 0 (uniform keys) or a zipfian constant above 0, at most 2 and not 1, got "${String(values.theta)}"`);
+    }
+    overrides.push(theta === 0 ? 'requestdistribution=uniform' : `zipfianconstant=${theta}`);
+  }
   if (overrides.length > 0) {
     const properties = new Map<string, Property>();
     overrides.forEach((text, index) => {

@@ -56,6 +56,13 @@ const CONTROL_BYTES = CLIENT_WORKER_BELLS_OFFSET + CLIENT_WORKERS_MAX * CLIENT_W
 /** Scratch beyond the minimum for a restart: it reads the logs in chunks this much larger. */
 const START_SCRATCH_EXTRA_BYTES = 512 * 1024;
 
+/**
+ * RPC handlers per DPU core (requests beyond wait in its ring). LEED admits ~341 GETs per SSD
+ * (a budget of 1024 at 3 per GET); 128 keeps a core's SSD busy at 512 operations in flight
+ * without the handlers, rather than the SSD workers, capping its throughput.
+ */
+export const HANDLERS_PER_CORE_MAX = 128;
+
 /** Posted (inline) RDMA WRITEs the simulator has in flight per client, and their size limit. */
 export const POSTED_WRITES_PER_CLIENT = 4;
 export const POSTED_WRITE_BYTES_MAX = 64;
@@ -89,7 +96,7 @@ export interface SsdImages {
 export function planCluster(config: ResolvedConfig, system: SystemDefinition): ClusterLayout {
   const clientArena = clientArenaLayout(config, system.clientScratchBytes(config));
   const handlerArena = handlerArenaLayout(config, system.handlerScratchBytes(config));
-  const handlersPerCore = Math.min(32, config.clients);
+  const handlersPerCore = Math.min(HANDLERS_PER_CORE_MAX, config.clients);
   const requests: RegionRequest[] = [
     { name: 'control', bytes: CONTROL_BYTES, remote: false },
     // The YCSB state every client thread shares (insert sequence, acknowledgements).

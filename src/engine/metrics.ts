@@ -2,7 +2,7 @@
  * The numbers a run is judged by, computed from its counters and histograms (the same
  * definitions for both engines and every system).
  */
-import { Counter, CoreCounter } from '../hw/counters.js';
+import { Counter, CoreCounter, DeviceCounter } from '../hw/counters.js';
 import { OPERATION_READ, OPERATION_READ_MODIFY_WRITE } from '../layout/operations.js';
 import { OPERATION_NAMES } from './driver.js';
 import type { LatencyHistogram } from './histogram.js';
@@ -56,6 +56,30 @@ export interface RunMetrics {
   readonly casFailures: number;
   /** DPU core busy time per operation, in µs (sim: modelled CPU; live: wall time in handlers). */
   readonly coreUsPerOperation: number;
+  /**
+   * Each SSD's reads and writes per second of the measured window, counted by the device as
+   * it served the commands (offloaded and by DPU cores; a batch of k reads counts k).
+   */
+  readonly ssdReadIopsByDevice: readonly number[];
+  readonly ssdWriteIopsByDevice: readonly number[];
+  /** All SSDs' reads and writes per second. */
+  readonly ssdReadIops: number;
+  readonly ssdWriteIops: number;
+  /** Busy share of the DPU cores over the measured window: all of them, and each. */
+  readonly dpuCoreUtilisation: number;
+  readonly dpuCoreUtilisationByCore: readonly number[];
+  /**
+   * Busy share of all DPU cores spent on each kind of work (simulator only; NaN live, where
+   * handler time is not split): RPC receive and reply (RDMA threads), NVMe submissions and
+   * completions with the store's work (SSD workers), the standard NVMe-oF target.
+   */
+  readonly dpuCoreUtilisationRpc: number;
+  readonly dpuCoreUtilisationSsdIo: number;
+  readonly dpuCoreUtilisationNvmeTarget: number;
+  /** Share of the DPU's busy time spent on RPCs rather than SSD I/O (Fig. 5's split; NaN live). */
+  readonly dpuRpcShareOfBusy: number;
+  /** Client CPU per operation, in µs (simulator: the profile's client costs). */
+  readonly clientUsPerOperation: number;
   /** Wall-clock seconds the run phase took. */
   readonly wallSeconds: number;
   /** The measured window: wall-clock seconds live, simulated seconds on the simulator. */
@@ -77,6 +101,18 @@ export function metricsOf(report: RunReport): RunMetrics {
   const all = stats.all();
   // GETs: reads, and the read of each read-modify-write.
   const reads = stats.byKind[OPERATION_READ].count + stats.byKind[OPERATION_READ_MODIFY_WRITE].count;
+  const seconds = report.durationNs / 1e9;
+  const perSecond = (count: number) => (seconds > 0 ? count / seconds : 0);
+  const devices = Array.from({ length: counters.devices }, (_, device) => device);
+  const readIops = devices.map((device) => perSecond(counters.getDevice(device, DeviceCounter.readsOffloaded) + counters.getDevice(device, DeviceCounter.readsByCore)));
+  const writeIops = devices.map((device) => perSecond(counters.getDevice(device, DeviceCounter.writes)));
+  const coreTimeNs = report.durationNs > 0 ? report.durationNs * counters.cores : Number.NaN;
+  const byCore = Array.from({ length: counters.cores }, (_, core) => (report.durationNs > 0 ? counters.getCore(core, CoreCounter.busyNs) / report.durationNs : 0));
+  const simulated = report.engine === 'sim';
+  const rpcNs = counters.get(Counter.dpuBusyRpcNs);
+  const ssdIoNs = counters.get(Counter.dpuBusySsdIoNs);
+  const targetNs = counters.get(Counter.dpuBusyNvmeTargetNs);
+  const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
   return {
     engine: report.engine,
     system: report.system,
@@ -96,6 +132,17 @@ export function metricsOf(report: RunReport): RunMetrics {
     rpcsPerOperation: counters.get(Counter.rpcs) / operations,
     casFailures: counters.get(Counter.rdmaCompareSwapFailures),
     coreUsPerOperation: counters.totalCore(CoreCounter.busyNs) / 1000 / operations,
+    ssdReadIopsByDevice: readIops,
+    ssdWriteIopsByDevice: writeIops,
+    ssdReadIops: sum(readIops),
+    ssdWriteIops: sum(writeIops),
+    dpuCoreUtilisation: counters.totalCore(CoreCounter.busyNs) / coreTimeNs,
+    dpuCoreUtilisationByCore: byCore,
+    dpuCoreUtilisationRpc: simulated ? rpcNs / coreTimeNs : Number.NaN,
+    dpuCoreUtilisationSsdIo: simulated ? ssdIoNs / coreTimeNs : Number.NaN,
+    dpuCoreUtilisationNvmeTarget: simulated ? targetNs / coreTimeNs : Number.NaN,
+    dpuRpcShareOfBusy: simulated && rpcNs + ssdIoNs + targetNs > 0 ? rpcNs / (rpcNs + ssdIoNs + targetNs) : Number.NaN,
+    clientUsPerOperation: counters.get(Counter.clientBusyNs) / 1000 / operations,
     wallSeconds: report.wallMs / 1000,
     measuredSeconds: report.durationNs / 1e9,
     loadedRecords: report.loadedRecords,

@@ -6,7 +6,7 @@
 import { type ClusterConfig, DEFAULT_CONFIG, type ResolvedConfig, resolveConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { Counters } from '../hw/counters.js';
-import { PAPER_PROFILE, type HardwareProfile } from '../hw/profile.js';
+import { type HardwareProfile, resolveProfile } from '../hw/profile.js';
 import { buildCluster, type Cluster, planCluster, type SsdImages } from './cluster.js';
 import type { ClusterLayout } from '../systems/context.js';
 import { systemByName } from '../systems/registry.js';
@@ -52,8 +52,11 @@ export interface RunRequest {
   /** Operations per client, in order; client i runs script[i]. Overrides `workload`. */
   readonly script?: readonly (readonly ScriptedOperation[])[];
   readonly recordHistory?: boolean;
-  /** Simulator only: the hardware timing. */
-  readonly profile?: HardwareProfile;
+  /**
+   * Simulator only: the hardware profile — a shipped profile's name ('paper', the default),
+   * a profile file's path, or a profile object (checked as a file would be).
+   */
+  readonly profile?: string | HardwareProfile;
   /** Simulator only: give up with an error after this many events per phase (a livelock guard). */
   readonly eventsMax?: number;
   /** Live engine only: worker threads that run the clients (default: the machine's cores). */
@@ -99,6 +102,8 @@ export interface RunReport {
   readonly wallMs: number;
   /** Simulator only: events processed. */
   readonly events?: number;
+  /** Simulator only: the hardware profile the run used. */
+  readonly profile?: HardwareProfile;
   /** Live engine only: threads used. */
   readonly clientThreads?: number;
   /** The SSDs as the run left them: save them, or start another run from them. */
@@ -151,6 +156,8 @@ export async function run(request: RunRequest): Promise<RunReport> {
   }
   if (workload !== undefined && request.images === undefined) Object.assign(overrides, workloadClusterSettings(workload, overrides, warmupOperations + totalOperations, warmupOperations));
 
+  // A bad profile is refused before the dataset is loaded.
+  const profile = request.engine === 'sim' ? resolveProfile(request.profile) : undefined;
   const cluster: Cluster = buildCluster(overrides, request.system, request.images);
   const config = cluster.spec.layout.config;
   if (script !== undefined) validateScript(script, config.keyBytesMax, config.valueBytesMax);
@@ -180,7 +187,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
       const report = progress(phase, operations, phaseDurationNs);
       const split = perClient(operations);
       return new SimEngine(cluster.spec, {
-        profile: request.profile ?? PAPER_PROFILE,
+        profile: profile as HardwareProfile,
         source: (node) => configureSource(node.kernels, plan, script, sharedState),
         operationsPerClient: (client) => split[client],
         recordHistory,
@@ -203,6 +210,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
       scriptResults: output.source instanceof ScriptedOperations ? output.source.results : null,
       wallMs: output.wallMs,
       events: output.events,
+      profile,
       crashed: output.crashed,
       inFlight: output.inFlight,
     };

@@ -54,6 +54,14 @@ export const Counter = {
   staleChainReads: 34,
   /** Reads whose value record failed its checks (another key's, torn, or newer than its chain). */
   staleValueReads: 35,
+  /** Simulator: DPU core time by kind of work — RPC receive and reply (RDMA threads). */
+  dpuBusyRpcNs: 36,
+  /** Simulator: DPU core time submitting NVMe commands and handling completions (SSD workers). */
+  dpuBusySsdIoNs: 37,
+  /** Simulator: DPU core time serving NVMe-oF commands with the standard (not offloaded) target. */
+  dpuBusyNvmeTargetNs: 38,
+  /** Simulator: client CPU time (operations, verbs, the NVMe-oF initiator). */
+  clientBusyNs: 39,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

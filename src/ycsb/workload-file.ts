@@ -110,7 +110,8 @@ const PROPERTIES: Record<string, (workload: Draft, text: string, where: Where) =
   },
   zipfianconstant: (workload, text, where) => {
     const theta = number(where, text);
-    if (!(theta > 0 && theta < 1)) throw new InputError(`${where} must be between 0 and 1 (exclusive): YCSB's zipfian generator (Gray et al.) needs 0 < θ < 1, got ${text}`);
+    // Gray et al.'s generator divides by 1 - θ; Java YCSB accepts θ > 1 (the paper's Fig. 15 uses 1.01).
+    if (!(theta > 0 && theta !== 1 && theta <= 2)) throw new InputError(`${where} must be above 0, at most 2 and not 1: YCSB's zipfian generator (Gray et al.) divides by 1 - θ, got ${text}`);
     workload.zipfianConstant = theta;
     return undefined;
   },

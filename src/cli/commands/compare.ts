@@ -3,11 +3,11 @@ import { type RunMetrics, metricsOf } from '../../engine/metrics.js';
 import { type RunReport, run } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemsOption } from '../options.js';
+import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, SIMULATOR_OPTIONS, profileOption, clusterConfig, engineOption, optionHelp, parse, systemsOption } from '../options.js';
 import { refuseRunsTooLargeForMemory } from '../memory.js';
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
-import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, describeRun, hitRatio, runLength } from '../runs.js';
+import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, describeRun, dpuBusy, hitRatio, runLength, ssdIops } from '../runs.js';
 
 /** Measured operations per system when neither the flags nor the workload file say. */
 const DEFAULT_OPERATIONS = 500_000;
@@ -20,6 +20,7 @@ const OPTIONS = {
   ...LENGTH_OPTIONS,
   warmup: { type: 'string', value: 'N', help: `unmeasured operations first, to fill caches (default: half the measured ones, at most ${integer(DEFAULT_WARMUP_MAX)})` },
   ...CLUSTER_OPTIONS,
+  ...SIMULATOR_OPTIONS,
   ...OUTPUT_OPTIONS,
 } as const;
 
@@ -42,6 +43,8 @@ export const COMPARE_COLUMNS = [
   { title: 'SSD I/Os/op', value: (row: RunMetrics) => fixed(row.ssdIosPerOperation, 3), right: true },
   { title: 'RPCs/op', value: (row: RunMetrics) => fixed(row.rpcsPerOperation, 3), right: true },
   { title: 'core µs/op', value: (row: RunMetrics) => fixed(row.coreUsPerOperation, 2), right: true },
+  { title: 'SSD read/write IOPS', value: ssdIops, right: true },
+  { title: 'DPU busy', value: dpuBusy, right: true },
 ] as const;
 
 export async function compare(argv: string[]): Promise<void> {
@@ -55,6 +58,7 @@ export async function compare(argv: string[]): Promise<void> {
   const engine = engineOption(values.engine) ?? 'sim';
   const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
+  const profile = profileOption(values);
   refuseRunsTooLargeForMemory(systems.map((system) => ({ system, engine, config, workload, operations, warmupOperations: warmup })));
   const rows: RunMetrics[] = [];
   let first: RunReport | undefined;
@@ -62,7 +66,7 @@ export async function compare(argv: string[]): Promise<void> {
     const progress = progressLine(`${system} ${engine}`);
     process.stderr.write(`${system}...\n`);
     try {
-      const report = await run({ system, engine, config, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update });
+      const report = await run({ system, engine, config, profile, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update });
       first ??= report;
       rows.push(metricsOf(report));
     } finally {
@@ -75,7 +79,7 @@ export async function compare(argv: string[]): Promise<void> {
   if (rows.some((row) => row.byOperation.length > 1)) {
     for (const row of rows) process.stdout.write(`\n${row.system}:\n${table(row.byOperation, OPERATION_COLUMNS)}\n`);
   }
-  if (engine === 'sim') process.stdout.write('\nThroughput is per simulated second on the paper\'s hardware profile (not yet calibrated).\n');
+  if (engine === 'sim') process.stdout.write(`\nThroughput is per simulated second on the "${(first as RunReport).profile?.name}" hardware profile (README, "Calibration").\n`);
   if (typeof values.json === 'string') writeJson(values.json, { workloadSpec: workload, engine, config: (first as RunReport).config, results: rows });
   if (typeof values.csv === 'string') writeCsv(values.csv, flattenMetrics(rows));
 }

@@ -7,11 +7,11 @@ import { metricsOf } from '../../engine/metrics.js';
 import { type RunReport, run as runSystem } from '../../engine/run.js';
 import { fixed, integer, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, optionHelp, parse, systemOption } from '../options.js';
+import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, SIMULATOR_OPTIONS, profileOption, clusterConfig, engineOption, optionHelp, parse, systemOption } from '../options.js';
 import { refuseRunsTooLargeForMemory } from '../memory.js';
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
-import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, OVERALL_COLUMNS, describeRun, runLength } from '../runs.js';
+import { DEFAULT_WARMUP_MAX, OPERATION_COLUMNS, OVERALL_COLUMNS, describeRun, deviceTable, runLength } from '../runs.js';
 
 /** Measured operations when neither the flags nor the workload file say. */
 export const DEFAULT_OPERATIONS = 1_000_000;
@@ -24,6 +24,7 @@ const OPTIONS = {
   ...LENGTH_OPTIONS,
   warmup: { type: 'string', value: 'N', help: `unmeasured operations first, to fill caches (default: half of the measured ones, at most ${integer(DEFAULT_WARMUP_MAX)})` },
   ...CLUSTER_OPTIONS,
+  ...SIMULATOR_OPTIONS,
   ...OUTPUT_OPTIONS,
 } as const;
 
@@ -55,12 +56,13 @@ export async function run(argv: string[]): Promise<void> {
   const workload = workloadFromOptions(values, 'C');
   const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
+  const profile = profileOption(values);
   refuseRunsTooLargeForMemory([{ system, engine, config, workload, operations, warmupOperations: warmup }]);
 
   const progress = progressLine(`${system} ${engine}`);
   let report: RunReport;
   try {
-    report = await runSystem({ system, engine, config, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update });
+    report = await runSystem({ system, engine, config, profile, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update });
   } finally {
     progress.done();
   }
@@ -73,10 +75,10 @@ export async function run(argv: string[]): Promise<void> {
     `warm-up  ${integer(metrics.warmupOperations)} operations (not measured)\n` +
     `run      ${integer(metrics.operations)} operations in ${measured}\n\n`,
   );
-  process.stdout.write(`${table([metrics], OVERALL_COLUMNS)}\n\n${table(metrics.byOperation, OPERATION_COLUMNS)}\n`);
+  process.stdout.write(`${table([metrics], OVERALL_COLUMNS)}\n\n${table(metrics.byOperation, OPERATION_COLUMNS)}\n\n${deviceTable(metrics)}\n`);
   if (metrics.notFound > 0) process.stdout.write(`\n${integer(metrics.notFound)} reads found no value.\n`);
   process.stdout.write(engine === 'sim'
-    ? `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per simulated second on the paper's hardware profile (not yet calibrated).\n`
+    ? `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per simulated second on the "${report.profile?.name}" hardware profile (README, "Calibration").\n`
     : `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per second of this machine's wall clock (the emulator's speed, not the hardware's).\n`);
   if (typeof values.json === 'string') writeJson(values.json, { ...metrics, workloadSpec: workload, config: report.config });
   if (typeof values.csv === 'string') writeCsv(values.csv, flattenMetrics([metrics]));

@@ -4,8 +4,14 @@
  * Every logical client and every in-flight RPC handler is a machine. When a machine yields
  * a verb, the simulator computes from the hardware profile when the verb reaches its target
  * and applies its effect then, through the same `Hardware` the live engine uses; shared
- * resources are queues with a "free at" time: the NIC (message rate), each SSD's parallel
- * units (service time), each DPU core (CPU time per receive, submit, completion, reply).
+ * resources are queues with a "free at" time: the NIC (message rate), the NIC's path into
+ * the DPU's Arm memory (message rate), each address's atomics, each SSD's parallel units
+ * (service time), the client CPU threads (with `clientCores`), and the DPU's physical
+ * threads. The protocol's handlers belong to logical cores (one per SSD shard), but their
+ * CPU time runs on the profile's pools (src/hw/profile.ts, dpuThreadPools): RPC receive
+ * and reply on the RDMA threads, NVMe submission and completion on the SSD workers, each on
+ * the pool's first free thread — the artifact's 3 RDMA threads + 4 SSD workers shared by
+ * all SSDs on 8 cores.
  *
  * Clients run ahead on their own clocks. Between two verbs a client's machine touches only
  * its own registered buffer, so once a verb's effect has been applied (at its arrival time)
@@ -20,7 +26,8 @@
  */
 import { ScalioError } from '../../errors.js';
 import { Counter, CoreCounter } from '../../hw/counters.js';
-import type { HardwareProfile } from '../../hw/profile.js';
+import { type HardwareProfile, dpuThreadPools } from '../../hw/profile.js';
+import { SsdTiming } from '../../hw/ssd-timing.js';
 import { type Verb, VerbIssuer, VerbKind, VERB_NAMES } from '../../hw/verbs.js';
 import { BLOCK_BYTES } from '../../layout/store.js';
 import { ClientContext, HandlerContext } from '../../systems/context.js';
@@ -50,6 +57,10 @@ const Event = {
   handlerNvmeCompletes: 8,
   /** A parked handler's time limit ran out (value: the park it belongs to). */
   handlerParkTimeout: 9,
+  /** An RPC request has crossed the NIC → Arm-memory path: it is in the core's ring. */
+  rpcDelivered: 10,
+  /** The standard NVMe-oF target's DPU core has handled a client's command: it goes to the SSD. */
+  clientNvmeTargetServed: 11,
 } as const;
 
 export interface SimRunOptions {
@@ -107,12 +118,16 @@ export interface SimRunOutput {
   readonly inFlight: Float64Array | null;
 }
 
+/** Kinds of DPU-core work (for the pools they run on and the counters they add to). */
+const Work = { rpc: 0, ssdIo: 1, nvmeTarget: 2 } as const;
+const WORK_COUNTERS = [Counter.dpuBusyRpcNs, Counter.dpuBusySsdIoNs, Counter.dpuBusyNvmeTargetNs];
+
 interface CoreState {
-  freeAt: number;
   readonly handlers: HandlerContext[];
   readonly machines: (Generator<Verb, number, number> | null)[];
-  /** CPU to charge before a handler's next step (receive, NVMe completion). */
+  /** CPU to charge before a handler's next step (receive, NVMe completion), and its kind of work. */
   readonly pendingCostNs: Float64Array;
+  readonly pendingWork: Uint8Array;
   readonly freeHandlers: number[];
   /** 1 while a handler is parked; its park number, so a stale time-out is ignored. */
   readonly parked: Uint8Array;
@@ -130,8 +145,18 @@ export class SimEngine {
   /** Each client's own clock: where its machine is in virtual time. */
   private readonly clientTimeNs: Float64Array;
   private readonly cores: CoreState[] = [];
-  private readonly ssdUnitsFreeAt: Float64Array[];
+  private readonly ssdTiming: SsdTiming;
   private nicFreeAt = 0;
+  /** The NIC → Arm-memory path: one message at a time. */
+  private dpuMemoryPathFreeAt = 0;
+  /** When the NIC is done with the atomics queued on each address. */
+  private readonly atomicFreeAt = new Map<number, number>();
+  private atomicSweepAt = 4096;
+  /** Physical DPU threads: when each is free, and the pool each kind of work runs on. */
+  private readonly dpuThreadFreeAt: Float64Array;
+  private readonly pools: readonly (readonly number[])[];
+  /** Client CPU threads (config.clientCores; none: each client has its own). */
+  private readonly clientCpuFreeAt: Float64Array;
   private readonly stats = new OperationStats();
   private readonly history: HistoryRecorder | null;
   private readonly source: OperationSource;
@@ -173,10 +198,10 @@ export class SimEngine {
     for (let core = 0; core < config.dpuCores; core++) {
       const server = this.node.coreServer(core);
       const state: CoreState = {
-        freeAt: 0,
         handlers: [],
         machines: [],
         pendingCostNs: new Float64Array(spec.layout.handlersPerCore),
+        pendingWork: new Uint8Array(spec.layout.handlersPerCore),
         freeHandlers: [],
         parked: new Uint8Array(spec.layout.handlersPerCore),
         parkNumber: new Int32Array(spec.layout.handlersPerCore),
@@ -198,7 +223,12 @@ export class SimEngine {
       }
       this.cores.push(state);
     }
-    this.ssdUnitsFreeAt = Array.from({ length: config.ssds }, () => new Float64Array(this.profile.ssdParallelUnits));
+    this.ssdTiming = new SsdTiming(this.profile, config.ssds);
+    this.dpuThreadFreeAt = new Float64Array(config.dpuCores);
+    const pools = dpuThreadPools(this.profile, config.dpuCores);
+    // The standard NVMe-oF target's commands run on the SSD workers (they poll the SSDs).
+    this.pools = [pools.rdma, pools.ssd, pools.ssd];
+    this.clientCpuFreeAt = new Float64Array(config.clientCores);
     const stagingSlots = config.clients * POSTED_WRITES_PER_CLIENT;
     this.postedRemoteKey = new Int32Array(stagingSlots).fill(-1);
     this.postedRemoteAddress = new Float64Array(stagingSlots);
@@ -269,15 +299,27 @@ export class SimEngine {
         const runner = this.runners[target];
         const verb = runner.context.verb;
         const result = this.node.hardware.execute(runner.context, verb);
-        this.clientTimeNs[target] = this.nicServed(this.now) + this.returnTimeNs(verb);
+        let done = this.dpuMemoryServed(this.nicServed(this.now));
+        if (verb.kind === VerbKind.rdmaCompareSwap || verb.kind === VerbKind.rdmaFetchAdd) done = this.atomicServed(verb.remoteAddress, done);
+        this.clientTimeNs[target] = done + this.returnTimeNs(verb);
         this.stepClient(runner, result);
         return;
       }
       case Event.postedWriteArrives:
-        this.nicServed(this.now);
+        this.dpuMemoryServed(this.nicServed(this.now));
         this.applyPostedWrite(target);
         return;
-      case Event.clientNvmeArrives:
+      case Event.clientNvmeArrives: {
+        const served = this.nicServed(this.now);
+        if (this.spec.layout.config.nvmeTargetOffload === 1) {
+          this.queue.push(this.ssdCompletion(this.runners[target].context.verb, served), Event.clientNvmeCompletes, target, 0);
+        } else {
+          // The standard target: a DPU core receives the command and submits it to the SSD.
+          this.queue.push(this.reserveDpu(Work.nvmeTarget, this.dpuMemoryServed(served), this.profile.nvmeTargetCommandNs), Event.clientNvmeTargetServed, target, 0);
+        }
+        return;
+      }
+      case Event.clientNvmeTargetServed:
         this.queue.push(this.ssdCompletion(this.runners[target].context.verb, this.now), Event.clientNvmeCompletes, target, 0);
         return;
       case Event.clientNvmeCompletes: {
@@ -289,12 +331,15 @@ export class SimEngine {
         return;
       }
       case Event.rpcArrives: {
-        const verb = this.runners[target].context.verb;
-        this.node.transport.send(target, verb.core, verb.requestLength);
-        this.node.counters.add(Counter.rpcs);
-        this.startHandlers(verb.core);
+        // The request is written into the core's ring in Arm memory: it crosses the card's switch.
+        const delivered = this.dpuMemoryServed(this.nicServed(this.now));
+        if (delivered > this.now) this.queue.push(delivered, Event.rpcDelivered, target, 0);
+        else this.deliverRpc(target);
         return;
       }
+      case Event.rpcDelivered:
+        this.deliverRpc(target);
+        return;
       case Event.responseArrives:
         this.clientTimeNs[target] = this.now;
         this.stepClient(this.runners[target], 0);
@@ -322,7 +367,9 @@ export class SimEngine {
         const commands = verb.kind === VerbKind.nvmeReadBatch ? verb.rangeCount : 1;
         if (this.options.crash !== undefined && verb.kind === VerbKind.nvmeWrite) this.maybeCrash(verb, this.options.crash);
         const result = this.node.hardware.execute(handler, verb);
-        this.cores[handler.server.core].pendingCostNs[handler.slot] += commands * this.profile.coreNvmeCompleteNs;
+        const core = this.cores[handler.server.core];
+        core.pendingCostNs[handler.slot] += commands * this.profile.coreNvmeCompleteNs;
+        core.pendingWork[handler.slot] = Work.ssdIo;
         this.resumeHandler(target, result);
         return;
       }
@@ -359,8 +406,7 @@ export class SimEngine {
   /** Begins a client's next operation after its think time, and runs it to its first wait. */
   private startNextOperation(runner: ClientRunner): void {
     const client = runner.context.client;
-    const start = this.clientTimeNs[client] + this.profile.clientOperationNs;
-    this.clientTimeNs[client] = start;
+    const start = this.clientCpu(client, this.profile.clientOperationNs);
     if (!runner.begin(start, start)) return;
     if (start < this.firstStartNs) this.firstStartNs = start;
     this.stepClient(runner, 0);
@@ -382,8 +428,7 @@ export class SimEngine {
         runner.finish(end, end, step.value);
         if (end > this.lastEndNs) this.lastEndNs = end;
         if (runner.remaining === 0) return;
-        const start = end + this.profile.clientOperationNs;
-        this.clientTimeNs[client] = start;
+        const start = this.clientCpu(client, this.profile.clientOperationNs);
         if (!runner.begin(start, start)) return;
         value = 0;
         continue;
@@ -397,6 +442,9 @@ export class SimEngine {
   private issueClientVerb(context: ClientContext, verb: Verb): boolean {
     const profile = this.profile;
     const client = context.client;
+    if (verb.kind !== VerbKind.sleep) {
+      this.clientCpu(client, verb.kind === VerbKind.nvmeRead ? profile.clientVerbNs + profile.clientNvmeInitiatorNs : profile.clientVerbNs);
+    }
     const time = this.clientTimeNs[client];
     switch (verb.kind) {
       case VerbKind.rdmaRead:
@@ -453,24 +501,71 @@ export class SimEngine {
     return this.nicFreeAt;
   }
 
+  /** When a message the NIC has served reaches the DPU's Arm memory (one message at a time on the path). */
+  private dpuMemoryServed(time: number): number {
+    const start = Math.max(time, this.dpuMemoryPathFreeAt);
+    this.dpuMemoryPathFreeAt = start + this.profile.dpuMemoryPathMessageNs;
+    return this.dpuMemoryPathFreeAt + this.profile.dpuMemoryPathNs;
+  }
+
+  /** When an atomic that reached its address at `time` is done: atomics on one address run one at a time. */
+  private atomicServed(address: number, time: number): number {
+    const start = Math.max(time, this.atomicFreeAt.get(address) ?? 0);
+    const done = start + this.profile.atomicSerialNs;
+    this.atomicFreeAt.set(address, done);
+    // Forget addresses whose atomics are all done (they delay nothing from now on), so the
+    // map holds the addresses in use, not every slot ever touched.
+    if (this.atomicFreeAt.size > this.atomicSweepAt) {
+      for (const [key, freeAt] of this.atomicFreeAt) if (freeAt <= this.now) this.atomicFreeAt.delete(key);
+      this.atomicSweepAt = 2 * this.atomicFreeAt.size + 4096;
+    }
+    return done;
+  }
+
+  /**
+   * Runs `costNs` of DPU work of a kind on the first free thread of its pool, from `time`;
+   * returns when it is done. Counts the thread's busy time and the kind's.
+   */
+  private reserveDpu(work: number, time: number, costNs: number): number {
+    const pool = this.pools[work];
+    let thread = pool[0];
+    for (let index = 1; index < pool.length; index++) if (this.dpuThreadFreeAt[pool[index]] < this.dpuThreadFreeAt[thread]) thread = pool[index];
+    const start = Math.max(time, this.dpuThreadFreeAt[thread]);
+    this.dpuThreadFreeAt[thread] = start + costNs;
+    this.node.counters.addCore(thread, CoreCounter.busyNs, costNs);
+    this.node.counters.add(WORK_COUNTERS[work], costNs);
+    return start + costNs;
+  }
+
+  /** Spends `costNs` of a client's CPU from its clock (on its shared client core, if any); returns its new clock. */
+  private clientCpu(client: number, costNs: number): number {
+    let time = this.clientTimeNs[client];
+    const cores = this.clientCpuFreeAt.length;
+    if (cores > 0) {
+      const core = client % cores;
+      time = Math.max(time, this.clientCpuFreeAt[core]);
+      this.clientCpuFreeAt[core] = time + costNs;
+    }
+    this.node.counters.add(Counter.clientBusyNs, costNs);
+    this.clientTimeNs[client] = time + costNs;
+    return time + costNs;
+  }
+
+  /** An RPC's request is in its core's ring: count it and give it a handler if one is free. */
+  private deliverRpc(client: number): void {
+    const verb = this.runners[client].context.verb;
+    this.node.transport.send(client, verb.core, verb.requestLength);
+    this.node.counters.add(Counter.rpcs);
+    this.startHandlers(verb.core);
+  }
+
   /** When an NVMe command reaching its SSD now completes, on the earliest free parallel unit. */
   private ssdCompletion(verb: Verb, arrival: number): number {
     return this.ssdUnitCompletion(verb.device, verb.kind === VerbKind.nvmeWrite, verb.blockCount, arrival);
   }
 
   private ssdUnitCompletion(device: number, write: boolean, blockCount: number, arrival: number): number {
-    const units = this.ssdUnitsFreeAt[device];
-    if (units === undefined) return arrival; // out-of-range device: applying it reports the error
-    let unit = 0;
-    for (let candidate = 1; candidate < units.length; candidate++) if (units[candidate] < units[unit]) unit = candidate;
-    const start = Math.max(arrival, units[unit]);
-    const transfer = (Math.max(1, blockCount) - 1) * this.profile.ssdBlockTransferNs;
-    if (write) {
-      units[unit] = start + this.profile.ssdWriteOccupancyNs + transfer;
-      return start + this.profile.ssdWriteNs + transfer;
-    }
-    units[unit] = start + this.profile.ssdReadNs + transfer;
-    return units[unit];
+    return this.ssdTiming.completion(device, write, blockCount, arrival);
   }
 
   /** Copies a posted write's payload to the client's staging slot; returns the slot. */
@@ -506,12 +601,11 @@ export class SimEngine {
   private sendResponse(coreIndex: number, slot: number, length: number): void {
     const core = this.cores[coreIndex];
     const handler = core.handlers[slot];
-    const counters = this.node.counters;
-    core.freeAt = Math.max(core.freeAt, this.now) + this.profile.coreRpcReplyNs;
-    counters.addCore(coreIndex, CoreCounter.busyNs, this.profile.coreRpcReplyNs);
-    counters.addCore(coreIndex, CoreCounter.rpcsHandled);
+    const sent = this.reserveDpu(Work.rpc, this.now, this.profile.coreRpcReplyNs);
+    this.node.counters.addCore(coreIndex, CoreCounter.rpcsHandled);
     this.node.transport.respond(handler.client, handler.arena.response, length);
-    const arrival = core.freeAt + this.profile.networkOneWayNs + length / this.profile.linkBytesPerNs;
+    // The NIC reads the response from Arm memory, then sends it.
+    const arrival = this.dpuMemoryServed(sent) + this.profile.networkOneWayNs + length / this.profile.linkBytesPerNs;
     this.queue.push(arrival, Event.responseArrives, handler.client, 0);
   }
 
@@ -527,30 +621,25 @@ export class SimEngine {
       handler.requestAddress = this.node.transport.requestSlot(client);
       core.machines[slot] = this.node.machines.handle(handler);
       core.pendingCostNs[slot] = this.profile.coreRpcReceiveNs;
+      core.pendingWork[slot] = Work.rpc;
       this.queue.push(this.now, Event.resumeHandler, coreIndex * this.spec.layout.handlersPerCore + slot, 0);
     }
   }
 
   /**
-   * Runs a handler's next step when its core is free: first the CPU owed for what it just
-   * received (request, NVMe completion), then the step itself, whose verb costs submit time.
+   * Runs a handler's next step: first the CPU owed for what it just received (request, NVMe
+   * completion) on a thread of that work's pool, then the step itself, whose NVMe verb costs
+   * an SSD worker submit time. Steps are instantaneous events between those charges.
    */
   private resumeHandler(handlerId: number, input: number): void {
     const perCore = this.spec.layout.handlersPerCore;
     const coreIndex = Math.floor(handlerId / perCore);
     const slot = handlerId % perCore;
     const core = this.cores[coreIndex];
-    const counters = this.node.counters;
-    if (core.freeAt > this.now) {
-      this.queue.push(core.freeAt, Event.resumeHandler, handlerId, input);
-      return;
-    }
     const owed = core.pendingCostNs[slot];
     if (owed > 0) {
       core.pendingCostNs[slot] = 0;
-      core.freeAt = this.now + owed;
-      counters.addCore(coreIndex, CoreCounter.busyNs, owed);
-      this.queue.push(core.freeAt, Event.resumeHandler, handlerId, input);
+      this.queue.push(this.reserveDpu(core.pendingWork[slot], this.now, owed), Event.resumeHandler, handlerId, input);
       return;
     }
     const machine = core.machines[slot];
@@ -571,15 +660,13 @@ export class SimEngine {
       case VerbKind.respond:
         this.sendResponse(coreIndex, slot, verb.requestLength);
         core.responded[slot] = 1;
-        this.queue.push(core.freeAt, Event.resumeHandler, handlerId, 0);
+        this.queue.push(this.now, Event.resumeHandler, handlerId, 0);
         return;
       case VerbKind.nvmeRead:
       case VerbKind.nvmeWrite:
       case VerbKind.nvmeReadBatch: {
         const submitNs = (verb.kind === VerbKind.nvmeReadBatch ? verb.rangeCount : 1) * this.profile.coreNvmeSubmitNs;
-        core.freeAt = this.now + submitNs;
-        counters.addCore(coreIndex, CoreCounter.busyNs, submitNs);
-        this.queue.push(core.freeAt, Event.handlerNvmeArrives, handlerId, 0);
+        this.queue.push(this.reserveDpu(Work.ssdIo, this.now, submitNs), Event.handlerNvmeArrives, handlerId, 0);
         return;
       }
       case VerbKind.sleep:
