@@ -25,7 +25,24 @@ export interface RegisterOperation {
   /** The value written (a write) or returned (a read). */
   readonly value: number;
   readonly call: number;
+  /**
+   * Infinity for a write that never returned (cut off by a crash or fault): it may take
+   * effect at any moment after its call, or never. (A read that never returned says nothing
+   * and is left out of the history checked.)
+   */
   readonly returned: number;
+}
+
+/**
+ * Leaves out the writes that never returned and whose value no read returns: such a write
+ * can always take effect last (or never), so it changes no verdict, and it would only widen
+ * the search (it overlaps everything after its call).
+ */
+export function withoutUnseenPendingWrites(operations: readonly RegisterOperation[]): readonly RegisterOperation[] {
+  if (!operations.some((operation) => operation.returned === Number.POSITIVE_INFINITY)) return operations;
+  const read = new Set<number>();
+  for (const operation of operations) if (!operation.write) read.add(operation.value);
+  return operations.filter((operation) => operation.returned !== Number.POSITIVE_INFINITY || read.has(operation.value));
 }
 
 /** An initial value that is not known: the first read may return anything. */
@@ -55,7 +72,8 @@ function random32(state: { seed: number }): number {
  * Whether one register's history is linearizable from `initial`. `deadline` is a
  * performance.now() value; `exact` memoises on the exact set (slower, for confirming).
  */
-export function checkRegister(operations: readonly RegisterOperation[], initial: number, deadline: number, exact = false): Outcome {
+export function checkRegister(all: readonly RegisterOperation[], initial: number, deadline: number, exact = false): Outcome {
+  const operations = withoutUnseenPendingWrites(all);
   const count = operations.length;
   if (count === 0) return { verdict: 'pass', failTime: Number.NaN };
   // Events: 2i is operation i's call, 2i+1 its return; sorted by time, calls before returns
@@ -63,7 +81,13 @@ export function checkRegister(operations: readonly RegisterOperation[], initial:
   const order = new Int32Array(2 * count);
   for (let i = 0; i < 2 * count; i++) order[i] = i;
   const timeOf = (event: number) => (event & 1) === 0 ? operations[event >> 1].call : operations[event >> 1].returned;
-  order.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || a - b);
+  // (Compared, not subtracted: the returns of writes that never returned are all at Infinity.)
+  order.sort((a, b) => {
+    const timeA = timeOf(a);
+    const timeB = timeOf(b);
+    if (timeA !== timeB) return timeA < timeB ? -1 : 1;
+    return (a & 1) - (b & 1) || a - b;
+  });
   // A doubly linked list over positions 1..2n, with 0 as the head and 2n+1 as the tail.
   const size = 2 * count + 2;
   const next = new Int32Array(size);
@@ -198,6 +222,11 @@ export function shrinkFailure(operations: readonly RegisterOperation[], initial:
  * (M, m) (v may be current just for a moment in it). The history is linearizable iff no
  * read returns before its write is called, no two forward zones intersect, and no backward
  * zone lies inside another cluster's forward zone.
+ *
+ * A write that never returned (return at Infinity) needs no special case: it is an operation
+ * whose interval runs past everything else. Unread, its cluster is a backward zone ending at
+ * Infinity, which no forward zone contains (it constrains nothing, as a write that never took
+ * effect); read, its cluster's zone is bounded by its reads' returns as any other.
  *
  * Returns null when a value is written more than once (then only the search decides), else
  * the verdict and, for a failure, the clusters involved.

@@ -264,12 +264,32 @@ export class HistoryRecorder {
   }
 }
 
+const tickBits = new Float64Array(1);
+const tickWords = new BigInt64Array(tickBits.buffer);
+
+/**
+ * `now` if it is later than `previous`, else the first tick after `previous`. The live
+ * engine's event counter always moves on; the simulator's virtual clock does not between a
+ * read-modify-write's read returning and its write being issued (both happen in the same
+ * nanosecond), so the write's call is placed at the next number a double can hold: after
+ * the read's return, and before anything that happens later in virtual time.
+ */
+export function tickAfter(now: number, previous: number): number {
+  if (now > previous) return now;
+  if (previous === 0) return Number.MIN_VALUE;
+  tickBits[0] = previous;
+  tickWords[0] += 1n; // ticks are never negative: the next bit pattern is the next double up
+  return tickBits[0];
+}
+
 /** Engine-independent state of one logical client. */
 export class ClientRunner {
   machine: Machine<unknown> | null = null;
   kind = 0;
   startNs = 0;
   private callTick = 0;
+  /** When this client's last operation (or read-modify-write's read) returned. */
+  private lastReturnTick = Number.NEGATIVE_INFINITY;
   private keyId = 0;
   private valueId = 0;
   /** A read-modify-write has read, and its write is under way. */
@@ -301,7 +321,8 @@ export class ClientRunner {
     this.kind = this.source.next(context);
     this.keyId = this.source.keyId(context);
     this.startNs = nowNs;
-    this.callTick = tick;
+    // A client calls an operation only after its previous one returned.
+    this.callTick = tickAfter(tick, this.lastReturnTick);
     this.writing = false;
     switch (this.kind) {
       case OPERATION_READ:
@@ -327,22 +348,29 @@ export class ClientRunner {
   /**
    * YCSB's read-modify-write: a GET, then (if the key was found) a SET of a fresh value,
    * timed as one operation. It is not atomic, so a history records its two halves as a read
-   * and an update, split where the read returned.
+   * (called when the operation began, returned when the read did) and an update (called when
+   * the client issued it, after the read's return; returned when the operation ended).
    */
   private *readModifyWrite(context: ClientContext): Machine<number> {
     const readLength = yield* this.machines.get(context);
+    let readReturnTick = 0;
     if (this.history !== null) {
       const readValue = readLength === NOT_FOUND ? ABSENT : context.kernels.valueIdOf(context.arena.value, readLength);
-      const splitTick = this.tick();
-      this.history.push(context.client, OPERATION_READ, this.keyId, readValue, this.callTick, splitTick);
-      this.callTick = splitTick;
+      readReturnTick = this.tick();
+      this.lastReturnTick = readReturnTick;
+      this.history.push(context.client, OPERATION_READ, this.keyId, readValue, this.callTick, readReturnTick);
     }
     if (readLength === NOT_FOUND) {
       this.stats.notFound++;
       return NOT_FOUND;
     }
     const valueLength = this.source.prepareWrite(context);
-    if (this.history !== null) this.valueId = context.kernels.valueIdOf(context.arena.value, valueLength);
+    if (this.history !== null) {
+      this.valueId = context.kernels.valueIdOf(context.arena.value, valueLength);
+      // The client issues its write after its read returned, never before: the write's call
+      // must follow the read's return, or the checker could order the write first.
+      this.callTick = tickAfter(this.tick(), readReturnTick);
+    }
     this.writing = true;
     yield* this.machines.set(context, valueLength);
     return 0;
@@ -401,6 +429,7 @@ export class ClientRunner {
     }
     this.source.completed(context, this.kind, outcome, this.keyId);
     if (this.history === null) return;
+    this.lastReturnTick = tick;
     // A read-modify-write whose read found nothing wrote nothing.
     if (this.kind === OPERATION_READ_MODIFY_WRITE && outcome === NOT_FOUND) return;
     this.history.push(context.client, recordedKind, this.keyId, this.valueId, this.callTick, tick);
