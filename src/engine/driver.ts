@@ -117,15 +117,31 @@ export function validateScript(scripts: readonly (readonly ScriptedOperation[])[
   }));
 }
 
+function keyName(key: string | Uint8Array): string {
+  return Buffer.from(asBytes(key)).toString('hex');
+}
+
 /** Runs given operations per client, in order, collecting GET results. */
 export class ScriptedOperations implements OperationSource {
   private readonly positions: number[];
+  /**
+   * Every key of the scripts numbered once, in order of first appearance over all clients'
+   * scripts: each worker thread builds its own ScriptedOperations from the same scripts, so
+   * the ids agree across threads (numbering keys as a thread meets them would give
+   * different keys the same id in different threads).
+   */
   private readonly keyIds = new Map<string, number>();
   readonly results: ScriptedResult[][];
 
   constructor(private readonly scripts: readonly (readonly ScriptedOperation[])[]) {
     this.positions = scripts.map(() => 0);
     this.results = scripts.map(() => []);
+    for (const script of scripts) {
+      for (const operation of script) {
+        const name = keyName(operation.key);
+        if (!this.keyIds.has(name)) this.keyIds.set(name, this.keyIds.size);
+      }
+    }
   }
 
   /** Operations of client `client`. */
@@ -160,13 +176,7 @@ export class ScriptedOperations implements OperationSource {
   }
 
   keyId(context: ClientContext): number {
-    const name = Buffer.from(asBytes(this.current(context).key)).toString('hex');
-    let id = this.keyIds.get(name);
-    if (id === undefined) {
-      id = this.keyIds.size;
-      this.keyIds.set(name, id);
-    }
-    return id;
+    return this.keyIds.get(keyName(this.current(context).key)) as number;
   }
 
   completed(context: ClientContext, kind: number, result: number): void {
