@@ -57,9 +57,11 @@ export async function check(argv: string[]): Promise<number> {
   const timeLimitMs = (positiveNumber('time-limit', values['time-limit']) ?? 60) * 1000;
   const config = { records: 1000, cacheSlots: 256, ...definedOnly(clusterConfig(values)) };
   const firstSeed = config.seed ?? 1;
-  const lastSeed = firstSeed + seeds - 1;
-  if (!Number.isSafeInteger(lastSeed)) {
-    throw new ScalioError(`--seeds ${seeds} from --seed ${firstSeed} would pass the largest seed, ${Number.MAX_SAFE_INTEGER}: at most ${Number.MAX_SAFE_INTEGER - firstSeed + 1} runs from that seed`);
+  // (Compared without adding: past 2^53, firstSeed + seeds rounds and a run would be lost.)
+  const most = Number.MAX_SAFE_INTEGER - firstSeed + 1;
+  const lastSeed = firstSeed + (seeds - 1);
+  if (seeds > most) {
+    throw new ScalioError(`--seeds ${seeds} from --seed ${firstSeed} would pass the largest seed, ${Number.MAX_SAFE_INTEGER}: at most ${most} ${most === 1 ? 'run' : 'runs'} from that seed`);
   }
   let exitCode = 0;
   let checked = 0;
