@@ -2,6 +2,7 @@
  * `scalio check`: runs a workload on a system, records every operation, and checks that the
  * history is linearizable (per-key registers). Exit code 0: linearizable; 1: not (the
  * shortest failing sub-history found is printed); 3: the time limit left keys undecided.
+ * `--input FILE` checks a saved history instead of running (src/check/history-file.ts).
  */
 import { type CheckReport, checkHistory, describeFailure, type TickUnit } from '../../check/history.js';
 import { readHistoryJson, writeHistoryEdn, writeHistoryJson } from '../../check/history-file.js';
@@ -30,10 +31,14 @@ const OPTIONS = {
 } as const;
 
 export const CHECK_HELP = `Usage: scalio check [options]
+       scalio check --input FILE [--export-edn FILE] [--time-limit SECONDS]
 
 Runs a workload, records every operation (client, key, value, call and return), and checks
 the history for linearizability, key by key. The defaults pack the clients onto few keys and
 a small cache (1,000 records, 256 cache slots) so that reads and writes of a key race.
+
+With --input, checks a saved history instead (one --history wrote, or any tool in the
+schema the README gives); an operation with no return may or may not have taken effect.
 
 Exit code: 0 linearizable, 1 not linearizable (the shortest failing sub-history is shown),
 3 undecided within the time limit, 2 bad options.
