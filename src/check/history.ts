@@ -5,7 +5,9 @@
  *
  * A history stays compact while it is checked: the recorded Float64Array (HISTORY_FIELDS
  * numbers, 48 bytes, per operation) and an index of 8 bytes per operation grouping it by
- * key. Operation objects exist only for the key being checked, one key at a time.
+ * key. The key being checked is copied out column by column (29 bytes per operation), one
+ * key at a time; operation objects are made only for a key the zones test cannot pass
+ * (values written twice, or a failure to shrink).
  *
  * An operation without a return (cut off by a crash or a fault, return tick -1) is
  * indeterminate, as in Jepsen's Knossos: a read of it constrains nothing and is left out; a
@@ -13,7 +15,9 @@
  */
 import { ABSENT, HISTORY_FIELDS } from '../engine/driver.js';
 import { OPERATION_READ, OPERATION_DELETE } from '../layout/operations.js';
-import { type RegisterOperation, UNKNOWN_VALUE, type Verdict, checkRegister, checkRegisterByZones, registerFails, shrinkFailure } from './linearizability.js';
+import {
+  type RegisterColumns, type RegisterOperation, UNKNOWN_VALUE, type Verdict, checkRegister, checkRegisterByZones, registerFails, shrinkFailure,
+} from './linearizability.js';
 
 /** How to read a history's ticks: virtual nanoseconds (simulator) or a shared event order (live). */
 export type TickUnit = 'ns' | 'order';
@@ -85,6 +89,23 @@ export function registerOperationsOf(history: Float64Array, index: KeyIndex, den
   return list;
 }
 
+/** One key's operations column by column (deletes write "absent"; no return: Infinity), in recorded order. */
+export function registerColumnsOf(history: Float64Array, index: KeyIndex, dense: number): RegisterColumns {
+  const first = index.start[dense];
+  const count = index.start[dense + 1] - first;
+  const columns = { count, write: new Uint8Array(count), value: new Float64Array(count), call: new Float64Array(count), returned: new Float64Array(count) };
+  for (let position = 0; position < count; position++) {
+    const at = index.rows[first + position] * HISTORY_FIELDS;
+    const kind = history[at + 1];
+    const returned = history[at + 5];
+    columns.write[position] = kind !== OPERATION_READ ? 1 : 0;
+    columns.value[position] = kind === OPERATION_DELETE ? ABSENT : history[at + 3];
+    columns.call[position] = history[at + 4];
+    columns.returned[position] = returned < 0 ? Number.POSITIVE_INFINITY : returned;
+  }
+  return columns;
+}
+
 /** Each key's operations as register operations (for tests and small histories). */
 export function splitByKey(history: Float64Array): Map<number, RegisterOperation[]> {
   const index = indexByKey(history);
@@ -152,12 +173,18 @@ export function checkHistory(history: Float64Array, options: CheckOptions): Chec
   order.sort((a, b) => (index.start[a + 1] - index.start[a]) - (index.start[b + 1] - index.start[b]));
   for (const dense of order) {
     const key = index.keys[dense];
-    const list = registerOperationsOf(history, index, dense);
-    operations += list.length;
-    for (const operation of list) if (operation.returned === Number.POSITIVE_INFINITY) pendingWrites++;
+    const columns = registerColumnsOf(history, index, dense);
+    operations += columns.count;
+    for (let position = 0; position < columns.count; position++) if (columns.returned[position] === Number.POSITIVE_INFINITY) pendingWrites++;
     const initial = options.initialValue(key);
-    // Unique written values (the usual case): the zones test decides exactly and fast.
-    const zones = checkRegisterByZones(list, initial);
+    // Unique written values (the usual case): the zones test decides exactly and fast, from
+    // the columns. Operation objects are made only for the search and for shrinking.
+    const zones = checkRegisterByZones(columns, initial);
+    if (zones !== null && zones.verdict === 'pass') {
+      checkedOperations += columns.count;
+      continue;
+    }
+    const list = registerOperationsOf(history, index, dense);
     const outcome = zones !== null ? { verdict: zones.verdict, failTime: Number.NaN } : checkRegister(list, initial, deadline);
     if (outcome.verdict === 'unknown') {
       unknownKeys.push(key);
