@@ -86,7 +86,7 @@ export async function check(argv: string[]): Promise<number> {
     const result = checkHistory(history, { initialValue, timeLimitMs });
     checked += result.checkedOperations;
     // A read-modify-write is recorded as its read and its write: two checked operations.
-    const split = result.operations > report.operations ? ' (read-modify-writes count as a read and a write)' : '';
+    const split = workload.readModifyWriteProportion > 0 && result.operations > report.operations ? ' (read-modify-writes count as a read and a write)' : '';
     exitCode = worse(exitCode, printVerdict(`${system} on ${engine}, seed ${seed}`, result, split, ticks, timeLimitMs, (key) => `${key} (YCSB record ${key})`));
   }
   if (runs > 1) process.stdout.write(`${integer(checked)} operations checked over ${runs} runs\n`);
