@@ -171,7 +171,7 @@ export function readHistoryJson(path: string): LoadedHistory {
     throw new InputError(`--input ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   if (bytes > HISTORY_FILE_BYTES_MAX) {
-    throw new InputError(`--input ${path}: ${(bytes / 2 ** 20).toFixed(0)} MB is larger than the ${HISTORY_FILE_BYTES_MAX / 2 ** 20} MB a history file may have (about 5 million operations); check the run itself instead (scalio check --ops N)`);
+    throw new InputError(`--input ${path}: ${(bytes / 2 ** 20).toFixed(0)} MB is larger than the ${HISTORY_FILE_BYTES_MAX / 2 ** 20} MB a history file may have (about 4 million operations at 115 bytes each); check the run itself instead (scalio check --ops N)`);
   }
   let parsed: unknown;
   try {
