@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HISTORY_FIELDS } from '../src/engine/driver.js';
@@ -104,6 +104,12 @@ describe('saved histories', () => {
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(message);
     expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a history path it cannot write, leaving nothing behind', async () => {
+    await expect(check(['--ops', '500', '--history', directory])).rejects.toThrow(/cannot write it \(EISDIR\); nothing was written/);
+    await expect(check(['--ops', '500', '--export-edn', join(directory, 'no', 'such.edn')])).rejects.toThrow(/cannot write it \(ENOENT\)/);
+    expect(readdirSync(dirname(directory)).filter((name) => name.startsWith(`${basename(directory)}.`))).toEqual([]);
   });
 
   it('refuses run flags with --input', async () => {

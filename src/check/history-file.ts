@@ -108,14 +108,18 @@ export function historyToJson(history: Float64Array, source: HistorySource, tick
  */
 function writeAtomically(path: string, pieces: Iterable<string>): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  const descriptor = openSync(temporary, 'w');
+  let descriptor = -1;
   try {
+    descriptor = openSync(temporary, 'w');
     for (const piece of pieces) writeSync(descriptor, piece);
     closeSync(descriptor);
+    descriptor = -1;
     renameSync(temporary, path);
   } catch (error) {
-    try { closeSync(descriptor); } catch { /* already closed */ }
+    if (descriptor >= 0) closeSync(descriptor);
     rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined) throw new InputError(`${path}: cannot write it (${code}); nothing was written`);
     throw error;
   }
 }
