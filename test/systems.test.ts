@@ -4,7 +4,8 @@
  * rejects, and LEED+Ditto's write-update cache, are caught.
  */
 import { describe, expect, it } from 'vitest';
-import { type CheckReport, checkHistory, historyToJson } from '../src/check/history.js';
+import { type CheckReport, checkHistory } from '../src/check/history.js';
+import { historyToJson } from '../src/check/history-file.js';
 import { loadedValues } from '../src/check/initial.js';
 import { type EngineName, run } from '../src/engine/run.js';
 import { Counter } from '../src/hw/counters.js';
@@ -77,7 +78,7 @@ describe('the designs the paper rejects are caught', () => {
 describe('histories', () => {
   it('record every operation of a run, and export as JSON', async () => {
     const report = await run({ system: 'scalio', engine: 'sim', config: { records: 100, seed: 2 }, workload: 'A', operations: 500, recordHistory: true });
-    const json = historyToJson(report.history as Float64Array, { system: 'scalio', engine: 'sim', workload: 'A', seed: 2 });
+    const json = historyToJson(report.history as Float64Array, { system: 'scalio', engine: 'sim', workload: 'A', seed: 2 }, 'ns', loadedValues(report.config));
     expect(json.operations).toHaveLength(500);
     expect(json.ticks).toBe('ns');
     const first = json.operations[0];

@@ -25,7 +25,24 @@ export interface RegisterOperation {
   /** The value written (a write) or returned (a read). */
   readonly value: number;
   readonly call: number;
+  /**
+   * Infinity for a write that never returned (cut off by a crash or fault): it may take
+   * effect at any moment after its call, or never. (A read that never returned says nothing
+   * and is left out of the history checked.)
+   */
   readonly returned: number;
+}
+
+/**
+ * Leaves out the writes that never returned and whose value no read returns: such a write
+ * can always take effect last (or never), so it changes no verdict, and it would only widen
+ * the search (it overlaps everything after its call).
+ */
+export function withoutUnseenPendingWrites(operations: readonly RegisterOperation[]): readonly RegisterOperation[] {
+  if (!operations.some((operation) => operation.returned === Number.POSITIVE_INFINITY)) return operations;
+  const read = new Set<number>();
+  for (const operation of operations) if (!operation.write) read.add(operation.value);
+  return operations.filter((operation) => operation.returned !== Number.POSITIVE_INFINITY || read.has(operation.value));
 }
 
 /** An initial value that is not known: the first read may return anything. */
@@ -55,7 +72,8 @@ function random32(state: { seed: number }): number {
  * Whether one register's history is linearizable from `initial`. `deadline` is a
  * performance.now() value; `exact` memoises on the exact set (slower, for confirming).
  */
-export function checkRegister(operations: readonly RegisterOperation[], initial: number, deadline: number, exact = false): Outcome {
+export function checkRegister(all: readonly RegisterOperation[], initial: number, deadline: number, exact = false): Outcome {
+  const operations = withoutUnseenPendingWrites(all);
   const count = operations.length;
   if (count === 0) return { verdict: 'pass', failTime: Number.NaN };
   // Events: 2i is operation i's call, 2i+1 its return; sorted by time, calls before returns
@@ -63,7 +81,13 @@ export function checkRegister(operations: readonly RegisterOperation[], initial:
   const order = new Int32Array(2 * count);
   for (let i = 0; i < 2 * count; i++) order[i] = i;
   const timeOf = (event: number) => (event & 1) === 0 ? operations[event >> 1].call : operations[event >> 1].returned;
-  order.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || a - b);
+  // (Compared, not subtracted: the returns of writes that never returned are all at Infinity.)
+  order.sort((a, b) => {
+    const timeA = timeOf(a);
+    const timeB = timeOf(b);
+    if (timeA !== timeB) return timeA < timeB ? -1 : 1;
+    return (a & 1) - (b & 1) || a - b;
+  });
   // A doubly linked list over positions 1..2n, with 0 as the head and 2n+1 as the tail.
   const size = 2 * count + 2;
   const next = new Int32Array(size);
@@ -199,41 +223,63 @@ export function shrinkFailure(operations: readonly RegisterOperation[], initial:
  * read returns before its write is called, no two forward zones intersect, and no backward
  * zone lies inside another cluster's forward zone.
  *
+ * A write that never returned (return at Infinity) needs no special case: it is an operation
+ * whose interval runs past everything else. Unread, its cluster is a backward zone ending at
+ * Infinity, which no forward zone contains (it constrains nothing, as a write that never took
+ * effect); read, its cluster's zone is bounded by its reads' returns as any other.
+ *
  * Returns null when a value is written more than once (then only the search decides), else
  * the verdict and, for a failure, the clusters involved.
  */
-export function checkRegisterByZones(operations: readonly RegisterOperation[], initial: number): { verdict: 'pass' | 'fail'; culprits: number[] } | null {
-  interface Cluster { value: number; write: number; minimumReturn: number; maximumCall: number }
-  const clusters = new Map<number, Cluster>();
+export function checkRegisterByZones(operations: readonly RegisterOperation[] | RegisterColumns, initial: number): { verdict: 'pass' | 'fail'; culprits: number[] } | null {
+  const { count, write, value, call, returned } = isColumns(operations) ? operations : columnsOf(operations);
+  // Clusters, one per value, column by column (no object per value: a hot key has millions).
+  const clusterOf = new Map<number, number>();
+  const clusterValue = new Float64Array(count + 1);
+  const clusterWrite = new Int32Array(count + 1);
+  const minimumReturn = new Float64Array(count + 1);
+  const maximumCall = new Float64Array(count + 1);
+  let clusters = 0;
   const initialKnown = !Number.isNaN(initial);
-  if (initialKnown) clusters.set(initial, { value: initial, write: -1, minimumReturn: Number.NEGATIVE_INFINITY, maximumCall: Number.NEGATIVE_INFINITY });
-  for (let index = 0; index < operations.length; index++) {
-    const operation = operations[index];
-    if (!operation.write) continue;
-    if (clusters.has(operation.value)) return null;
-    clusters.set(operation.value, { value: operation.value, write: index, minimumReturn: operation.returned, maximumCall: operation.call });
+  if (initialKnown) {
+    clusterOf.set(initial, clusters);
+    clusterValue[clusters] = initial;
+    clusterWrite[clusters] = -1;
+    minimumReturn[clusters] = Number.NEGATIVE_INFINITY;
+    maximumCall[clusters] = Number.NEGATIVE_INFINITY;
+    clusters++;
   }
-  for (let index = 0; index < operations.length; index++) {
-    const operation = operations[index];
-    if (operation.write) continue;
-    const cluster = clusters.get(operation.value);
+  for (let index = 0; index < count; index++) {
+    if (write[index] === 0) continue;
+    if (clusterOf.has(value[index])) return null;
+    clusterOf.set(value[index], clusters);
+    clusterValue[clusters] = value[index];
+    clusterWrite[clusters] = index;
+    minimumReturn[clusters] = returned[index];
+    maximumCall[clusters] = call[index];
+    clusters++;
+  }
+  for (let index = 0; index < count; index++) {
+    if (write[index] !== 0) continue;
+    const cluster = clusterOf.get(value[index]);
     if (cluster === undefined) {
       // A value nobody wrote. With an unknown initial value, the first such value may be it.
       if (!initialKnown) return null;
-      return { verdict: 'fail', culprits: [operation.value] };
+      return { verdict: 'fail', culprits: [value[index]] };
     }
-    if (cluster.write >= 0 && operation.returned < operations[cluster.write].call) return { verdict: 'fail', culprits: [operation.value] };
-    cluster.minimumReturn = Math.min(cluster.minimumReturn, operation.returned);
-    cluster.maximumCall = Math.max(cluster.maximumCall, operation.call);
+    const writer = clusterWrite[cluster];
+    if (writer >= 0 && returned[index] < call[writer]) return { verdict: 'fail', culprits: [value[index]] };
+    if (returned[index] < minimumReturn[cluster]) minimumReturn[cluster] = returned[index];
+    if (call[index] > maximumCall[cluster]) maximumCall[cluster] = call[index];
   }
-  const forward: Cluster[] = [];
-  const backward: Cluster[] = [];
-  for (const cluster of clusters.values()) (cluster.minimumReturn < cluster.maximumCall ? forward : backward).push(cluster);
+  const forwardList: number[] = [];
+  const backward: number[] = [];
+  for (let cluster = 0; cluster < clusters; cluster++) (minimumReturn[cluster] < maximumCall[cluster] ? forwardList : backward).push(cluster);
   // Forward zones must be pairwise disjoint: sorted by start, each ends before the next starts.
-  forward.sort((a, b) => a.minimumReturn - b.minimumReturn);
+  const forward = Int32Array.from(forwardList).sort((a, b) => minimumReturn[a] - minimumReturn[b]);
   for (let index = 1; index < forward.length; index++) {
-    if (forward[index].minimumReturn < forward[index - 1].maximumCall) {
-      return { verdict: 'fail', culprits: [forward[index - 1].value, forward[index].value] };
+    if (minimumReturn[forward[index]] < maximumCall[forward[index - 1]]) {
+      return { verdict: 'fail', culprits: [clusterValue[forward[index - 1]], clusterValue[forward[index]]] };
     }
   }
   // No backward zone [M, m] inside a forward zone (a, b): a < M and m < b. The forward
@@ -244,16 +290,43 @@ export function checkRegisterByZones(operations: readonly RegisterOperation[], i
     let candidate = -1;
     while (low <= high) {
       const middle = (low + high) >> 1;
-      if (forward[middle].minimumReturn < zone.maximumCall) {
+      if (minimumReturn[forward[middle]] < maximumCall[zone]) {
         candidate = middle;
         low = middle + 1;
       } else {
         high = middle - 1;
       }
     }
-    if (candidate >= 0 && zone.minimumReturn < forward[candidate].maximumCall && forward[candidate].value !== zone.value) {
-      return { verdict: 'fail', culprits: [forward[candidate].value, zone.value] };
+    if (candidate >= 0 && minimumReturn[zone] < maximumCall[forward[candidate]] && clusterValue[forward[candidate]] !== clusterValue[zone]) {
+      return { verdict: 'fail', culprits: [clusterValue[forward[candidate]], clusterValue[zone]] };
     }
   }
   return { verdict: 'pass', culprits: [] };
+}
+
+/** One register's operations column by column: what a hot key is checked from, with no object per operation. */
+export interface RegisterColumns {
+  readonly count: number;
+  /** 1 for a write, 0 for a read. */
+  readonly write: Uint8Array;
+  readonly value: Float64Array;
+  readonly call: Float64Array;
+  /** Infinity for a write that never returned. */
+  readonly returned: Float64Array;
+}
+
+function isColumns(operations: readonly RegisterOperation[] | RegisterColumns): operations is RegisterColumns {
+  return !Array.isArray(operations);
+}
+
+export function columnsOf(operations: readonly RegisterOperation[]): RegisterColumns {
+  const count = operations.length;
+  const columns = { count, write: new Uint8Array(count), value: new Float64Array(count), call: new Float64Array(count), returned: new Float64Array(count) };
+  operations.forEach((operation, index) => {
+    columns.write[index] = operation.write ? 1 : 0;
+    columns.value[index] = operation.value;
+    columns.call[index] = operation.call;
+    columns.returned[index] = operation.returned;
+  });
+  return columns;
 }

@@ -117,15 +117,31 @@ export function validateScript(scripts: readonly (readonly ScriptedOperation[])[
   }));
 }
 
+function keyName(key: string | Uint8Array): string {
+  return Buffer.from(asBytes(key)).toString('hex');
+}
+
 /** Runs given operations per client, in order, collecting GET results. */
 export class ScriptedOperations implements OperationSource {
   private readonly positions: number[];
+  /**
+   * Every key of the scripts numbered once, in order of first appearance over all clients'
+   * scripts: each worker thread builds its own ScriptedOperations from the same scripts, so
+   * the ids agree across threads (numbering keys as a thread meets them would give
+   * different keys the same id in different threads).
+   */
   private readonly keyIds = new Map<string, number>();
   readonly results: ScriptedResult[][];
 
   constructor(private readonly scripts: readonly (readonly ScriptedOperation[])[]) {
     this.positions = scripts.map(() => 0);
     this.results = scripts.map(() => []);
+    for (const script of scripts) {
+      for (const operation of script) {
+        const name = keyName(operation.key);
+        if (!this.keyIds.has(name)) this.keyIds.set(name, this.keyIds.size);
+      }
+    }
   }
 
   /** Operations of client `client`. */
@@ -160,13 +176,7 @@ export class ScriptedOperations implements OperationSource {
   }
 
   keyId(context: ClientContext): number {
-    const name = Buffer.from(asBytes(this.current(context).key)).toString('hex');
-    let id = this.keyIds.get(name);
-    if (id === undefined) {
-      id = this.keyIds.size;
-      this.keyIds.set(name, id);
-    }
-    return id;
+    return this.keyIds.get(keyName(this.current(context).key)) as number;
   }
 
   completed(context: ClientContext, kind: number, result: number): void {
@@ -244,7 +254,8 @@ export class HistoryRecorder {
 
   push(client: number, kind: number, keyId: number, valueId: number, callTick: number, returnTick: number): void {
     if ((this.length + 1) * HISTORY_FIELDS > this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
+      // Grown by half: a history of tens of millions of operations wastes at most a third.
+      const grown = new Float64Array(HISTORY_FIELDS * Math.ceil((this.data.length / HISTORY_FIELDS) * 1.5));
       grown.set(this.data);
       this.data = grown;
     }
@@ -262,6 +273,32 @@ export class HistoryRecorder {
   entries(): Float64Array {
     return this.data.slice(0, this.length * HISTORY_FIELDS);
   }
+
+  /**
+   * The recorded entries, in place (no copy: for the thread that recorded them, where a
+   * copy of a history of millions of operations would double its memory for a moment).
+   */
+  view(): Float64Array {
+    return this.data.subarray(0, this.length * HISTORY_FIELDS);
+  }
+}
+
+const tickBits = new Float64Array(1);
+const tickWords = new BigInt64Array(tickBits.buffer);
+
+/**
+ * `now` if it is later than `previous`, else the first tick after `previous`. The live
+ * engine's event counter always moves on; the simulator's virtual clock does not between a
+ * read-modify-write's read returning and its write being issued (both happen in the same
+ * nanosecond), so the write's call is placed at the next number a double can hold: after
+ * the read's return, and before anything that happens later in virtual time.
+ */
+export function tickAfter(now: number, previous: number): number {
+  if (now > previous) return now;
+  if (previous === 0) return Number.MIN_VALUE;
+  tickBits[0] = previous;
+  tickWords[0] += 1n; // ticks are never negative: the next bit pattern is the next double up
+  return tickBits[0];
 }
 
 /** Engine-independent state of one logical client. */
@@ -270,6 +307,8 @@ export class ClientRunner {
   kind = 0;
   startNs = 0;
   private callTick = 0;
+  /** When this client's last operation (or read-modify-write's read) returned. */
+  private lastReturnTick = Number.NEGATIVE_INFINITY;
   private keyId = 0;
   private valueId = 0;
   /** A read-modify-write has read, and its write is under way. */
@@ -301,7 +340,8 @@ export class ClientRunner {
     this.kind = this.source.next(context);
     this.keyId = this.source.keyId(context);
     this.startNs = nowNs;
-    this.callTick = tick;
+    // A client calls an operation only after its previous one returned.
+    this.callTick = tickAfter(tick, this.lastReturnTick);
     this.writing = false;
     switch (this.kind) {
       case OPERATION_READ:
@@ -327,22 +367,29 @@ export class ClientRunner {
   /**
    * YCSB's read-modify-write: a GET, then (if the key was found) a SET of a fresh value,
    * timed as one operation. It is not atomic, so a history records its two halves as a read
-   * and an update, split where the read returned.
+   * (called when the operation began, returned when the read did) and an update (called when
+   * the client issued it, after the read's return; returned when the operation ended).
    */
   private *readModifyWrite(context: ClientContext): Machine<number> {
     const readLength = yield* this.machines.get(context);
+    let readReturnTick = 0;
     if (this.history !== null) {
       const readValue = readLength === NOT_FOUND ? ABSENT : context.kernels.valueIdOf(context.arena.value, readLength);
-      const splitTick = this.tick();
-      this.history.push(context.client, OPERATION_READ, this.keyId, readValue, this.callTick, splitTick);
-      this.callTick = splitTick;
+      readReturnTick = this.tick();
+      this.lastReturnTick = readReturnTick;
+      this.history.push(context.client, OPERATION_READ, this.keyId, readValue, this.callTick, readReturnTick);
     }
     if (readLength === NOT_FOUND) {
       this.stats.notFound++;
       return NOT_FOUND;
     }
     const valueLength = this.source.prepareWrite(context);
-    if (this.history !== null) this.valueId = context.kernels.valueIdOf(context.arena.value, valueLength);
+    if (this.history !== null) {
+      this.valueId = context.kernels.valueIdOf(context.arena.value, valueLength);
+      // The client issues its write after its read returned, never before: the write's call
+      // must follow the read's return, or the checker could order the write first.
+      this.callTick = tickAfter(this.tick(), readReturnTick);
+    }
     this.writing = true;
     yield* this.machines.set(context, valueLength);
     return 0;
@@ -401,6 +448,7 @@ export class ClientRunner {
     }
     this.source.completed(context, this.kind, outcome, this.keyId);
     if (this.history === null) return;
+    this.lastReturnTick = tick;
     // A read-modify-write whose read found nothing wrote nothing.
     if (this.kind === OPERATION_READ_MODIFY_WRITE && outcome === NOT_FOUND) return;
     this.history.push(context.client, recordedKind, this.keyId, this.valueId, this.callTick, tick);

@@ -22,16 +22,18 @@ export const WORKER_THREAD_BYTES = 48 * 2 ** 20;
 const LOAD_BYTES_PER_RECORD = 8;
 const LOAD_BYTES_PER_BUCKET_ID = 4;
 /**
- * A recorded history outside the heap: HISTORY_FIELDS float64s per operation, held up to three
- * times over while its array doubles and when it is copied out at the end.
+ * A recorded history outside the heap: HISTORY_FIELDS float64s per operation, held up to 2.5
+ * times over while its array grows by half (the simulator hands it over without a copy), plus
+ * the checker's index by key and the columns of the key it checks (8 + 29 bytes, ~40).
  */
-export const HISTORY_BYTES_PER_OPERATION = HISTORY_FIELDS * 8 * 3;
+export const HISTORY_BYTES_PER_OPERATION = HISTORY_FIELDS * 8 * 2.5 + 40;
 /**
- * JavaScript heap that checking a history takes per operation: its per-key register operations
- * and the search's state. Measured with `node --trace-gc` on `scalio check --ops 250000` and
- * `--ops 1000000`: 145 bytes per operation more. Measure again when the checker's structures change.
+ * JavaScript heap that checking a history takes per operation: the checker keeps histories in
+ * typed arrays outside the heap and makes operation objects only for keys that need the search
+ * (its heap stayed ~47 MB from 1 M to 4 M operations); a small margin per operation remains.
+ * Measure again when the checker's structures change.
  */
-export const CHECK_HEAP_BYTES_PER_OPERATION = 150;
+export const CHECK_HEAP_BYTES_PER_OPERATION = 16;
 /**
  * The share of V8's heap limit a check may plan on: the limit counts the young generation and
  * the collector's headroom, and a heap near it spends its time collecting (a 20 M-operation

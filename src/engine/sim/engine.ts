@@ -283,7 +283,7 @@ export class SimEngine {
       node: this.node,
       stats: this.stats,
       source: this.source,
-      history: this.history?.entries() ?? null,
+      history: this.history?.view() ?? null,
       durationNs,
       endTimeNs: this.lastEndNs,
       events,
