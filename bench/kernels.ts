@@ -51,7 +51,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   for (let record = 0; record < config.slotsPerBucket; record++) {
     kernels.ycsbKey(record, key);
     kernels.ycsbValue(random, value, 64);
-    kernels.stageFill(image, key, value, 64, 1000 + record, operands, 0);
+    kernels.stageFill(image, key, value, 64, 1000 + record, operands, 0, 0);
     kernels.copyBytes(bucket + record * slotBytes + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, slotBytes - SLOT_FILL_OFFSET);
     kernels.copyBytes(bucket + record * slotBytes, operands + 8, 8); // the VALID word staged by stageFill
   }
@@ -69,15 +69,15 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   const tasks: [string, () => void][] = [
     ['YCSB next op: zipfian + key name + 2 hashes', () => { sink += kernels.ycsbNextOperation(random, key + 512, value); }],
     ['key: "user"+fnv → 16 B hash → placement hash', () => { kernels.ycsbKey(sink++ & 0xfffff, key + 512); }],
-    ['bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands); }],
+    ['bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands, 0); }],
     ['RDMA READ copy of a bucket, in cache (832 B)', () => { kernels.rdmaReadCopy(bucket + 4096, bucket, bucketBytes); }],
     ['RDMA READ copy of a random bucket (11 MB table)', () => { kernels.rdmaReadCopy(bucket + 4096, cache + ((sink = (sink * 1103515245 + 12345) & 0x7fffffff) % bucketCount) * bucketBytes, bucketBytes); }],
     ['state word: stage reservation + CAS', () => {
-      kernels.stageReserve(operands, key, word & 1);
+      kernels.stageReserve(operands, key, word & 1, 0);
       kernels.compareAndSwap64(cache, operands);
       word++;
     }],
-    ['slot fill image + checksum', () => { kernels.stageFill(image, key, value, 64, 1, operands, 3); }],
+    ['slot fill image + checksum', () => { kernels.stageFill(image, key, value, 64, 1, operands, 3, 0); }],
     ['store bucket: find key in 16 items', () => { sink += kernels.chainFind(chain, 1, key + 256); }],
     ['store bucket: upsert existing key', () => { sink += kernels.chainUpsert(chain, 1, key + 256, 64, 12345); }],
     ['latency histogram record', () => { histogram.record((sink++ & 0xffff) * 37); }],

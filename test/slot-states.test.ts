@@ -32,7 +32,7 @@ const keys: number[] = []; // descriptors of records 0..9
 
 function scan(key: number): { outcome: number; slot: number } {
   memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
-  const result = memory.kernels.cacheScan(local, key, operands);
+  const result = memory.kernels.cacheScan(local, key, operands, 0);
   return { outcome: result >> SCAN_CODE_SHIFT, slot: result & SCAN_SLOT_MASK };
 }
 
@@ -48,7 +48,7 @@ function slotAddress(slot: number): number {
 function reserve(key: number, owner: number): number {
   const { outcome, slot } = scan(key);
   expect(outcome).toBe(SCAN_MISS);
-  memory.kernels.stageReserve(operands, key, owner);
+  memory.kernels.stageReserve(operands, key, owner, 0);
   expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
   return slot;
 }
@@ -56,7 +56,7 @@ function reserve(key: number, owner: number): number {
 /** Writes a value and publishes the slot; returns whether the publishing CAS succeeded. */
 function publish(key: number, slot: number, owner: number, fill: number, accessTime = 1000): boolean {
   memory.bytes.fill(fill, value, value + 64);
-  memory.kernels.stageFill(image, key, value, 64, accessTime, operands, owner);
+  memory.kernels.stageFill(image, key, value, 64, accessTime, operands, owner, 0);
   memory.kernels.rdmaWriteCopy(slotAddress(slot) + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, valueOffset + 64 - SLOT_FILL_OFFSET);
   return memory.kernels.compareAndSwap64(slotAddress(slot), operands) === 1;
 }
@@ -117,21 +117,21 @@ describe('cache slot states', () => {
     expect(memory.kernels.atomicResultState(operands)).toBe(SLOT_STATE_FILLING_INVALIDATED);
     expect(state(slot)).toBe(SLOT_STATE_FILLING_INVALIDATED);
     // ...and its owner releases the slot.
-    memory.kernels.stageRelease(operands, keys[0], 7, 1);
+    memory.kernels.stageRelease(operands, keys[0], 7, 0, 1);
     expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
     expect(state(slot)).toBe(SLOT_STATE_EMPTY);
   });
 
   it('FILLING → EMPTY: an owner that backs off releases its reservation', () => {
     const slot = reserve(keys[0], 7);
-    memory.kernels.stageRelease(operands, keys[0], 7, 0);
+    memory.kernels.stageRelease(operands, keys[0], 7, 0, 0);
     expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
     expect(state(slot)).toBe(SLOT_STATE_EMPTY);
   });
 
   it('only the owner can release or publish: another client\'s CAS fails and changes nothing', () => {
     const slot = reserve(keys[0], 7);
-    memory.kernels.stageRelease(operands, keys[0], 8, 0);
+    memory.kernels.stageRelease(operands, keys[0], 8, 0, 0);
     expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(0);
     expect(memory.kernels.atomicResultState(operands)).toBe(SLOT_STATE_FILLING);
     expect(publish(keys[0], slot, 8, 0x43)).toBe(false);
@@ -146,7 +146,7 @@ describe('cache slot states', () => {
     const { outcome, slot } = scan(keys[8]);
     expect(outcome).toBe(SCAN_MISS);
     expect(slot).toBe(5);
-    memory.kernels.stageReserve(operands, keys[8], 9);
+    memory.kernels.stageReserve(operands, keys[8], 9, 0);
     expect(memory.kernels.compareAndSwap64(slotAddress(5), operands)).toBe(1);
     expect(state(5)).toBe(SLOT_STATE_FILLING);
     expect(scan(keys[5]).outcome).toBe(SCAN_MISS);
@@ -156,7 +156,7 @@ describe('cache slot states', () => {
     const { slot } = scan(keys[0]);
     // Someone else reserves the same victim first.
     reserve(keys[1], 3);
-    memory.kernels.stageReserve(operands, keys[0], 7);
+    memory.kernels.stageReserve(operands, keys[0], 7, 0);
     memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
     expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(0);
     expect(memory.view.getBigUint64(operands + ATOMIC_RESULT_OFFSET, true)).not.toBe(0n);
@@ -173,32 +173,32 @@ describe('cache slot states', () => {
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
     // Half of the value is from a later fill of the same key (a torn READ).
     memory.bytes.fill(0x42, local + slot * slotBytes + valueOffset + 32, local + slot * slotBytes + valueOffset + 64);
-    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
+    expect(memory.kernels.cacheScan(local, keys[0], operands, 0) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
     // A garbage length is caught too, without reading past the slot.
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
     memory.bytes[local + slot * slotBytes + SLOT_KEY_LENGTH_OFFSET] = 200;
-    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
+    expect(memory.kernels.cacheScan(local, keys[0], operands, 0) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
     // The access time is not covered: a reader's access-time WRITE never looks torn.
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
     memory.view.setBigUint64(local + slot * slotBytes + SLOT_ACCESS_TIME_OFFSET, 123456789n, true);
-    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_HIT);
+    expect(memory.kernels.cacheScan(local, keys[0], operands, 0) >> SCAN_CODE_SHIFT).toBe(SCAN_HIT);
   });
 
   it('a second reservation of the same key is detected by the reservation re-read', () => {
     const first = reserve(keys[0], 7);
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
-    expect(memory.kernels.cacheOtherClaim(local, keys[0], first)).toBe(0);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], first, 0)).toBe(0);
     // A racing reader that missed before the first CAS reserved another slot for the key.
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
     const secondSlot = 3;
     memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
-    memory.kernels.stageReserve(operands, keys[0], 8);
+    memory.kernels.stageReserve(operands, keys[0], 8, 0);
     expect(memory.kernels.compareAndSwap64(slotAddress(secondSlot), operands)).toBe(1);
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
-    expect(memory.kernels.cacheOtherClaim(local, keys[0], first)).toBe(1);
-    expect(memory.kernels.cacheOtherClaim(local, keys[0], secondSlot)).toBe(1);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], first, 0)).toBe(1);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], secondSlot, 0)).toBe(1);
     // Other keys' slots are not claims.
-    expect(memory.kernels.cacheOtherClaim(local, keys[1], 5)).toBe(0);
+    expect(memory.kernels.cacheOtherClaim(local, keys[1], 5, 0)).toBe(0);
   });
 
   it('invalidation leaves other keys\' slots alone', () => {
@@ -221,7 +221,7 @@ describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', (
     // load, it would succeed over the other reader's FILLING word and steal its slot.
     for (let slot = 1; slot < 8; slot++) {
       memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
-      memory.kernels.stageReserve(operands, keys[2 + slot], 100 + slot);
+      memory.kernels.stageReserve(operands, keys[2 + slot], 100 + slot, 0);
       memory.kernels.compareAndSwap64(slotAddress(slot), operands);
     }
     const stop = new Int32Array(new SharedArrayBuffer(4));
@@ -234,9 +234,9 @@ describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', (
         const { slot, key, operands, compareOffset } = workerData;
         while (Atomics.load(stop, 0) === 0) {
           view.setBigUint64(operands + compareOffset, 0n, true);
-          kernels.stageReserve(operands, key, 1);
+          kernels.stageReserve(operands, key, 1, 0);
           if (kernels.compareAndSwap64(slot, operands) === 1) {
-            kernels.stageRelease(operands, key, 1, 0);
+            kernels.stageRelease(operands, key, 1, 0, 0);
             kernels.compareAndSwap64(slot, operands);
           }
         }
@@ -249,13 +249,13 @@ describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', (
     const until = performance.now() + 300;
     while (performance.now() < until) {
       for (let round = 0; round < 1000; round++) {
-        const scanned = memory.kernels.cacheScan(remote, keys[0], operands);
+        const scanned = memory.kernels.cacheScan(remote, keys[0], operands, 0);
         if (scanned >> SCAN_CODE_SHIFT !== SCAN_MISS) continue;
-        memory.kernels.stageReserve(operands, keys[0], 2);
+        memory.kernels.stageReserve(operands, keys[0], 2, 0);
         if (memory.kernels.compareAndSwap64(slotAddress(0), operands) !== 1) continue;
         reservations++;
         if (memory.kernels.atomicResultState(operands) !== SLOT_STATE_EMPTY) stolen++;
-        memory.kernels.stageRelease(operands, keys[0], 2, 0);
+        memory.kernels.stageRelease(operands, keys[0], 2, 0, 0);
         memory.kernels.compareAndSwap64(slotAddress(0), operands);
       }
     }

@@ -44,6 +44,14 @@ export const Counter = {
   gcValuesMoved: 30,
   /** User bytes (key + value) of acknowledged SETs, for write amplification. */
   userBytesWritten: 31,
+  /** Clients' RDMA READs of the cache epoch word (on a miss, at most one per half epoch). */
+  epochReads: 32,
+  /** Expired cache reservations a reader took over with its own reservation CAS. */
+  slotsReclaimed: 33,
+  /** Expired cache reservations the DPU core's sweep freed. */
+  slotsSwept: 34,
+  /** Fills whose owner found its reservation taken after the lease (its fill was not published). */
+  reservationsLost: 35,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

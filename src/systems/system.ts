@@ -37,4 +37,25 @@ export interface SystemMachines {
   handle(context: HandlerContext): Machine<number>;
   /** Runs on a DPU core right after a write of the key at `key` is committed, before it is acknowledged. */
   afterCommit(context: HandlerContext, key: number): void;
+  /** Periodic work of DPU core 0 (Scalio: the cache epoch and the lease sweep), if any. */
+  readonly housekeeping?: Housekeeping;
+}
+
+/** A DPU core's periodic task: engines run it every `intervalNs` of the DPU's clock. */
+export interface Housekeeping {
+  readonly intervalNs: number;
+  /** Does one period's work on DPU DRAM; returns the core time it took (ns). */
+  run(): number;
+  /** The state of the cache's reservations, for the end-of-run check of a run with faults. */
+  audit(): CacheAudit;
+}
+
+export interface CacheAudit {
+  /** Slots FILLING or FILLING_INVALIDATED now. */
+  readonly pendingSlots: number;
+  /** The oldest pending slot's lease age in epochs (-1: none pending). */
+  readonly oldestPendingAgeEpochs: number;
+  /** No pending slot may be older than this with leases on. */
+  readonly boundEpochs: number;
+  readonly epochNs: number;
 }
