@@ -118,7 +118,8 @@ export function slotChecksum(slot: usize): u32 {
  *
  * - SCAN_HIT: a VALID slot holds the key and its checksum matches;
  * - SCAN_TORN: a VALID slot with the key's fingerprint fails its checksum: the RDMA READ
- *   overlapped a change of that slot, read the bucket again;
+ *   overlapped a change of that slot, read the bucket again (`slot` is the torn one, and
+ *   its state word is staged as the CAS compare operand, for `stageScrub`);
  * - SCAN_PENDING: a slot with the key's fingerprint is FILLING (or FILLING_INVALIDATED):
  *   another reader is filling this key, wait for it;
  * - SCAN_MISS: no slot for the key; `slot` is the victim (the first EMPTY slot, else the
@@ -131,7 +132,8 @@ export function slotChecksum(slot: usize): u32 {
  */
 export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epoch: i32): i32 {
   const fingerprint = keyFingerprint(descriptor);
-  let torn = false;
+  let tornSlot = -1;
+  let tornWord: u64 = 0;
   let pending = false;
   let emptySlot = -1;
   let emptyWord: u64 = 0;
@@ -155,7 +157,10 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
     if (state == SLOT_STATE_VALID) {
       if (sameFingerprint) {
         if (slotChecksum(slot) != tagOf(word)) {
-          torn = true;
+          if (tornSlot < 0) {
+            tornSlot = index;
+            tornWord = word;
+          }
         } else if (slotHoldsKey(slot, descriptor)) {
           return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
         }
@@ -175,7 +180,10 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
       pending = true;
     }
   }
-  if (torn) return SCAN_TORN << SCAN_CODE_SHIFT;
+  if (tornSlot >= 0) {
+    store<u64>(operands, tornWord, ATOMIC_COMPARE_OFFSET);
+    return (SCAN_TORN << SCAN_CODE_SHIFT) | tornSlot;
+  }
   if (pending) return SCAN_PENDING << SCAN_CODE_SHIFT;
   // Stage the word the decision was made on, not a second load of it: when the scan runs on
   // the bucket in DPU DRAM itself (the artifact's DPU core), the slot may have changed since,
@@ -257,6 +265,21 @@ export function stageRelease(operands: usize, descriptor: usize, owner: i32, epo
   const state = invalidated != 0 ? SLOT_STATE_FILLING_INVALIDATED : SLOT_STATE_FILLING;
   store<u64>(operands, makeReservationWord(state, keyFingerprint(descriptor), owner, epoch), ATOMIC_COMPARE_OFFSET);
   store<u64>(operands, makeWord(SLOT_STATE_EMPTY, 0, 0), ATOMIC_SWAP_OFFSET);
+}
+
+/**
+ * Stages a scrub: the staged compare operand (a VALID word whose slot failed its checksum)
+ * → EMPTY. Emptying a slot is always safe (it is what a writer's invalidation does); a
+ * reader scrubs a slot it found torn twice with the same state word: not a READ that
+ * overlapped a fill, but bytes a late fill wrote after its lease was taken.
+ */
+export function stageScrub(operands: usize): void {
+  store<u64>(operands, makeWord(SLOT_STATE_EMPTY, 0, 0), ATOMIC_SWAP_OFFSET);
+}
+
+/** The staged compare operand's low or high 32 bits (`high` 0 or 1), to remember a word seen. */
+export function stagedCompareHalf(operands: usize, high: i32): u32 {
+  return <u32>(load<u64>(operands, ATOMIC_COMPARE_OFFSET) >> (high != 0 ? 32 : 0));
 }
 
 /** The state (EMPTY, FILLING, VALID, FILLING_INVALIDATED) of the previous value an atomic returned. */

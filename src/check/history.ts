@@ -61,20 +61,24 @@ export function writeHistoryJson(path: string, json: HistoryJson): void {
 export function splitByKey(history: Float64Array): Map<number, RegisterOperation[]> {
   const byKey = new Map<number, RegisterOperation[]>();
   for (let at = 0; at < history.length; at += HISTORY_FIELDS) {
-    if (history[at + 5] < 0) continue; // cut off by a crash: no return to check against
+    const kind = history[at + 1];
+    const cut = history[at + 5] < 0;
+    // Cut off by a crash or a fault: a read returned nothing to check; a write may or may
+    // not have taken effect, which is a write that returns at the end of time (taking effect
+    // after every other operation is as good as never).
+    if (cut && kind === OPERATION_READ) continue;
     const key = history[at + 2];
     let list = byKey.get(key);
     if (list === undefined) {
       list = [];
       byKey.set(key, list);
     }
-    const kind = history[at + 1];
     list.push({
       client: history[at],
       write: kind !== OPERATION_READ,
       value: kind === OPERATION_DELETE ? ABSENT : history[at + 3],
       call: history[at + 4],
-      returned: history[at + 5],
+      returned: cut ? Number.POSITIVE_INFINITY : history[at + 5],
     });
   }
   for (const list of byKey.values()) list.sort((a, b) => a.call - b.call);

@@ -52,6 +52,8 @@ export const Counter = {
   slotsSwept: 34,
   /** Fills whose owner found its reservation taken after the lease (its fill was not published). */
   reservationsLost: 35,
+  /** VALID slots a reader emptied because they stayed torn (a late fill's bytes after its lease was taken). */
+  slotsScrubbed: 36,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

@@ -39,23 +39,25 @@ export interface SystemMachines {
   afterCommit(context: HandlerContext, key: number): void;
   /** Periodic work of DPU core 0 (Scalio: the cache epoch and the lease sweep), if any. */
   readonly housekeeping?: Housekeeping;
+  /** The state of the cache's reservations (systems with Scalio's slot cache), for the end-of-run check of a run with faults. */
+  auditCache?(): CacheAudit;
 }
 
 /** A DPU core's periodic task: engines run it every `intervalNs` of the DPU's clock. */
 export interface Housekeeping {
   readonly intervalNs: number;
+  /** A DPU restart must take at least this long for the system to recover safely (Scalio: clients re-read the epoch first). */
+  readonly restartMinimumNs: number;
   /** Does one period's work on DPU DRAM; returns the core time it took (ns). */
   run(): number;
-  /** The state of the cache's reservations, for the end-of-run check of a run with faults. */
-  audit(): CacheAudit;
 }
 
 export interface CacheAudit {
   /** Slots FILLING or FILLING_INVALIDATED now. */
   readonly pendingSlots: number;
-  /** The oldest pending slot's lease age in epochs (-1: none pending). */
+  /** The oldest pending slot's lease age in epochs (-1: none pending, or no leases to tell). */
   readonly oldestPendingAgeEpochs: number;
-  /** No pending slot may be older than this with leases on. */
+  /** No pending slot may be older than this (Infinity: no leases, no bound). */
   readonly boundEpochs: number;
   readonly epochNs: number;
 }

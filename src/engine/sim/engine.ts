@@ -18,15 +18,16 @@
  * Ties in time are broken by scheduling order, and every random choice comes from the
  * seeded per-client streams in WebAssembly, so the same seed replays the same run bit for bit.
  */
-import { ScalioError } from '../../errors.js';
+import { ConfigError, ProtocolError, ScalioError } from '../../errors.js';
 import { Counter, CoreCounter } from '../../hw/counters.js';
 import type { HardwareProfile } from '../../hw/profile.js';
 import { type Verb, VerbIssuer, VerbKind, VERB_NAMES } from '../../hw/verbs.js';
 import { BLOCK_BYTES } from '../../layout/store.js';
 import { ClientContext, HandlerContext } from '../../systems/context.js';
-import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, type ThreadNode, attachThread } from '../cluster.js';
+import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, type ThreadNode, attachThread, rebootDpu } from '../cluster.js';
 import { ClientRunner, HistoryRecorder, type OperationSource, OperationStats } from '../driver.js';
 import { EventQueue } from './event-queue.js';
+import { type FaultReport, type FaultSchedule, FaultRandom, hasFaults } from './faults.js';
 
 /** Event kinds. `target` is a client id, a global handler id or a staging slot. */
 const Event = {
@@ -50,7 +51,16 @@ const Event = {
   handlerNvmeCompletes: 8,
   /** A parked handler's time limit ran out (value: the park it belongs to). */
   handlerParkTimeout: 9,
+  /** DPU core 0's periodic work (the system's housekeeping: Scalio's cache epoch and sweep). */
+  housekeeping: 10,
+  /** A client cut off by a fault begins its next operation (a dead client's new process). */
+  clientRestart: 11,
+  /** The DPU restarts (fault schedule). */
+  dpuRestart: 12,
 } as const;
+
+/** Events a DPU restart keeps: the schedule's own; everything on the wire or in the DPU is lost. */
+const SURVIVES_DPU_RESTART = new Set<number>([Event.housekeeping, Event.clientRestart, Event.dpuRestart]);
 
 export interface SimRunOptions {
   readonly profile: HardwareProfile;
@@ -71,6 +81,8 @@ export interface SimRunOptions {
   readonly stopAtNs?: number;
   /** Told every so often how many operations have completed and where virtual time is. */
   readonly onProgress?: (completedOperations: number, nowNs: number) => void;
+  /** Faults to inject (./faults.ts): client deaths and stalls, DPU restarts. */
+  readonly faults?: FaultSchedule;
 }
 
 /** Events between progress reports. */
@@ -105,6 +117,8 @@ export interface SimRunOutput {
   readonly crashed: boolean;
   /** With a history: the operations under way at the crash, return tick -1. */
   readonly inFlight: Float64Array | null;
+  /** What the fault schedule did (null without one). */
+  readonly faults: FaultReport | null;
 }
 
 interface CoreState {
@@ -150,12 +164,29 @@ export class SimEngine {
   private lastEndNs = 0;
   /** NVMe writes the DPU cores have completed (for a CrashPlan). */
   private coreWrites = 0;
+  private readonly faults: FaultSchedule | null;
+  private readonly faultRandom: FaultRandom;
+  private clientDeaths = 0;
+  private clientStalls = 0;
+  private dpuRestarts = 0;
+  private operationsCut = 0;
+  private recoveryWallMs = 0;
+  /** Until when the DPU is down after a restart: no client operation starts before. */
+  private dpuUpAtNs = 0;
 
   constructor(readonly spec: ClusterSpec, private readonly options: SimRunOptions) {
     const config = spec.layout.config;
     this.profile = options.profile;
     this.node = attachThread(spec, () => this.now);
     this.history = options.recordHistory ? new HistoryRecorder() : null;
+    this.faults = hasFaults(options.faults) ? options.faults : null;
+    this.faultRandom = new FaultRandom(config.seed);
+    const housekeeping = this.node.machines.housekeeping;
+    if (this.faults?.dpuRestart !== undefined && housekeeping !== undefined && this.faults.dpuRestart.downNs < housekeeping.restartMinimumNs) {
+      // Scalio's clients re-read the cache epoch when their copy is two epochs old: a restart
+      // must take longer, so no reservation is stamped with the epoch of the DPU's previous life.
+      throw new ConfigError(`--faults: dpu-restart down=${this.faults.dpuRestart.downNs / 1e6}ms is too short for ${spec.layout.systemName}, whose DPU takes at least ${housekeeping.restartMinimumNs / 1e6}ms to restart (its clients must see the cache epoch go stale first)`);
+    }
     this.source = options.source(this.node);
     this.now = options.startTimeNs ?? 0;
     this.clientTimeNs = new Float64Array(config.clients).fill(this.now);
@@ -170,6 +201,25 @@ export class SimEngine {
       runner.stopAtNs = options.stopAtNs ?? Number.POSITIVE_INFINITY;
       this.runners.push(runner);
     }
+    this.buildCores();
+    this.ssdUnitsFreeAt = Array.from({ length: config.ssds }, () => new Float64Array(this.profile.ssdParallelUnits));
+    const stagingSlots = config.clients * POSTED_WRITES_PER_CLIENT;
+    this.postedRemoteKey = new Int32Array(stagingSlots).fill(-1);
+    this.postedRemoteAddress = new Float64Array(stagingSlots);
+    this.postedLength = new Int32Array(stagingSlots);
+    this.postedNext = new Int32Array(config.clients);
+    this.stagingBase = spec.layout.plan.regions.simStaging.base;
+    const stagingBytes = POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX;
+    for (let client = 0; client < config.clients; client++) {
+      this.postingIssuers.push(new VerbIssuer(`client ${client} (posted write)`, this.stagingBase + client * stagingBytes, stagingBytes, -1));
+    }
+  }
+
+  /** The DPU cores' handlers, over fresh core servers (at the start, and after a DPU restart). */
+  private buildCores(): void {
+    const spec = this.spec;
+    const config = spec.layout.config;
+    this.cores.length = 0;
     for (let core = 0; core < config.dpuCores; core++) {
       const server = this.node.coreServer(core);
       const state: CoreState = {
@@ -198,17 +248,6 @@ export class SimEngine {
       }
       this.cores.push(state);
     }
-    this.ssdUnitsFreeAt = Array.from({ length: config.ssds }, () => new Float64Array(this.profile.ssdParallelUnits));
-    const stagingSlots = config.clients * POSTED_WRITES_PER_CLIENT;
-    this.postedRemoteKey = new Int32Array(stagingSlots).fill(-1);
-    this.postedRemoteAddress = new Float64Array(stagingSlots);
-    this.postedLength = new Int32Array(stagingSlots);
-    this.postedNext = new Int32Array(config.clients);
-    this.stagingBase = spec.layout.plan.regions.simStaging.base;
-    const stagingBytes = POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX;
-    for (let client = 0; client < config.clients; client++) {
-      this.postingIssuers.push(new VerbIssuer(`client ${client} (posted write)`, this.stagingBase + client * stagingBytes, stagingBytes, -1));
-    }
   }
 
   run(): SimRunOutput {
@@ -218,6 +257,9 @@ export class SimEngine {
     let crashed = false;
     try {
       for (const runner of this.runners) this.startNextOperation(runner);
+      const housekeeping = this.node.machines.housekeeping;
+      if (housekeeping !== undefined) this.queue.push(this.now + housekeeping.intervalNs, Event.housekeeping, 0, 0);
+      if (this.faults?.dpuRestart !== undefined) this.queue.push(this.now + this.faults.dpuRestart.everyNs, Event.dpuRestart, 0, 0);
       const queue = this.queue;
       while (queue.size > 0) {
         queue.pop();
@@ -248,6 +290,7 @@ export class SimEngine {
         if (runner.machine !== null || runner.remaining > 0) throw new Error(`client ${runner.context.client} did not finish: the event queue ran dry`);
       }
     }
+    const faults = this.faults === null ? null : this.faultReport(crashed);
     const durationNs = this.lastEndNs > this.firstStartNs ? this.lastEndNs - this.firstStartNs : 0;
     return {
       node: this.node,
@@ -260,7 +303,95 @@ export class SimEngine {
       wallMs: performance.now() - started,
       crashed,
       inFlight,
+      faults,
     };
+  }
+
+  /**
+   * What the faults did; and the end-of-run check that no cache reservation outlived its
+   * lease (a slot pending for longer than the system's bound is a ProtocolError).
+   */
+  private faultReport(crashed: boolean): FaultReport {
+    const cacheAudit = this.node.machines.auditCache?.() ?? null;
+    if (!crashed && cacheAudit !== null && cacheAudit.oldestPendingAgeEpochs > cacheAudit.boundEpochs) {
+      throw new ProtocolError(
+        `a cache slot is still pending ${cacheAudit.oldestPendingAgeEpochs} epochs after it was reserved, beyond the lease bound of ` +
+        `${cacheAudit.boundEpochs} epochs [simulation seed ${this.spec.layout.config.seed}]`,
+      );
+    }
+    return {
+      clientDeaths: this.clientDeaths,
+      clientStalls: this.clientStalls,
+      dpuRestarts: this.dpuRestarts,
+      operationsCut: this.operationsCut,
+      recoveryWallMs: this.recoveryWallMs,
+      cacheAudit,
+    };
+  }
+
+  /** Whether any client still has an operation under way or to start. */
+  private clientsBusy(): boolean {
+    for (const runner of this.runners) if (runner.machine !== null || runner.remaining > 0) return true;
+    return false;
+  }
+
+  /** DPU core 0 runs the system's periodic work (not while the DPU is down). */
+  private runHousekeeping(): void {
+    const housekeeping = this.node.machines.housekeeping;
+    if (housekeeping === undefined || !this.clientsBusy()) return;
+    if (this.now >= this.dpuUpAtNs) {
+      const core = this.cores[0];
+      const cpuNs = housekeeping.run();
+      core.freeAt = Math.max(core.freeAt, this.now) + cpuNs;
+      this.node.counters.addCore(0, CoreCounter.busyNs, cpuNs);
+    }
+    this.queue.push(this.now + housekeeping.intervalNs, Event.housekeeping, 0, 0);
+  }
+
+  /**
+   * Before a client's verb leaves: the fault schedule may stall the client (its clock jumps)
+   * or kill it (its operation is cut; it comes back later with its next one). True if it died.
+   */
+  private clientFault(runner: ClientRunner): boolean {
+    const faults = this.faults as FaultSchedule;
+    const client = runner.context.client;
+    if (faults.clientStall !== undefined && this.faultRandom.next() < faults.clientStall.rate) {
+      this.clientStalls++;
+      this.clientTimeNs[client] += faults.clientStall.durationNs;
+    }
+    if (faults.clientDeath === undefined || this.faultRandom.next() >= faults.clientDeath.rate) return false;
+    this.clientDeaths++;
+    this.operationsCut++;
+    runner.abandon();
+    if (runner.remaining > 0) this.queue.push(this.clientTimeNs[client] + faults.clientDeath.restartNs, Event.clientRestart, client, 0);
+    return true;
+  }
+
+  /**
+   * The DPU restarts: every message on the wire and every step in the DPU is lost, clients
+   * see their operations under way fail (cut: possibly effective), DPU DRAM is wiped and
+   * the store's recovery rebuilds it from the SSDs; clients retry once the DPU is back.
+   */
+  private restartDpu(): void {
+    const restart = (this.faults as FaultSchedule).dpuRestart;
+    if (restart === undefined || !this.clientsBusy()) return;
+    this.dpuRestarts++;
+    this.dpuUpAtNs = this.now + restart.downNs;
+    this.queue.retain((kind) => SURVIVES_DPU_RESTART.has(kind));
+    for (const runner of this.runners) {
+      if (runner.machine === null) continue;
+      runner.abandon();
+      this.operationsCut++;
+      this.queue.push(this.dpuUpAtNs, Event.clientRestart, runner.context.client, 0);
+    }
+    this.postedRemoteKey.fill(-1);
+    this.node.forgetCoreServers();
+    const started = performance.now();
+    rebootDpu(this.node);
+    this.recoveryWallMs += performance.now() - started;
+    this.buildCores();
+    for (const core of this.cores) core.freeAt = this.dpuUpAtNs;
+    this.queue.push(this.now + restart.everyNs, Event.dpuRestart, 0, 0);
   }
 
   private dispatch(kind: number, target: number, value: number): void {
@@ -326,6 +457,18 @@ export class SimEngine {
         this.resumeHandler(target, result);
         return;
       }
+      case Event.housekeeping:
+        this.runHousekeeping();
+        return;
+      case Event.clientRestart: {
+        const runner = this.runners[target];
+        if (this.clientTimeNs[target] < this.now) this.clientTimeNs[target] = this.now;
+        this.startNextOperation(runner);
+        return;
+      }
+      case Event.dpuRestart:
+        this.restartDpu();
+        return;
       case Event.handlerParkTimeout: {
         const handler = this.handlerOf(target);
         const core = this.cores[handler.server.core];
@@ -359,7 +502,7 @@ export class SimEngine {
   /** Begins a client's next operation after its think time, and runs it to its first wait. */
   private startNextOperation(runner: ClientRunner): void {
     const client = runner.context.client;
-    const start = this.clientTimeNs[client] + this.profile.clientOperationNs;
+    const start = Math.max(this.clientTimeNs[client] + this.profile.clientOperationNs, this.dpuUpAtNs);
     this.clientTimeNs[client] = start;
     if (!runner.begin(start, start)) return;
     if (start < this.firstStartNs) this.firstStartNs = start;
@@ -388,6 +531,7 @@ export class SimEngine {
         value = 0;
         continue;
       }
+      if (this.faults !== null && this.clientFault(runner)) return;
       if (!this.issueClientVerb(runner.context, step.value)) return;
       value = 0;
     }

@@ -7,7 +7,8 @@
  *      - hit: the value is in the local copy; refresh the slot's access time with a posted
  *        8-byte RDMA WRITE, done;
  *      - a slot for the key is FILLING: another reader is fetching it; back off and re-read;
- *      - a slot for the key failed its checksum: the READ overlapped a change; re-read;
+ *      - a slot for the key failed its checksum: the READ overlapped a change; re-read (a
+ *        slot torn the same way twice holds a late fill's bytes: empty it, see lease.ts);
  *   2. miss: pick a victim (the scan kernel: an EMPTY slot, else the oldest VALID one);
  *   3. lock it with an RDMA CAS to FILLING (carrying the key's fingerprint), then re-read
  *      the bucket: if another reader reserved a slot for the same key meanwhile, give ours
@@ -61,6 +62,10 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry, leases:
   const bucketRemote = cache.region.base + kernels.cacheBucketOf(arena.key, cache.bucketCount) * cache.bucketBytes;
   let backoffNs = BACKOFF_FIRST_NS;
   let epoch = leases === null ? 0 : leases.epochOf(context.client);
+  // The slot and state word of the last torn scan, if the last scan was torn.
+  let tornSlot = -1;
+  let tornLow = 0;
+  let tornHigh = 0;
 
   for (let attempt = 0; attempt < GET_ATTEMPTS_MAX; attempt++) {
     // 1. Fetch the bucket with an RDMA READ and scan the local copy.
@@ -85,8 +90,20 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry, leases:
     }
     if (outcome === SCAN_TORN) {
       counters.add(Counter.tornReads);
+      // The same slot torn with the same state word twice in a row: not a READ racing a
+      // fill but a late fill's bytes (E5) — scrub it, VALID → EMPTY, which is always safe.
+      const low = kernels.stagedCompareHalf(arena.operands, 0);
+      const high = kernels.stagedCompareHalf(arena.operands, 1);
+      if (leases !== null && slot === tornSlot && low === tornLow && high === tornHigh) {
+        kernels.stageScrub(arena.operands);
+        if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) counters.add(Counter.slotsScrubbed);
+      }
+      tornSlot = slot;
+      tornLow = low;
+      tornHigh = high;
       continue;
     }
+    tornSlot = -1;
     if (outcome !== SCAN_MISS && outcome !== SCAN_RECLAIM) {
       // PENDING (someone is filling this key) or NO_VICTIM (every slot is being filled).
       counters.add(Counter.pendingWaits);

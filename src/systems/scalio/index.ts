@@ -6,7 +6,7 @@ import { rpcDelete, rpcSet } from '../rpc-client.js';
 import { cacheGeometry, cacheRegionRequest, configureCacheKernels, slotGeometry } from './cache.js';
 import { scalioGet } from './client.js';
 import { scalioInvalidate } from './core.js';
-import { EpochCopies, LEASE_EPOCHS, cacheEpochRegionRequest, leaseHousekeeping } from './lease.js';
+import { EpochCopies, LEASE_EPOCHS, auditCache, cacheEpochRegionRequest, leaseHousekeeping } from './lease.js';
 import { serveStore } from '../store-server.js';
 
 function scalioSystem(name: string, description: string, leased: boolean): SystemDefinition {
@@ -36,6 +36,7 @@ function scalioSystem(name: string, description: string, leased: boolean): Syste
         handle: (context) => serveStore(context, { lockReads: true }),
         afterCommit: (context, key) => scalioInvalidate(context, cache, key),
         housekeeping: leased ? leaseHousekeeping(services, cache) : undefined,
+        auditCache: () => auditCache(services, cache, leased),
       };
     },
   };

@@ -12,8 +12,9 @@
  *       one-sided RDMA (the `cacheEpoch` region), every CACHE_EPOCH_NS of its own clock.
  *   E2. A reader reserving a slot stamps the FILLING word with its client id and the epoch
  *       it last read (src/layout/cache-slot.ts: reserver, leaseEpoch). It re-reads the epoch
- *       word only on a miss, and only when its copy is older than half an epoch by its own
- *       clock, so the hit path is unchanged (one READ + one posted WRITE).
+ *       word only on a miss, and only when its copy is older than EPOCH_REFRESH_NS (two
+ *       epochs) by its own clock, so the hit path is unchanged (one READ + one posted WRITE)
+ *       and a miss pays one more READ at most every two epochs.
  *   E3. A pending slot whose leaseEpoch is more than LEASE_EPOCHS behind a reader's epoch
  *       has expired. A reader treats it as free: it is not "the key being filled", and it
  *       is the victim of choice after an EMPTY slot (SCAN_RECLAIM). The reader takes it with
@@ -30,15 +31,22 @@
  * skew of more than a lease would let a live fill be taken (or a dead one never be). Here
  * every age is measured on one clock, the DPU's, as a count of its epochs. A client's copy
  * of the epoch can only be older than the truth, which makes its stamps look older (a live
- * fill taken early, at worst half an epoch: a lost fill, never a wrong value) and its
+ * fill taken early, by at most three epochs: a lost fill, never a wrong value) and its
  * judgement of others' stamps more lenient (a dead slot reclaimed later, never earlier).
- * A lease covers (LEASE_EPOCHS − 1) to (LEASE_EPOCHS + 1) epochs: far above a fill's time
- * (an index read, a chain read and a value read on the SSD, hundreds of microseconds).
+ * A live reservation therefore holds at least LEASE_EPOCHS − 3 epochs (5 ms): far above a
+ * fill's time (an index read, a chain read and a value read on the SSD, hundreds of
+ * microseconds). A DPU restart wipes the epoch word; it takes longer than EPOCH_REFRESH_NS
+ * (the simulator refuses a shorter one), so every client re-reads the epoch before it
+ * stamps a reservation in the restarted cache.
  *
  * Safety never depends on the lease's length: a reservation taken early only costs a fill.
  * A late fill's data WRITE can still land in a slot someone else has since filled; the
  * slot's checksum (in its VALID word) then no longer matches, and readers see it as torn,
  * never as a value.
+ *   E6. A reader that finds the same slot torn with the same state word on two bucket
+ *       reads in a row scrubs it: CAS that VALID word → EMPTY. A READ racing a fill sees a
+ *       new word the next time; an unchanged word over bytes that do not match it is a late
+ *       fill's. Emptying a slot is always safe: it is what a writer's invalidation does.
  */
 import type { ResolvedConfig } from '../../config.js';
 import { Counter } from '../../hw/counters.js';
@@ -46,11 +54,16 @@ import { type MemoryPlan, type RegionPlan, type RegionRequest, regionOf } from '
 import type { Machine } from '../../hw/verbs.js';
 import { CACHE_EPOCH_REGION_BYTES, CACHE_EPOCH_WORD_OFFSET } from '../../layout/cache-slot.js';
 import type { ClientContext, ThreadServices } from '../context.js';
-import type { Housekeeping, CacheAudit } from '../system.js';
+import type { CacheAudit, Housekeeping } from '../system.js';
 import type { CacheGeometry } from './cache.js';
 
 /** E1: the DPU core's epoch period. */
 export const CACHE_EPOCH_NS = 1_000_000;
+/**
+ * E2: a client re-reads the epoch word (on a miss) when its copy is older than this by its
+ * own clock. Its stamps are then at most 3 epochs behind (2, plus the epoch under way).
+ */
+export const EPOCH_REFRESH_NS = 2 * CACHE_EPOCH_NS;
 /** E3: a reservation expires when it is more than this many epochs old. */
 export const LEASE_EPOCHS = 8;
 /** E4: slots the DPU core's sweep checks per epoch (a full pass takes slots / this epochs). */
@@ -85,9 +98,9 @@ export class EpochCopies {
     return this.epochs[client];
   }
 
-  /** Whether the copy is older than half an epoch by the client's own clock. */
+  /** Whether the copy is older than EPOCH_REFRESH_NS by the client's own clock. */
   stale(context: ClientContext): boolean {
-    return context.now() - this.readAtNs[context.client] > CACHE_EPOCH_NS / 2;
+    return context.now() - this.readAtNs[context.client] > EPOCH_REFRESH_NS;
   }
 
   /** E2: reads the epoch word with an RDMA READ; returns the fresh epoch. */
@@ -103,14 +116,18 @@ export class EpochCopies {
   }
 }
 
+function epochWords(services: ThreadServices): Int32Array {
+  return new Int32Array(services.bytes.buffer, regionOf(services.layout.plan, 'cacheEpoch').base + CACHE_EPOCH_WORD_OFFSET, 2);
+}
+
 /** E1 and E4, run by DPU core 0 every epoch. */
 export function leaseHousekeeping(services: ThreadServices, cache: CacheGeometry): Housekeeping {
-  const epochWord = regionOf(services.layout.plan, 'cacheEpoch').base + CACHE_EPOCH_WORD_OFFSET;
-  const words = new Int32Array(services.bytes.buffer, epochWord, 2);
+  const words = epochWords(services);
   const slots = cache.bucketCount * cache.slotsPerBucket;
   let sweepCursor = 0;
   return {
     intervalNs: CACHE_EPOCH_NS,
+    restartMinimumNs: EPOCH_REFRESH_NS + CACHE_EPOCH_NS,
     run(): number {
       // E1: the DPU core is the epoch word's only writer; readers take its low 32 bits.
       const epoch = (Atomics.load(words, 0) + 1) | 0;
@@ -123,15 +140,19 @@ export function leaseHousekeeping(services: ThreadServices, cache: CacheGeometry
       services.counters.add(Counter.slotsSwept, reclaimed);
       return EPOCH_TICK_CPU_NS + count * SWEEP_SLOT_CPU_NS;
     },
-    audit(): CacheAudit {
-      const epoch = Atomics.load(words, 0);
-      const oldest = services.kernels.cachePendingOldestAge(cache.region.base, slots, epoch);
-      return {
-        pendingSlots: services.kernels.cachePendingCount(cache.region.base, slots),
-        oldestPendingAgeEpochs: oldest,
-        boundEpochs: pendingAgeBoundEpochs(services.layout.config),
-        epochNs: CACHE_EPOCH_NS,
-      };
-    },
+  };
+}
+
+/** The cache's pending slots and, with leases, the oldest one's age and the bound it must stay under. */
+export function auditCache(services: ThreadServices, cache: CacheGeometry, leased: boolean): CacheAudit {
+  const slots = cache.bucketCount * cache.slotsPerBucket;
+  const pendingSlots = services.kernels.cachePendingCount(cache.region.base, slots);
+  if (!leased) return { pendingSlots, oldestPendingAgeEpochs: -1, boundEpochs: Number.POSITIVE_INFINITY, epochNs: CACHE_EPOCH_NS };
+  const epoch = Atomics.load(epochWords(services), 0);
+  return {
+    pendingSlots,
+    oldestPendingAgeEpochs: services.kernels.cachePendingOldestAge(cache.region.base, slots, epoch),
+    boundEpochs: pendingAgeBoundEpochs(services.layout.config),
+    epochNs: CACHE_EPOCH_NS,
   };
 }
