@@ -8,6 +8,7 @@ import type { ClusterConfig } from '../config.js';
 import { ScalioError } from '../errors.js';
 import { ENGINES, type EngineName } from '../engine/run.js';
 import { SYSTEMS } from '../systems/registry.js';
+import { type FaultReport, type FaultSchedule, formatFaults, parseFaults } from '../engine/sim/faults.js';
 
 /** Flags every command that runs a cluster accepts, with their help lines. */
 export const CLUSTER_OPTIONS = {
@@ -21,6 +22,33 @@ export const CLUSTER_OPTIONS = {
   'over-provision': { type: 'string', value: 'N', help: 'each SSD\'s logs hold N times the data loaded (default 4, as LEED)' },
   seed: { type: 'string', value: 'N', help: 'seed of every random choice' },
 } as const;
+
+/** Faults injected on the simulator (src/engine/sim/faults.ts): `run` and `check` take it. */
+export const FAULT_OPTIONS = {
+  faults: {
+    type: 'string',
+    value: 'SPEC',
+    help: 'simulator only: inject faults, e.g. client-death:rate=0.001+dpu-restart:every=50ms (see README, Reliability)',
+  },
+} as const;
+
+/** The --faults schedule, refused with one line if malformed or if the engine is not the simulator. */
+export function faultsOption(text: unknown, engine: EngineName): FaultSchedule | undefined {
+  if (text === undefined) return undefined;
+  const schedule = parseFaults(String(text));
+  if (engine !== 'sim') throw new ScalioError('--faults needs --engine sim: faults are injected by the simulator, which replays them by seed');
+  return schedule;
+}
+
+/** One line saying what a fault schedule did. */
+export function describeFaults(schedule: FaultSchedule, report: FaultReport): string {
+  const audit = report.cacheAudit;
+  const slots = audit === null ? ''
+    : `; at the end ${audit.pendingSlots} cache slots pending` + (!Number.isFinite(audit.boundEpochs) ? ' (no leases: they stay pending)'
+      : audit.pendingSlots > 0 ? `, the oldest ${audit.oldestPendingAgeEpochs} epochs old (bound ${audit.boundEpochs})` : '');
+  return `faults ${formatFaults(schedule)}: ${report.clientDeaths} client deaths, ${report.clientStalls} stalls, ${report.dpuRestarts} DPU restarts, ` +
+    `${report.operationsCut} operations cut (recorded as possibly effective)${slots}`;
+}
 
 /** A flag: its parseArgs type, its help line, and for a flag taking a value, the value's name in help (N, FILE, …). */
 /** Where results also go, and help: every command that runs something takes these. */

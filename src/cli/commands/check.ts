@@ -7,7 +7,9 @@ import { checkHistory, describeFailure, historyToJson, writeHistoryJson } from '
 import { loadedValues } from '../../check/initial.js';
 import { run } from '../../engine/run.js';
 import { integer } from '../format.js';
-import { CLUSTER_OPTIONS, clusterConfig, engineOption, optionHelp, parse, positiveInteger, positiveNumber, systemOption } from '../options.js';
+import {
+  CLUSTER_OPTIONS, FAULT_OPTIONS, clusterConfig, describeFaults, engineOption, faultsOption, optionHelp, parse, positiveInteger, positiveNumber, systemOption,
+} from '../options.js';
 import { WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
 
 export const EXIT_NOT_LINEARIZABLE = 1;
@@ -22,6 +24,7 @@ const OPTIONS = {
   'time-limit': { type: 'string', value: 'SECONDS', help: 'seconds the check of one run may take before it answers "unknown" (default 60)' },
   history: { type: 'string', value: 'FILE', help: 'write the (last) run\'s history as JSON to this file' },
   ...CLUSTER_OPTIONS,
+  ...FAULT_OPTIONS,
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
 
@@ -30,6 +33,10 @@ export const CHECK_HELP = `Usage: scalio check [options]
 Runs a workload, records every operation (client, key, value, call and return), and checks
 the history for linearizability, key by key. The defaults pack the clients onto few keys and
 a small cache (1,000 records, 256 cache slots) so that reads and writes of a key race.
+With --faults, operations a fault cut off are checked as possibly effective (a write that
+may or may not have happened), and a cache slot still pending past its lease fails the run:
+
+  scalio check --ops 1000000 --faults client-death:rate=0.001+client-stall:rate=0.0002+dpu-restart:every=50ms
 
 Exit code: 0 linearizable, 1 not linearizable (the shortest failing sub-history is shown),
 3 undecided within the time limit, 2 bad options.
@@ -51,17 +58,19 @@ export async function check(argv: string[]): Promise<number> {
   const seeds = positiveInteger('seeds', values.seeds) ?? 1;
   const timeLimitMs = (positiveNumber('time-limit', values['time-limit']) ?? 60) * 1000;
   const config = { records: 1000, cacheSlots: 256, ...definedOnly(clusterConfig(values)) };
+  const faults = faultsOption(values.faults, engine);
   const firstSeed = config.seed ?? 1;
   let exitCode = 0;
   let checked = 0;
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-    const report = await run({ system, engine, config: { ...config, seed }, workload, operations, recordHistory: true });
+    const report = await run({ system, engine, config: { ...config, seed }, workload, operations, recordHistory: true, faults });
     const history = report.history as Float64Array;
     if (typeof values.history === 'string') writeHistoryJson(values.history, historyToJson(history, { system, engine, workload: workload.name, seed }));
     const result = checkHistory(history, { initialValue: loadedValues(report.config), timeLimitMs });
     checked += result.checkedOperations;
     // A read-modify-write is recorded as its read and its write: two checked operations.
-    const split = result.operations > report.operations ? ' (read-modify-writes count as a read and a write)' : '';
+    const split = result.operations > report.operations && workload.readModifyWriteProportion > 0 ? ' (read-modify-writes count as a read and a write)' : '';
+    if (faults !== undefined && report.faults !== null) process.stdout.write(`${describeFaults(faults, report.faults)}\n`);
     const summary = `${integer(result.checkedOperations)} of ${integer(result.operations)} operations${split} on ${integer(result.keys)} keys checked in ${result.elapsedMs.toFixed(0)} ms`;
     if (result.verdict === 'pass') {
       process.stdout.write(`${system} on ${engine}, seed ${seed}: linearizable — ${summary}\n`);

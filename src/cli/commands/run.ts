@@ -8,7 +8,10 @@ import { type OperationLatency, metricsOf } from '../../engine/metrics.js';
 import { type RunReport, run as runSystem } from '../../engine/run.js';
 import { fixed, integer, microseconds, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, clusterConfig, engineOption, nonNegativeInteger, optionHelp, parse, positiveInteger, systemOption } from '../options.js';
+import {
+  CLUSTER_OPTIONS, FAULT_OPTIONS, OUTPUT_OPTIONS, clusterConfig, describeFaults, engineOption, faultsOption, nonNegativeInteger, optionHelp, parse,
+  positiveInteger, systemOption,
+} from '../options.js';
 import { progressLine } from '../progress.js';
 import type { Workload } from '../../ycsb/workloads.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, durationOption, workloadFromOptions } from '../workload-options.js';
@@ -27,6 +30,7 @@ const OPTIONS = {
   ...LENGTH_OPTIONS,
   warmup: { type: 'string', value: 'N', help: `unmeasured operations first, to fill caches (default: half of the measured ones, at most ${integer(DEFAULT_WARMUP_MAX)})` },
   ...CLUSTER_OPTIONS,
+  ...FAULT_OPTIONS,
   ...OUTPUT_OPTIONS,
 } as const;
 
@@ -86,11 +90,12 @@ export async function run(argv: string[]): Promise<void> {
   const workload = workloadFromOptions(values, 'C');
   const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
+  const faults = faultsOption(values.faults, engine);
 
   const progress = progressLine(`${system} ${engine}`);
   let report: RunReport;
   try {
-    report = await runSystem({ system, engine, config, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update });
+    report = await runSystem({ system, engine, config, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update, faults });
   } finally {
     progress.done();
   }
@@ -105,6 +110,7 @@ export async function run(argv: string[]): Promise<void> {
   );
   process.stdout.write(`${table([metrics], OVERALL_COLUMNS)}\n\n${table(metrics.byOperation, OPERATION_COLUMNS)}\n`);
   if (metrics.notFound > 0) process.stdout.write(`\n${integer(metrics.notFound)} reads found no value.\n`);
+  if (faults !== undefined && report.faults !== null) process.stdout.write(`\n${describeFaults(faults, report.faults)}.\n`);
   process.stdout.write(engine === 'sim'
     ? `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per simulated second on the paper's hardware profile (not yet calibrated).\n`
     : `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per second of this machine's wall clock (the emulator's speed, not the hardware's).\n`);
