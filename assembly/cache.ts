@@ -128,7 +128,8 @@ export function slotChecksum(slot: usize): u32 {
  * - SCAN_NO_VICTIM: every slot is pending;
  * - SCAN_RECLAIM: as SCAN_MISS, but the victim is a pending slot whose lease expired as of
  *   `epoch` (the reader's latest copy of the epoch word); an expired slot is never "the key
- *   being filled" and is preferred to evicting a VALID one.
+ *   being filled". Victims in order: the key's own expired reservation (so a key keeps one
+ *   slot), an EMPTY slot, another expired reservation, the oldest VALID slot.
  */
 export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epoch: i32): i32 {
   const fingerprint = keyFingerprint(descriptor);
@@ -172,7 +173,8 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
         oldestWord = word;
       }
     } else if (leaseExpired(word, epoch)) {
-      if (expiredSlot < 0) {
+      // The key's own dead reservation first, then any other.
+      if (expiredSlot < 0 || (sameFingerprint && fingerprintOf(expiredWord) != fingerprint)) {
         expiredSlot = index;
         expiredWord = word;
       }
@@ -188,7 +190,8 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
   // Stage the word the decision was made on, not a second load of it: when the scan runs on
   // the bucket in DPU DRAM itself (the artifact's DPU core), the slot may have changed since,
   // and a CAS comparing against a fresh load would take a slot another reader just reserved.
-  if (emptySlot >= 0) {
+  const ownExpired = expiredSlot >= 0 && fingerprintOf(expiredWord) == fingerprint;
+  if (emptySlot >= 0 && !ownExpired) {
     store<u64>(operands, emptyWord, ATOMIC_COMPARE_OFFSET);
     return (SCAN_MISS << SCAN_CODE_SHIFT) | emptySlot;
   }

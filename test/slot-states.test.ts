@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import {
-  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_NO_VICTIM, SCAN_PENDING, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET,
+  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_NO_VICTIM, SCAN_PENDING, SCAN_RECLAIM, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET,
   SLOT_FILL_OFFSET, SLOT_KEY_LENGTH_OFFSET, SLOT_STATE_EMPTY, SLOT_STATE_FILLING, SLOT_STATE_FILLING_INVALIDATED, SLOT_STATE_VALID,
 } from '../src/layout/cache-slot.js';
 import { ATOMIC_COMPARE_OFFSET, ATOMIC_RESULT_OFFSET } from '../src/layout/verbs.js';
@@ -263,5 +263,123 @@ describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', (
     await rival.terminate();
     expect(reservations).toBeGreaterThan(0);
     expect(stolen).toBe(0);
+  });
+});
+
+/**
+ * Leases (src/systems/scalio/lease.ts): a reservation carries its owner and the epoch it was
+ * made in; more than `leaseEpochs` epochs later any reader may take it by CAS, and the late
+ * owner can then neither publish nor release.
+ */
+describe('leases on reservations', () => {
+  const LEASE = 8;
+
+  function scanAt(key: number, epoch: number): { outcome: number; slot: number } {
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    const result = memory.kernels.cacheScan(local, key, operands, epoch);
+    return { outcome: result >> SCAN_CODE_SHIFT, slot: result & SCAN_SLOT_MASK };
+  }
+
+  function reserveAt(key: number, owner: number, epoch: number): number {
+    const { outcome, slot } = scanAt(key, epoch);
+    expect([SCAN_MISS, SCAN_RECLAIM]).toContain(outcome);
+    memory.kernels.stageReserve(operands, key, owner, epoch);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
+    return slot;
+  }
+
+  function publishAt(key: number, slot: number, owner: number, epoch: number, fill: number): boolean {
+    memory.bytes.fill(fill, value, value + 64);
+    memory.kernels.stageFill(image, key, value, 64, 1000, operands, owner, epoch);
+    memory.kernels.rdmaWriteCopy(slotAddress(slot) + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, valueOffset + 64 - SLOT_FILL_OFFSET);
+    return memory.kernels.compareAndSwap64(slotAddress(slot), operands) === 1;
+  }
+
+  beforeEach(() => {
+    memory.kernels.configureCacheLease(LEASE);
+  });
+
+  it('a reservation holds for its lease, then a reader takes it over with its own reservation CAS', () => {
+    const slot = reserveAt(keys[0], 7, 100);
+    // Up to LEASE epochs later the key is being filled: readers wait.
+    expect(scanAt(keys[0], 100 + LEASE).outcome).toBe(SCAN_PENDING);
+    // One more and the lease has run out: the slot is the victim, named RECLAIM.
+    expect(scanAt(keys[0], 101 + LEASE)).toEqual({ outcome: SCAN_RECLAIM, slot });
+    const taken = reserveAt(keys[0], 9, 101 + LEASE);
+    expect(taken).toBe(slot);
+    // The dead-or-slow owner's late fill cannot publish, nor can it release the slot.
+    expect(publishAt(keys[0], slot, 7, 100, 0x41)).toBe(false);
+    memory.kernels.stageRelease(operands, keys[0], 7, 100, 0);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(0);
+    // The new owner's fill publishes (its bytes overwrite the late ones).
+    expect(publishAt(keys[0], slot, 9, 101 + LEASE, 0x42)).toBe(true);
+    expect(scanAt(keys[0], 101 + LEASE)).toEqual({ outcome: SCAN_HIT, slot });
+    expect(memory.bytes[local + slot * slotBytes + valueOffset]).toBe(0x42);
+  });
+
+  it('an invalidated reservation expires too, and another key\'s reader may take it', () => {
+    const slot = reserveAt(keys[0], 7, 5);
+    expect(memory.kernels.cacheInvalidate(remote, keys[0])).toBe(1);
+    expect(state(slot)).toBe(SLOT_STATE_FILLING_INVALIDATED);
+    // Another key's reader prefers an EMPTY slot to an expired one...
+    expect(scanAt(keys[1], 5 + LEASE + 1)).toEqual({ outcome: SCAN_MISS, slot: 1 });
+    // ...and takes the expired one once no slot is EMPTY.
+    for (let other = 1; other < 8; other++) publishAt(keys[other], reserveAt(keys[other], 20 + other, 5), 20 + other, 5, other);
+    expect(scanAt(keys[8], 5 + LEASE + 1)).toEqual({ outcome: SCAN_RECLAIM, slot });
+  });
+
+  it('a stamp from the future (a reader with an older epoch) and a lease with leases off never expire', () => {
+    reserveAt(keys[0], 7, 40);
+    expect(scanAt(keys[0], 30).outcome).toBe(SCAN_PENDING);
+    // Epochs are compared mod 2^16: 65,535 is just before 0.
+    memory.kernels.stageRelease(operands, keys[0], 7, 40, 0);
+    memory.kernels.compareAndSwap64(slotAddress(0), operands);
+    reserveAt(keys[0], 7, 65_530);
+    expect(scanAt(keys[0], 65_530 + LEASE - 65_536).outcome).toBe(SCAN_PENDING);
+    expect(scanAt(keys[0], 65_530 + LEASE + 1 - 65_536)).toEqual({ outcome: SCAN_RECLAIM, slot: 0 });
+    memory.kernels.configureCacheLease(0);
+    expect(scanAt(keys[0], 60_000).outcome).toBe(SCAN_PENDING);
+  });
+
+  it('an expired reservation is no claim on the key at the reservation re-read', () => {
+    const stale = reserveAt(keys[0], 7, 1);
+    memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
+    memory.kernels.stageReserve(operands, keys[0], 8, 1 + LEASE + 1);
+    expect(memory.kernels.compareAndSwap64(slotAddress(3), operands)).toBe(1);
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], 3, 1 + LEASE + 1)).toBe(0);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], 3, 1 + LEASE)).toBe(1);
+    expect(stale).toBe(0);
+  });
+
+  it('the DPU core\'s sweep frees expired reservations only, and the census counts what is left', () => {
+    reserveAt(keys[0], 1, 10);
+    reserveAt(keys[1], 2, 15);
+    publishAt(keys[2], reserveAt(keys[2], 3, 10), 3, 10, 0x43);
+    expect(memory.kernels.cachePendingCount(remote, 8)).toBe(2);
+    expect(memory.kernels.cachePendingOldestAge(remote, 8, 20)).toBe(10);
+    expect(memory.kernels.cacheSweep(remote, 0, 8, 10 + LEASE + 1)).toBe(1);
+    expect([state(0), state(1), state(2)]).toEqual([SLOT_STATE_EMPTY, SLOT_STATE_FILLING, SLOT_STATE_VALID]);
+    expect(memory.kernels.cachePendingOldestAge(remote, 8, 20)).toBe(5);
+    expect(memory.kernels.cacheSweep(remote, 0, 8, 15 + LEASE + 1)).toBe(1);
+    expect(memory.kernels.cachePendingCount(remote, 8)).toBe(0);
+    expect(memory.kernels.cachePendingOldestAge(remote, 8, 20)).toBe(-1);
+  });
+
+  it('a slot torn by a late fill is found torn with the same word again, and a scrub empties it', () => {
+    const slot = reserveAt(keys[0], 7, 1);
+    expect(publishAt(keys[0], slot, 7, 1, 0x41)).toBe(true);
+    // A late fill of another owner writes its bytes over the VALID slot.
+    memory.bytes.fill(0x42, value, value + 64);
+    memory.kernels.stageFill(image, keys[0], value, 64, 1000, operands + 64, 3, 0);
+    memory.kernels.rdmaWriteCopy(slotAddress(slot) + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, valueOffset + 64 - SLOT_FILL_OFFSET);
+    const first = scanAt(keys[0], 1);
+    expect(first).toEqual({ outcome: SCAN_TORN, slot });
+    const word = [memory.kernels.stagedCompareHalf(operands, 0), memory.kernels.stagedCompareHalf(operands, 1)];
+    expect(scanAt(keys[0], 1)).toEqual(first);
+    expect([memory.kernels.stagedCompareHalf(operands, 0), memory.kernels.stagedCompareHalf(operands, 1)]).toEqual(word);
+    memory.kernels.stageScrub(operands);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
+    expect(scanAt(keys[0], 1).outcome).toBe(SCAN_MISS);
   });
 });
