@@ -10,6 +10,7 @@ import { instantiateKernels } from '../src/hw/kernels.js';
 import { KERNEL_STATIC_BYTES } from '../src/hw/memory-plan.js';
 import { SLOT_FILL_OFFSET } from '../src/layout/cache-slot.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
+import { LEASE_EPOCHS } from '../src/systems/scalio/lease.js';
 import { configureRecordKernels, configureWorkloadKernels, planWorkload, WORKLOADS } from '../src/ycsb/workloads.js';
 
 export interface KernelResult {
@@ -63,6 +64,18 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   }
   kernels.ycsbKey(109, key + 256);
 
+  // Leases on (as Scalio runs): a copy of the bucket whose slot 2 is a reservation made in
+  // epoch 0, scanned at epoch 100 for a key it does not hold: a miss that takes it over.
+  kernels.configureCacheLease(LEASE_EPOCHS);
+  const expiredBucket = chain + 4096;
+  kernels.copyBytes(expiredBucket, bucket, bucketBytes);
+  kernels.stageReserve(operands, key, 1, 0);
+  kernels.copyBytes(expiredBucket + 2 * slotBytes, operands + 8, 8); // the FILLING word staged by stageReserve
+  const missingKey = expiredBucket + bucketBytes + 64;
+  kernels.ycsbKey(999_999, missingKey);
+  const tableSlots = config.cacheSlots;
+  let sweepFrom = 0;
+
   const histogram = new LatencyHistogram();
   let sink = 0;
   let word = 0;
@@ -70,6 +83,11 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
     ['YCSB next op: zipfian + key name + 2 hashes', () => { sink += kernels.ycsbNextOperation(random, key + 512, value); }],
     ['key: "user"+fnv → 16 B hash → placement hash', () => { kernels.ycsbKey(sink++ & 0xfffff, key + 512); }],
     ['bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands, 0); }],
+    ['bucket scan, miss taking an expired reservation (lease reclaim)', () => { sink += kernels.cacheScan(expiredBucket, missingKey, operands, 100); }],
+    ['DPU lease sweep, 4,096 slots of the table (one epoch\'s share)', () => {
+      sink += kernels.cacheSweep(cache, sweepFrom, 4096, 100);
+      sweepFrom = (sweepFrom + 4096) % (tableSlots - 4096);
+    }],
     ['RDMA READ copy of a bucket, in cache (832 B)', () => { kernels.rdmaReadCopy(bucket + 4096, bucket, bucketBytes); }],
     ['RDMA READ copy of a random bucket (11 MB table)', () => { kernels.rdmaReadCopy(bucket + 4096, cache + ((sink = (sink * 1103515245 + 12345) & 0x7fffffff) % bucketCount) * bucketBytes, bucketBytes); }],
     ['state word: stage reservation + CAS', () => {
