@@ -44,7 +44,7 @@ export const Counter = {
   gcValuesMoved: 30,
   /** User bytes (key + value) of acknowledged SETs, for write amplification. */
   userBytesWritten: 31,
-  /** Clients' RDMA READs of the cache epoch word (on a miss, at most one per half epoch). */
+  /** Clients' RDMA READs of the cache epoch word (on a miss, at most one per client per 2 ms). */
   epochReads: 32,
   /** Expired cache reservations a reader took over with its own reservation CAS. */
   slotsReclaimed: 33,
