@@ -137,6 +137,7 @@ describe('the scalio command', () => {
     [['check', '--faults', 'client-death:rate=0.5%'], /--faults: client-death rate "0.5%" is not a decimal number/],
     [['run', '--faults', 'meteor:rate=1'], /--faults: unknown fault "meteor"/],
     [['run', '--engine', 'live', '--faults', 'client-death:rate=0.1'], /--faults needs --engine sim/],
+    [['check', '--faults', 'dpu-restart:every=10ms,down=1ms'], /--faults: dpu-restart down=1ms is too short for scalio/],
   ])('refuses %j with exit code 2 and a one-line reason', { timeout: 20_000 }, async (args, message) => {
     const { code, stderr } = await scalio(...args);
     expect(code).toBe(2);

@@ -14,7 +14,8 @@ import {
   validateScript,
 } from './driver.js';
 import { type CrashPlan, SimEngine } from './sim/engine.js';
-import { type FaultReport, type FaultSchedule, hasFaults } from './sim/faults.js';
+import { type FaultReport, type FaultSchedule, checkFaultsFor, hasFaults } from './sim/faults.js';
+import { systemByName } from '../systems/registry.js';
 import { runLive } from './live/engine.js';
 import { type Workload, type WorkloadPlan, planWorkload, recordSettings } from '../ycsb/workloads.js';
 import { resolveWorkload } from '../ycsb/workload-file.js';
@@ -161,6 +162,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
   }
   if (faults !== undefined && script !== undefined) throw new ConfigError('faults need a YCSB workload: a script\'s operations cannot be cut');
   if (faults !== undefined && request.crash !== undefined) throw new ConfigError('a run takes a crash plan or a fault schedule, not both');
+  if (faults !== undefined) checkFaultsFor(faults, systemByName(request.system));
   if (workload !== undefined && request.images === undefined) Object.assign(overrides, workloadClusterSettings(workload, overrides, warmupOperations + totalOperations, warmupOperations));
 
   const cluster: Cluster = buildCluster(overrides, request.system, request.images);

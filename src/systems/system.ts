@@ -21,6 +21,11 @@ export interface SystemDefinition {
   handlerScratchBytes(config: ResolvedConfig): number;
   /** Per thread: configures the kernels and binds the machines to this cluster's geometry. */
   attach(services: ThreadServices): SystemMachines;
+  /**
+   * A DPU restart (fault schedule) must take at least this long for the system to come back
+   * safely (Scalio: its clients must see their copy of the cache epoch go stale first).
+   */
+  readonly restartMinimumNs?: number;
 }
 
 export interface SystemMachines {
@@ -46,8 +51,6 @@ export interface SystemMachines {
 /** A DPU core's periodic task: engines run it every `intervalNs` of the DPU's clock. */
 export interface Housekeeping {
   readonly intervalNs: number;
-  /** A DPU restart must take at least this long for the system to recover safely (Scalio: clients re-read the epoch first). */
-  readonly restartMinimumNs: number;
   /** Does one period's work on DPU DRAM; returns the core time it took (ns). */
   run(): number;
 }

@@ -18,7 +18,7 @@
  * Ties in time are broken by scheduling order, and every random choice comes from the
  * seeded per-client streams in WebAssembly, so the same seed replays the same run bit for bit.
  */
-import { ConfigError, ProtocolError, ScalioError } from '../../errors.js';
+import { ProtocolError, ScalioError } from '../../errors.js';
 import { Counter, CoreCounter } from '../../hw/counters.js';
 import type { HardwareProfile } from '../../hw/profile.js';
 import { type Verb, VerbIssuer, VerbKind, VERB_NAMES } from '../../hw/verbs.js';
@@ -27,7 +27,8 @@ import { ClientContext, HandlerContext } from '../../systems/context.js';
 import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, type ThreadNode, attachThread, rebootDpu } from '../cluster.js';
 import { ClientRunner, HistoryRecorder, type OperationSource, OperationStats } from '../driver.js';
 import { EventQueue } from './event-queue.js';
-import { type FaultReport, type FaultSchedule, FaultRandom, hasFaults } from './faults.js';
+import { type FaultReport, type FaultSchedule, FaultRandom, checkFaultsFor, hasFaults } from './faults.js';
+import { systemByName } from '../../systems/registry.js';
 
 /** Event kinds. `target` is a client id, a global handler id or a staging slot. */
 const Event = {
@@ -181,12 +182,7 @@ export class SimEngine {
     this.history = options.recordHistory ? new HistoryRecorder() : null;
     this.faults = hasFaults(options.faults) ? options.faults : null;
     this.faultRandom = new FaultRandom(config.seed);
-    const housekeeping = this.node.machines.housekeeping;
-    if (this.faults?.dpuRestart !== undefined && housekeeping !== undefined && this.faults.dpuRestart.downNs < housekeeping.restartMinimumNs) {
-      // Scalio's clients re-read the cache epoch when their copy is two epochs old: a restart
-      // must take longer, so no reservation is stamped with the epoch of the DPU's previous life.
-      throw new ConfigError(`--faults: dpu-restart down=${this.faults.dpuRestart.downNs / 1e6}ms is too short for ${spec.layout.systemName}, whose DPU takes at least ${housekeeping.restartMinimumNs / 1e6}ms to restart (its clients must see the cache epoch go stale first)`);
-    }
+    if (this.faults !== null) checkFaultsFor(this.faults, systemByName(spec.layout.systemName));
     this.source = options.source(this.node);
     this.now = options.startTimeNs ?? 0;
     this.clientTimeNs = new Float64Array(config.clients).fill(this.now);

@@ -21,8 +21,8 @@
  * a stream seeded by the run's seed (apart from the clients' WebAssembly streams, which
  * faults leave untouched), so a run with faults replays bit for bit.
  */
-import { InputError } from '../../errors.js';
-import type { CacheAudit } from '../../systems/system.js';
+import { ConfigError, InputError } from '../../errors.js';
+import type { CacheAudit, SystemDefinition } from '../../systems/system.js';
 
 export interface FaultSchedule {
   readonly clientDeath?: { readonly rate: number; readonly restartNs: number };
@@ -123,6 +123,17 @@ export function parseFaults(text: string): FaultSchedule {
     }
   }
   return schedule;
+}
+
+/** Refuses a schedule the system cannot take: a DPU restart shorter than the system needs. */
+export function checkFaultsFor(schedule: FaultSchedule, system: SystemDefinition): void {
+  const minimumNs = system.restartMinimumNs ?? 0;
+  if (schedule.dpuRestart !== undefined && schedule.dpuRestart.downNs < minimumNs) {
+    throw new ConfigError(
+      `--faults: dpu-restart down=${schedule.dpuRestart.downNs / 1e6}ms is too short for ${system.name}, whose DPU takes at least ` +
+      `${minimumNs / 1e6}ms to restart (its clients must see their copy of the cache epoch go stale first)`,
+    );
+  }
 }
 
 /** A fault schedule as `parseFaults` reads it back. */

@@ -6,13 +6,14 @@ import { rpcDelete, rpcSet } from '../rpc-client.js';
 import { cacheGeometry, cacheRegionRequest, configureCacheKernels, slotGeometry } from './cache.js';
 import { scalioGet } from './client.js';
 import { scalioInvalidate } from './core.js';
-import { EpochCopies, LEASE_EPOCHS, auditCache, cacheEpochRegionRequest, leaseHousekeeping } from './lease.js';
+import { EpochCopies, LEASE_EPOCHS, RESTART_MINIMUM_NS, auditCache, cacheEpochRegionRequest, leaseHousekeeping } from './lease.js';
 import { serveStore } from '../store-server.js';
 
 function scalioSystem(name: string, description: string, leased: boolean): SystemDefinition {
   return {
     name,
     description,
+    restartMinimumNs: leased ? RESTART_MINIMUM_NS : undefined,
     regionRequests(config: ResolvedConfig) {
       return leased ? [cacheRegionRequest(config), cacheEpochRegionRequest()] : [cacheRegionRequest(config)];
     },

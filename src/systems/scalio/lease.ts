@@ -72,6 +72,9 @@ export const SWEEP_SLOTS_PER_EPOCH = 4096;
 export const EPOCH_TICK_CPU_NS = 50;
 export const SWEEP_SLOT_CPU_NS = 2;
 
+/** A DPU restart takes longer than a client's copy of the epoch stays fresh (see the file comment). */
+export const RESTART_MINIMUM_NS = EPOCH_REFRESH_NS + CACHE_EPOCH_NS;
+
 export function cacheEpochRegionRequest(): RegionRequest {
   return { name: 'cacheEpoch', bytes: CACHE_EPOCH_REGION_BYTES, remote: true };
 }
@@ -127,7 +130,6 @@ export function leaseHousekeeping(services: ThreadServices, cache: CacheGeometry
   let sweepCursor = 0;
   return {
     intervalNs: CACHE_EPOCH_NS,
-    restartMinimumNs: EPOCH_REFRESH_NS + CACHE_EPOCH_NS,
     run(): number {
       // E1: the DPU core is the epoch word's only writer; readers take its low 32 bits.
       const epoch = (Atomics.load(words, 0) + 1) | 0;
