@@ -17,6 +17,7 @@ import { SimEngine } from '../src/engine/sim/engine.js';
 import { type FaultSchedule, formatFaults, parseFaults } from '../src/engine/sim/faults.js';
 import { Counter } from '../src/hw/counters.js';
 import { PAPER_PROFILE } from '../src/hw/profile.js';
+import { LEASE_EPOCHS, SWEEP_SLOTS_PER_EPOCH } from '../src/systems/scalio/lease.js';
 import { planWorkload, recordSettings, WORKLOADS } from '../src/ycsb/workloads.js';
 
 /** Hot keys over a cache a bit smaller than the data: many fills, some by readers that die. */
@@ -82,7 +83,8 @@ describe('clients that die or stall while filling a cache slot', () => {
     console.log(`[faults] client deaths and stalls: ${report.operations} operations completed, ${faults?.operationsCut} cut; ` +
       `${faults?.clientDeaths} deaths, ${faults?.clientStalls} stalls; reservations taken by readers ${count('slotsReclaimed')}, ` +
       `by the sweep ${count('slotsSwept')}; late fills refused ${count('reservationsLost')}; torn slots scrubbed ${count('slotsScrubbed')}; ` +
-      `epoch reads ${count('epochReads')} for ${count('cacheMisses')} misses; checked ${result.checkedOperations} operations: ${result.verdict}`);
+      `epoch reads ${count('epochReads')} for ${count('cacheMisses')} misses; oldest reservation ever pending ${faults?.oldestPendingSeenEpochs} ` +
+      `epochs (bound ${faults?.cacheAudit?.boundEpochs}); checked ${result.checkedOperations} operations: ${result.verdict}`);
     expect(result.verdict).toBe('pass');
     expect(faults?.clientDeaths).toBeGreaterThan(100);
     expect(faults?.clientStalls).toBeGreaterThan(10);
@@ -91,10 +93,13 @@ describe('clients that die or stall while filling a cache slot', () => {
     expect(count('slotsReclaimed')).toBeGreaterThan(0);
     expect(count('slotsSwept')).toBeGreaterThan(0);
     expect(count('reservationsLost')).toBeGreaterThan(0);
-    // The end-of-run check ran: nothing pending past the bound (the engine throws otherwise).
+    // The audits ran every epoch and at the end: nothing pending past the bound (the engine
+    // throws otherwise), and dead readers' reservations did live out their lease.
     const audit = faults?.cacheAudit;
-    expect(audit?.boundEpochs).toBeLessThan(20);
+    expect(audit?.boundEpochs).toBe(LEASE_EPOCHS + 2 + CONFIG.cacheSlots! / SWEEP_SLOTS_PER_EPOCH);
     expect(audit?.oldestPendingAgeEpochs).toBeLessThanOrEqual(audit?.boundEpochs as number);
+    expect(faults?.oldestPendingSeenEpochs).toBeGreaterThanOrEqual(LEASE_EPOCHS);
+    expect(faults?.oldestPendingSeenEpochs).toBeLessThanOrEqual(audit?.boundEpochs as number);
   }, 120_000);
 
   it('replay bit for bit from the seed, faults included', async () => {

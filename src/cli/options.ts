@@ -45,7 +45,8 @@ export function describeFaults(schedule: FaultSchedule, report: FaultReport): st
   const audit = report.cacheAudit;
   const slots = audit === null ? ''
     : `; at the end ${audit.pendingSlots} cache slots pending` + (!Number.isFinite(audit.boundEpochs) ? ' (no leases: they stay pending)'
-      : audit.pendingSlots > 0 ? `, the oldest ${audit.oldestPendingAgeEpochs} epochs old (bound ${audit.boundEpochs})` : '');
+      : audit.pendingSlots > 0 ? `, the oldest ${audit.oldestPendingAgeEpochs} epochs old` : '')
+      + (Number.isFinite(audit.boundEpochs) ? `; the oldest reservation ever pending: ${Math.max(0, report.oldestPendingSeenEpochs)} epochs (bound ${audit.boundEpochs})` : '');
   return `faults ${formatFaults(schedule)}: ${report.clientDeaths} client deaths, ${report.clientStalls} stalls, ${report.dpuRestarts} DPU restarts, ` +
     `${report.operationsCut} operations cut (recorded as possibly effective)${slots}`;
 }

@@ -86,6 +86,9 @@ export interface SimRunOptions {
   readonly faults?: FaultSchedule;
 }
 
+/** With faults on, the periodic cache audit checks about this many slots per housekeeping tick. */
+const AUDIT_SLOTS_PER_TICK = 65_536;
+
 /** Events between progress reports. */
 const PROGRESS_EVENTS = 1 << 16;
 
@@ -174,6 +177,9 @@ export class SimEngine {
   private recoveryWallMs = 0;
   /** Until when the DPU is down after a restart: no client operation starts before. */
   private dpuUpAtNs = 0;
+  /** The oldest cache reservation the periodic audit saw pending (epochs; -1: none). */
+  private oldestPendingSeenEpochs = -1;
+  private housekeepingTicks = 0;
 
   constructor(readonly spec: ClusterSpec, private readonly options: SimRunOptions) {
     const config = spec.layout.config;
@@ -308,13 +314,7 @@ export class SimEngine {
    * lease (a slot pending for longer than the system's bound is a ProtocolError).
    */
   private faultReport(crashed: boolean): FaultReport {
-    const cacheAudit = this.node.machines.auditCache?.() ?? null;
-    if (!crashed && cacheAudit !== null && cacheAudit.oldestPendingAgeEpochs > cacheAudit.boundEpochs) {
-      throw new ProtocolError(
-        `a cache slot is still pending ${cacheAudit.oldestPendingAgeEpochs} epochs after it was reserved, beyond the lease bound of ` +
-        `${cacheAudit.boundEpochs} epochs [simulation seed ${this.spec.layout.config.seed}]`,
-      );
-    }
+    const cacheAudit = crashed ? null : this.auditCache();
     return {
       clientDeaths: this.clientDeaths,
       clientStalls: this.clientStalls,
@@ -322,7 +322,22 @@ export class SimEngine {
       operationsCut: this.operationsCut,
       recoveryWallMs: this.recoveryWallMs,
       cacheAudit,
+      oldestPendingSeenEpochs: this.oldestPendingSeenEpochs,
     };
+  }
+
+  /** Audits the cache's reservations: one pending longer than the system's bound is a ProtocolError. */
+  private auditCache() {
+    const audit = this.node.machines.auditCache?.() ?? null;
+    if (audit === null) return null;
+    this.oldestPendingSeenEpochs = Math.max(this.oldestPendingSeenEpochs, audit.oldestPendingAgeEpochs);
+    if (audit.oldestPendingAgeEpochs > audit.boundEpochs) {
+      throw new ProtocolError(
+        `a cache slot is still pending ${audit.oldestPendingAgeEpochs} epochs after it was reserved, beyond the lease bound of ` +
+        `${audit.boundEpochs} epochs`,
+      );
+    }
+    return audit;
   }
 
   /** Whether any client still has an operation under way or to start. */
@@ -340,6 +355,10 @@ export class SimEngine {
       const cpuNs = housekeeping.run();
       core.freeAt = Math.max(core.freeAt, this.now) + cpuNs;
       this.node.counters.addCore(0, CoreCounter.busyNs, cpuNs);
+      // With faults on, the lease bound is checked all along, not only at the end: every
+      // epoch (a larger cache every few, to keep the audit's cost near one sweep's).
+      const slots = this.spec.layout.config.cacheSlots;
+      if (this.faults !== null && ++this.housekeepingTicks % Math.max(1, Math.ceil(slots / AUDIT_SLOTS_PER_TICK)) === 0) this.auditCache();
     }
     this.queue.push(this.now + housekeeping.intervalNs, Event.housekeeping, 0, 0);
   }

@@ -41,6 +41,11 @@ export interface FaultReport {
   readonly recoveryWallMs: number;
   /** The cache's reservations at the end of the run (systems with a slot cache), else null. */
   readonly cacheAudit: CacheAudit | null;
+  /**
+   * The oldest reservation the audits saw pending, in epochs (-1: none, or no leases to age
+   * them by). Audits run every epoch while faults are on, and at the end.
+   */
+  readonly oldestPendingSeenEpochs: number;
 }
 
 const FLAG = '--faults';
