@@ -367,26 +367,3 @@ export function cacheSweep(table: usize, firstSlot: i32, slotCount: i32, epoch: 
   }
   return reclaimed;
 }
-
-/** Pending (FILLING or FILLING_INVALIDATED) slots among the first `slotCount` of the table. */
-export function cachePendingCount(table: usize, slotCount: i32): i32 {
-  let count = 0;
-  for (let index = 0; index < slotCount; index++) {
-    const state = stateOf(atomic.load<u64>(table + <usize>index * <usize>slotBytes, SLOT_STATE_WORD_OFFSET));
-    if (state == SLOT_STATE_FILLING || state == SLOT_STATE_FILLING_INVALIDATED) count++;
-  }
-  return count;
-}
-
-/** The largest lease age, in epochs as of `epoch`, of the table's pending slots (-1: none). */
-export function cachePendingOldestAge(table: usize, slotCount: i32, epoch: i32): i32 {
-  let oldest = -1;
-  for (let index = 0; index < slotCount; index++) {
-    const word = atomic.load<u64>(table + <usize>index * <usize>slotBytes, SLOT_STATE_WORD_OFFSET);
-    const state = stateOf(word);
-    if (state != SLOT_STATE_FILLING && state != SLOT_STATE_FILLING_INVALIDATED) continue;
-    const age = leaseAge(word, epoch);
-    if (age < LEASE_AGE_FUTURE && age > oldest) oldest = age;
-  }
-  return oldest;
-}

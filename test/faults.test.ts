@@ -17,7 +17,7 @@ import { SimEngine } from '../src/engine/sim/engine.js';
 import { type FaultSchedule, formatFaults, parseFaults } from '../src/engine/sim/faults.js';
 import { Counter } from '../src/hw/counters.js';
 import { PAPER_PROFILE } from '../src/hw/profile.js';
-import { LEASE_EPOCHS, SWEEP_SLOTS_PER_EPOCH } from '../src/systems/scalio/lease.js';
+import { CACHE_EPOCH_NS, LEASE_EPOCHS, SWEEP_SLOTS_PER_EPOCH } from '../src/systems/scalio/lease.js';
 import { planWorkload, recordSettings, WORKLOADS } from '../src/ycsb/workloads.js';
 
 /** Hot keys over a cache a bit smaller than the data: many fills, some by readers that die. */
@@ -83,8 +83,8 @@ describe('clients that die or stall while filling a cache slot', () => {
     console.log(`[faults] client deaths and stalls: ${report.operations} operations completed, ${faults?.operationsCut} cut; ` +
       `${faults?.clientDeaths} deaths, ${faults?.clientStalls} stalls; reservations taken by readers ${count('slotsReclaimed')}, ` +
       `by the sweep ${count('slotsSwept')}; late fills refused ${count('reservationsLost')}; torn slots scrubbed ${count('slotsScrubbed')}; ` +
-      `epoch reads ${count('epochReads')} for ${count('cacheMisses')} misses; oldest reservation ever pending ${faults?.oldestPendingSeenEpochs} ` +
-      `epochs (bound ${faults?.cacheAudit?.boundEpochs}); checked ${result.checkedOperations} operations: ${result.verdict}`);
+      `epoch reads ${count('epochReads')} for ${count('cacheMisses')} misses; longest a reservation stayed pending ` +
+      `${((faults?.cacheAudit?.longestPendingNs ?? 0) / 1e6).toFixed(1)} ms (bound ${(faults?.cacheAudit?.boundNs ?? 0) / 1e6} ms); checked ${result.checkedOperations} operations: ${result.verdict}`);
     expect(result.verdict).toBe('pass');
     expect(faults?.clientDeaths).toBeGreaterThan(100);
     expect(faults?.clientStalls).toBeGreaterThan(10);
@@ -93,13 +93,12 @@ describe('clients that die or stall while filling a cache slot', () => {
     expect(count('slotsReclaimed')).toBeGreaterThan(0);
     expect(count('slotsSwept')).toBeGreaterThan(0);
     expect(count('reservationsLost')).toBeGreaterThan(0);
-    // The audits ran every epoch and at the end: nothing pending past the bound (the engine
-    // throws otherwise), and dead readers' reservations did live out their lease.
+    // The audits ran every epoch and at the end: no reservation pending past the bound (the
+    // engine throws otherwise), and dead readers' reservations did live out their lease.
     const audit = faults?.cacheAudit;
-    expect(audit?.boundEpochs).toBe(LEASE_EPOCHS + 2 + CONFIG.cacheSlots! / SWEEP_SLOTS_PER_EPOCH);
-    expect(audit?.oldestPendingAgeEpochs).toBeLessThanOrEqual(audit?.boundEpochs as number);
-    expect(faults?.oldestPendingSeenEpochs).toBeGreaterThanOrEqual(LEASE_EPOCHS);
-    expect(faults?.oldestPendingSeenEpochs).toBeLessThanOrEqual(audit?.boundEpochs as number);
+    expect(audit?.boundNs).toBe((LEASE_EPOCHS + 2 + CONFIG.cacheSlots! / SWEEP_SLOTS_PER_EPOCH) * CACHE_EPOCH_NS);
+    expect(audit?.longestPendingNs).toBeGreaterThanOrEqual((LEASE_EPOCHS - 3) * CACHE_EPOCH_NS);
+    expect(audit?.longestPendingNs).toBeLessThanOrEqual(audit?.boundNs as number);
   }, 120_000);
 
   it('replay bit for bit from the seed, faults included', async () => {
@@ -166,7 +165,9 @@ describe('leases on reservations', () => {
     const unleased = twoPhases('scalio-no-lease', deaths);
     console.log(`[faults] fallback rate in ${AFTER_OPERATIONS} operations after a phase of client deaths: never a fault ` +
       `${(100 * normal.fallbackRate).toFixed(2)}%, leases ${(100 * leased.fallbackRate).toFixed(2)}%, ` +
-      `no leases ${(100 * unleased.fallbackRate).toFixed(2)}% (${unleased.pendingAfter} of 256 slots still FILLING)`);
+      `no leases ${(100 * unleased.fallbackRate).toFixed(2)}% (${unleased.pendingAfter} of 256 slots still FILLING, one for ` +
+      `${((unleased.first.faults?.cacheAudit?.longestPendingNs ?? 0) / 1e6).toFixed(0)} ms; with leases at most ` +
+      `${((leased.first.faults?.cacheAudit?.longestPendingNs ?? 0) / 1e6).toFixed(0)} ms)`);
     for (const outcome of [normal, leased, unleased]) expect(outcome.verdict).toBe('pass');
     expect(leased.first.faults?.clientDeaths).toBeGreaterThan(50);
     expect(unleased.first.faults?.clientDeaths).toBeGreaterThan(50);
@@ -175,6 +176,8 @@ describe('leases on reservations', () => {
     expect(leased.pendingAfter).toBe(0);
     // No leases: the dead readers' slots are still FILLING, and their keys' readers fall back.
     expect(unleased.first.faults?.cacheAudit?.pendingSlots).toBeGreaterThan(10);
+    expect(unleased.first.faults?.cacheAudit?.longestPendingNs).toBeGreaterThan(100 * CACHE_EPOCH_NS);
+    expect(leased.first.faults?.cacheAudit?.longestPendingNs).toBeLessThanOrEqual(leased.first.faults?.cacheAudit?.boundNs as number);
     expect(unleased.pendingAfter).toBeGreaterThan(10);
     expect(unleased.fallbackRate).toBeGreaterThan(5 * leased.fallbackRate + 0.01);
   }, 180_000);

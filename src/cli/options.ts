@@ -44,9 +44,8 @@ export function faultsOption(text: unknown, engine: EngineName): FaultSchedule |
 export function describeFaults(schedule: FaultSchedule, report: FaultReport): string {
   const audit = report.cacheAudit;
   const slots = audit === null ? ''
-    : `; at the end ${audit.pendingSlots} cache slots pending` + (!Number.isFinite(audit.boundEpochs) ? ' (no leases: they stay pending)'
-      : audit.pendingSlots > 0 ? `, the oldest ${audit.oldestPendingAgeEpochs} epochs old` : '')
-      + (Number.isFinite(audit.boundEpochs) ? `; the oldest reservation ever pending: ${Math.max(0, report.oldestPendingSeenEpochs)} epochs (bound ${audit.boundEpochs})` : '');
+    : `; at the end ${audit.pendingSlots} cache slots pending; the longest a reservation stayed pending: ${(audit.longestPendingNs / 1e6).toFixed(1)} ms` +
+      (Number.isFinite(audit.boundNs) ? ` (bound ${audit.boundNs / 1e6} ms)` : ' (no leases: no bound)');
   return `faults ${formatFaults(schedule)}: ${report.clientDeaths} client deaths, ${report.clientStalls} stalls, ${report.dpuRestarts} DPU restarts, ` +
     `${report.operationsCut} operations cut (recorded as possibly effective)${slots}`;
 }

@@ -44,7 +44,10 @@ export interface SystemMachines {
   afterCommit(context: HandlerContext, key: number): void;
   /** Periodic work of DPU core 0 (Scalio: the cache epoch and the lease sweep), if any. */
   readonly housekeeping?: Housekeeping;
-  /** The state of the cache's reservations (systems with Scalio's slot cache), for the end-of-run check of a run with faults. */
+  /**
+   * Audits the cache's reservations (systems with Scalio's slot cache): engines call it
+   * periodically in a run with faults; each call observes every slot, on the DPU's clock.
+   */
   auditCache?(): CacheAudit;
 }
 
@@ -58,9 +61,11 @@ export interface Housekeeping {
 export interface CacheAudit {
   /** Slots FILLING or FILLING_INVALIDATED now. */
   readonly pendingSlots: number;
-  /** The oldest pending slot's lease age in epochs (-1: none pending, or no leases to tell). */
-  readonly oldestPendingAgeEpochs: number;
-  /** No pending slot may be older than this (Infinity: no leases, no bound). */
-  readonly boundEpochs: number;
-  readonly epochNs: number;
+  /**
+   * The longest any slot has been seen pending with one and the same state word (one
+   * reservation), over the audits so far, in nanoseconds of the DPU's clock.
+   */
+  readonly longestPendingNs: number;
+  /** No reservation may stay pending longer (Infinity: no leases, no bound). */
+  readonly boundNs: number;
 }

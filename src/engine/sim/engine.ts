@@ -86,6 +86,8 @@ export interface SimRunOptions {
   readonly faults?: FaultSchedule;
 }
 
+/** With faults on, the cache audit runs this often when the system has no housekeeping of its own. */
+const AUDIT_INTERVAL_NS = 1_000_000;
 /** With faults on, the periodic cache audit checks about this many slots per housekeeping tick. */
 const AUDIT_SLOTS_PER_TICK = 65_536;
 
@@ -177,8 +179,6 @@ export class SimEngine {
   private recoveryWallMs = 0;
   /** Until when the DPU is down after a restart: no client operation starts before. */
   private dpuUpAtNs = 0;
-  /** The oldest cache reservation the periodic audit saw pending (epochs; -1: none). */
-  private oldestPendingSeenEpochs = -1;
   private housekeepingTicks = 0;
 
   constructor(readonly spec: ClusterSpec, private readonly options: SimRunOptions) {
@@ -259,8 +259,7 @@ export class SimEngine {
     let crashed = false;
     try {
       for (const runner of this.runners) this.startNextOperation(runner);
-      const housekeeping = this.node.machines.housekeeping;
-      if (housekeeping !== undefined) this.queue.push(this.now + housekeeping.intervalNs, Event.housekeeping, 0, 0);
+      if (this.periodNs() > 0) this.queue.push(this.now + this.periodNs(), Event.housekeeping, 0, 0);
       if (this.faults?.dpuRestart !== undefined) this.queue.push(this.now + this.faults.dpuRestart.everyNs, Event.dpuRestart, 0, 0);
       const queue = this.queue;
       while (queue.size > 0) {
@@ -322,7 +321,6 @@ export class SimEngine {
       operationsCut: this.operationsCut,
       recoveryWallMs: this.recoveryWallMs,
       cacheAudit,
-      oldestPendingSeenEpochs: this.oldestPendingSeenEpochs,
     };
   }
 
@@ -330,11 +328,9 @@ export class SimEngine {
   private auditCache() {
     const audit = this.node.machines.auditCache?.() ?? null;
     if (audit === null) return null;
-    this.oldestPendingSeenEpochs = Math.max(this.oldestPendingSeenEpochs, audit.oldestPendingAgeEpochs);
-    if (audit.oldestPendingAgeEpochs > audit.boundEpochs) {
+    if (audit.longestPendingNs > audit.boundNs) {
       throw new ProtocolError(
-        `a cache slot is still pending ${audit.oldestPendingAgeEpochs} epochs after it was reserved, beyond the lease bound of ` +
-        `${audit.boundEpochs} epochs`,
+        `a cache slot stayed pending with the same reservation for ${audit.longestPendingNs / 1e6} ms, beyond the lease bound of ${audit.boundNs / 1e6} ms`,
       );
     }
     return audit;
@@ -346,21 +342,33 @@ export class SimEngine {
     return false;
   }
 
-  /** DPU core 0 runs the system's periodic work (not while the DPU is down). */
+  /**
+   * The period of DPU core 0's periodic work: the system's housekeeping if it has any; else,
+   * with faults on and a cache to audit, the audit's own (0: nothing periodic).
+   */
+  private periodNs(): number {
+    const machines = this.node.machines;
+    if (machines.housekeeping !== undefined) return machines.housekeeping.intervalNs;
+    return this.faults !== null && machines.auditCache !== undefined ? AUDIT_INTERVAL_NS : 0;
+  }
+
+  /** DPU core 0 runs the system's periodic work (not while the DPU is down), and the audit with faults on. */
   private runHousekeeping(): void {
+    if (!this.clientsBusy()) return;
     const housekeeping = this.node.machines.housekeeping;
-    if (housekeeping === undefined || !this.clientsBusy()) return;
     if (this.now >= this.dpuUpAtNs) {
-      const core = this.cores[0];
-      const cpuNs = housekeeping.run();
-      core.freeAt = Math.max(core.freeAt, this.now) + cpuNs;
-      this.node.counters.addCore(0, CoreCounter.busyNs, cpuNs);
+      if (housekeeping !== undefined) {
+        const core = this.cores[0];
+        const cpuNs = housekeeping.run();
+        core.freeAt = Math.max(core.freeAt, this.now) + cpuNs;
+        this.node.counters.addCore(0, CoreCounter.busyNs, cpuNs);
+      }
       // With faults on, the lease bound is checked all along, not only at the end: every
-      // epoch (a larger cache every few, to keep the audit's cost near one sweep's).
+      // period (a larger cache every few, to keep the audit's cost near one sweep's).
       const slots = this.spec.layout.config.cacheSlots;
       if (this.faults !== null && ++this.housekeepingTicks % Math.max(1, Math.ceil(slots / AUDIT_SLOTS_PER_TICK)) === 0) this.auditCache();
     }
-    this.queue.push(this.now + housekeeping.intervalNs, Event.housekeeping, 0, 0);
+    this.queue.push(this.now + this.periodNs(), Event.housekeeping, 0, 0);
   }
 
   /**

@@ -39,13 +39,12 @@ export interface FaultReport {
   readonly operationsCut: number;
   /** Wall-clock milliseconds the store's recovery took, over all restarts. */
   readonly recoveryWallMs: number;
-  /** The cache's reservations at the end of the run (systems with a slot cache), else null. */
-  readonly cacheAudit: CacheAudit | null;
   /**
-   * The oldest reservation the audits saw pending, in epochs (-1: none, or no leases to age
-   * them by). Audits run every epoch while faults are on, and at the end.
+   * The cache's reservations (systems with a slot cache, else null), audited every epoch
+   * while faults are on and at the end: slots pending at the end, the longest any one
+   * reservation was seen pending, and the bound it must stay under.
    */
-  readonly oldestPendingSeenEpochs: number;
+  readonly cacheAudit: CacheAudit | null;
 }
 
 const FLAG = '--faults';

@@ -6,7 +6,7 @@ import { rpcDelete, rpcSet } from '../rpc-client.js';
 import { cacheGeometry, cacheRegionRequest, configureCacheKernels, slotGeometry } from './cache.js';
 import { scalioGet } from './client.js';
 import { scalioInvalidate } from './core.js';
-import { EpochCopies, LEASE_EPOCHS, RESTART_MINIMUM_NS, auditCache, cacheEpochRegionRequest, leaseHousekeeping } from './lease.js';
+import { EpochCopies, LEASE_EPOCHS, RESTART_MINIMUM_NS, cacheAuditor, cacheEpochRegionRequest, leaseHousekeeping } from './lease.js';
 import { serveStore } from '../store-server.js';
 
 function scalioSystem(name: string, description: string, leased: boolean): SystemDefinition {
@@ -37,7 +37,7 @@ function scalioSystem(name: string, description: string, leased: boolean): Syste
         handle: (context) => serveStore(context, { lockReads: true }),
         afterCommit: (context, key) => scalioInvalidate(context, cache, key),
         housekeeping: leased ? leaseHousekeeping(services, cache) : undefined,
-        auditCache: () => auditCache(services, cache, leased),
+        auditCache: cacheAuditor(services, cache, leased),
       };
     },
   };

@@ -52,7 +52,9 @@ import type { ResolvedConfig } from '../../config.js';
 import { Counter } from '../../hw/counters.js';
 import { type MemoryPlan, type RegionPlan, type RegionRequest, regionOf } from '../../hw/memory-plan.js';
 import type { Machine } from '../../hw/verbs.js';
-import { CACHE_EPOCH_REGION_BYTES, CACHE_EPOCH_WORD_OFFSET } from '../../layout/cache-slot.js';
+import {
+  CACHE_EPOCH_REGION_BYTES, CACHE_EPOCH_WORD_OFFSET, SLOT_STATE_EMPTY, SLOT_STATE_MASK, SLOT_STATE_VALID, SLOT_STATE_WORD_OFFSET,
+} from '../../layout/cache-slot.js';
 import type { ClientContext, ThreadServices } from '../context.js';
 import type { CacheAudit, Housekeeping } from '../system.js';
 import type { CacheGeometry } from './cache.js';
@@ -79,9 +81,13 @@ export function cacheEpochRegionRequest(): RegionRequest {
   return { name: 'cacheEpoch', bytes: CACHE_EPOCH_REGION_BYTES, remote: true };
 }
 
-/** The longest a reservation may stay pending with leases on: a lease, the stamp's staleness, a sweep pass. */
-export function pendingAgeBoundEpochs(config: ResolvedConfig): number {
-  return LEASE_EPOCHS + 2 + Math.ceil(config.cacheSlots / SWEEP_SLOTS_PER_EPOCH);
+/**
+ * The longest a reservation may stay pending with leases on, from when its CAS took effect:
+ * its stamp is at most the DPU's epoch then, so it expires within LEASE_EPOCHS + 1 epochs,
+ * and the sweep reaches its slot within one pass (plus an epoch of slack).
+ */
+export function pendingBoundNs(config: ResolvedConfig): number {
+  return (LEASE_EPOCHS + 2 + Math.ceil(config.cacheSlots / SWEEP_SLOTS_PER_EPOCH)) * CACHE_EPOCH_NS;
 }
 
 /** Each client's copy of the cache epoch (E2), for the clients of one thread. */
@@ -145,16 +151,45 @@ export function leaseHousekeeping(services: ThreadServices, cache: CacheGeometry
   };
 }
 
-/** The cache's pending slots and, with leases, the oldest one's age and the bound it must stay under. */
-export function auditCache(services: ThreadServices, cache: CacheGeometry, leased: boolean): CacheAudit {
+/**
+ * An auditor of the cache's reservations: at each call it reads every slot's state word and
+ * remembers since when (DPU clock) each pending slot has held the same word. A slot pending
+ * with one reservation for longer than `pendingBoundNs` would break the lease's promise.
+ */
+export function cacheAuditor(services: ThreadServices, cache: CacheGeometry, leased: boolean): () => CacheAudit {
   const slots = cache.bucketCount * cache.slotsPerBucket;
-  const pendingSlots = services.kernels.cachePendingCount(cache.region.base, slots);
-  if (!leased) return { pendingSlots, oldestPendingAgeEpochs: -1, boundEpochs: Number.POSITIVE_INFINITY, epochNs: CACHE_EPOCH_NS };
-  const epoch = Atomics.load(epochWords(services), 0);
-  return {
-    pendingSlots,
-    oldestPendingAgeEpochs: services.kernels.cachePendingOldestAge(cache.region.base, slots, epoch),
-    boundEpochs: pendingAgeBoundEpochs(services.layout.config),
-    epochNs: CACHE_EPOCH_NS,
+  const wordsPerSlot = cache.slotBytes / 4;
+  const words = new Uint32Array(services.bytes.buffer, cache.region.base + SLOT_STATE_WORD_OFFSET, (slots * cache.slotBytes) / 4);
+  const boundNs = leased ? pendingBoundNs(services.layout.config) : Number.POSITIVE_INFINITY;
+  let seenLow: Uint32Array | null = null;
+  let seenHigh = new Uint32Array(0);
+  let sinceNs = new Float64Array(0);
+  let longestPendingNs = 0;
+  return () => {
+    if (seenLow === null) {
+      seenLow = new Uint32Array(slots);
+      seenHigh = new Uint32Array(slots);
+      sinceNs = new Float64Array(slots).fill(Number.NaN);
+    }
+    const nowNs = services.now();
+    let pendingSlots = 0;
+    for (let slot = 0; slot < slots; slot++) {
+      const low = words[slot * wordsPerSlot];
+      const state = low & SLOT_STATE_MASK;
+      if (state === SLOT_STATE_EMPTY || state === SLOT_STATE_VALID) {
+        sinceNs[slot] = Number.NaN;
+        continue;
+      }
+      pendingSlots++;
+      const high = words[slot * wordsPerSlot + 1];
+      if (Number.isNaN(sinceNs[slot]) || seenLow[slot] !== low || seenHigh[slot] !== high) {
+        seenLow[slot] = low;
+        seenHigh[slot] = high;
+        sinceNs[slot] = nowNs;
+      } else {
+        longestPendingNs = Math.max(longestPendingNs, nowNs - sinceNs[slot]);
+      }
+    }
+    return { pendingSlots, longestPendingNs, boundNs };
   };
 }
