@@ -91,7 +91,7 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry, leases:
     if (outcome === SCAN_TORN) {
       counters.add(Counter.tornReads);
       // The same slot torn with the same state word twice in a row: not a READ racing a
-      // fill but a late fill's bytes (E5) — scrub it, VALID → EMPTY, which is always safe.
+      // fill but a late fill's bytes (E6) — scrub it, VALID → EMPTY, which is always safe.
       const low = kernels.stagedCompareHalf(arena.operands, 0);
       const high = kernels.stagedCompareHalf(arena.operands, 1);
       if (leases !== null && slot === tornSlot && low === tornLow && high === tornHigh) {
