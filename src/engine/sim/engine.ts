@@ -412,6 +412,9 @@ export class SimEngine {
     const started = performance.now();
     rebootDpu(this.node);
     this.recoveryWallMs += performance.now() - started;
+    // The audit sees the wiped cache, so that a reservation of the new boot that repeats a
+    // word of the old one (the epoch counts from 0 again) is not taken for the old one.
+    this.auditCache();
     this.buildCores();
     for (const core of this.cores) core.freeAt = this.dpuUpAtNs;
     this.queue.push(this.now + restart.everyNs, Event.dpuRestart, 0, 0);
