@@ -354,8 +354,14 @@ export class SimEngine {
 
   /** DPU core 0 runs the system's periodic work (not while the DPU is down), and the audit with faults on. */
   private runHousekeeping(): void {
-    if (!this.clientsBusy()) return;
     const housekeeping = this.node.machines.housekeeping;
+    if (!this.clientsBusy()) {
+      // The clients are done. With faults and leases, the DPU runs on until every
+      // reservation a dead or stalled client left has been taken back (the audit below
+      // fails the run if one outlives its bound), so the promise is checked to the end.
+      if (housekeeping === undefined || this.faults === null || this.now < this.dpuUpAtNs) return;
+      if ((this.node.machines.auditCache?.().pendingSlots ?? 0) === 0) return;
+    }
     if (this.now >= this.dpuUpAtNs) {
       if (housekeeping !== undefined) {
         const core = this.cores[0];
