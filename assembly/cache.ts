@@ -9,7 +9,8 @@ import {
   SLOT_STATE_WORD_OFFSET, SLOT_ACCESS_TIME_OFFSET, SLOT_KEY_LENGTH_OFFSET, SLOT_VALUE_LENGTH_OFFSET,
   SLOT_KEY_OFFSET, SLOT_CHECKSUM_OFFSET, SLOT_STATE_EMPTY, SLOT_STATE_FILLING, SLOT_STATE_VALID,
   SLOT_STATE_FILLING_INVALIDATED, SLOT_STATE_MASK, SLOT_FINGERPRINT_SHIFT, SLOT_FINGERPRINT_MASK,
-  SLOT_TAG_SHIFT, SCAN_HIT, SCAN_TORN, SCAN_PENDING, SCAN_MISS, SCAN_NO_VICTIM, SCAN_CODE_SHIFT,
+  SLOT_TAG_SHIFT, SCAN_HIT, SCAN_TORN, SCAN_PENDING, SCAN_MISS, SCAN_NO_VICTIM, SCAN_RECLAIM, SCAN_CODE_SHIFT,
+  SLOT_RESERVER_SHIFT, SLOT_RESERVER_MASK, SLOT_LEASE_EPOCH_SHIFT, SLOT_LEASE_EPOCH_MASK, LEASE_AGE_FUTURE,
 } from "../src/layout/cache-slot";
 import { ATOMIC_COMPARE_OFFSET, ATOMIC_SWAP_OFFSET, ATOMIC_RESULT_OFFSET } from "../src/layout/verbs";
 import { KEY_BYTES_OFFSET } from "../src/layout/key";
@@ -29,6 +30,14 @@ export function configureCache(slots: i32, bytesPerSlot: i32, keyBytesMax: i32, 
   slotKeyBytes = keyBytesMax;
   slotValueBytes = valueBytesMax;
   slotValueOffset = valueOffset;
+}
+
+/** Epochs a reservation holds before it may be taken (0: leases off, a reservation is never taken). */
+let leaseEpochs: i32 = 0;
+
+/** Sets the lease (per thread): a pending slot expires when its age exceeds `epochs` epochs. */
+export function configureCacheLease(epochs: i32): void {
+  leaseEpochs = epochs;
 }
 
 const CHECKSUM_SEED: u32 = 0x5107;
@@ -51,6 +60,28 @@ const CHECKSUM_SEED: u32 = 0x5107;
 // @ts-ignore: decorator
 @inline function makeWord(state: i32, fingerprint: u32, tag: u32): u64 {
   return <u64>state | (<u64>fingerprint << SLOT_FINGERPRINT_SHIFT) | (<u64>tag << SLOT_TAG_SHIFT);
+}
+
+/** A FILLING or FILLING_INVALIDATED word: the key's fingerprint and the reservation (owner, lease epoch). */
+// @ts-ignore: decorator
+@inline function makeReservationWord(state: i32, fingerprint: u32, owner: i32, epoch: i32): u64 {
+  const reservation = ((<u64>(<u32>epoch & SLOT_LEASE_EPOCH_MASK)) << SLOT_LEASE_EPOCH_SHIFT)
+    | ((<u64>((<u32>owner + 1) & SLOT_RESERVER_MASK)) << SLOT_RESERVER_SHIFT);
+  return <u64>state | (<u64>fingerprint << SLOT_FINGERPRINT_SHIFT) | reservation;
+}
+
+/** Epochs since a pending word's reservation, seen from `epoch` (mod 2^16). */
+// @ts-ignore: decorator
+@inline function leaseAge(word: u64, epoch: i32): i32 {
+  return <i32>((<u32>epoch - <u32>(word >> SLOT_LEASE_EPOCH_SHIFT)) & SLOT_LEASE_EPOCH_MASK);
+}
+
+/** Whether a pending word's lease has run out as of `epoch` (never with leases off). */
+// @ts-ignore: decorator
+@inline function leaseExpired(word: u64, epoch: i32): bool {
+  if (leaseEpochs <= 0) return false;
+  const age = leaseAge(word, epoch);
+  return age > leaseEpochs && age < LEASE_AGE_FUTURE;
 }
 
 /** The fingerprint that identifies a key in a state word: the low 30 bits of its placement hash. */
@@ -87,20 +118,28 @@ export function slotChecksum(slot: usize): u32 {
  *
  * - SCAN_HIT: a VALID slot holds the key and its checksum matches;
  * - SCAN_TORN: a VALID slot with the key's fingerprint fails its checksum: the RDMA READ
- *   overlapped a change of that slot, read the bucket again;
+ *   overlapped a change of that slot, read the bucket again (`slot` is the torn one, and
+ *   its state word is staged as the CAS compare operand, for `stageScrub`);
  * - SCAN_PENDING: a slot with the key's fingerprint is FILLING (or FILLING_INVALIDATED):
  *   another reader is filling this key, wait for it;
  * - SCAN_MISS: no slot for the key; `slot` is the victim (the first EMPTY slot, else the
  *   VALID slot with the oldest access time; never a pending slot) and its state word, as
  *   read, is staged as the CAS compare operand at `operands`;
- * - SCAN_NO_VICTIM: every slot is pending.
+ * - SCAN_NO_VICTIM: every slot is pending;
+ * - SCAN_RECLAIM: as SCAN_MISS, but the victim is a pending slot whose lease expired as of
+ *   `epoch` (the reader's latest copy of the epoch word); an expired slot is never "the key
+ *   being filled". Victims in order: the key's own expired reservation (so a key keeps one
+ *   slot), an EMPTY slot, another expired reservation, the oldest VALID slot.
  */
-export function cacheScan(bucket: usize, descriptor: usize, operands: usize): i32 {
+export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epoch: i32): i32 {
   const fingerprint = keyFingerprint(descriptor);
-  let torn = false;
+  let tornSlot = -1;
+  let tornWord: u64 = 0;
   let pending = false;
   let emptySlot = -1;
   let emptyWord: u64 = 0;
+  let expiredSlot = -1;
+  let expiredWord: u64 = 0;
   let oldestSlot = -1;
   let oldestWord: u64 = 0;
   let oldestTime: u64 = u64.MAX_VALUE;
@@ -119,7 +158,10 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize): i3
     if (state == SLOT_STATE_VALID) {
       if (sameFingerprint) {
         if (slotChecksum(slot) != tagOf(word)) {
-          torn = true;
+          if (tornSlot < 0) {
+            tornSlot = index;
+            tornWord = word;
+          }
         } else if (slotHoldsKey(slot, descriptor)) {
           return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
         }
@@ -130,19 +172,36 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize): i3
         oldestSlot = index;
         oldestWord = word;
       }
+    } else if (leaseExpired(word, epoch)) {
+      // The key's own dead reservation first, then any other.
+      if (expiredSlot < 0 || (sameFingerprint && fingerprintOf(expiredWord) != fingerprint)) {
+        expiredSlot = index;
+        expiredWord = word;
+      }
     } else if (sameFingerprint) {
       pending = true;
     }
   }
-  if (torn) return SCAN_TORN << SCAN_CODE_SHIFT;
+  if (tornSlot >= 0) {
+    store<u64>(operands, tornWord, ATOMIC_COMPARE_OFFSET);
+    return (SCAN_TORN << SCAN_CODE_SHIFT) | tornSlot;
+  }
   if (pending) return SCAN_PENDING << SCAN_CODE_SHIFT;
-  const victim = emptySlot >= 0 ? emptySlot : oldestSlot;
-  if (victim < 0) return SCAN_NO_VICTIM << SCAN_CODE_SHIFT;
   // Stage the word the decision was made on, not a second load of it: when the scan runs on
   // the bucket in DPU DRAM itself (the artifact's DPU core), the slot may have changed since,
   // and a CAS comparing against a fresh load would take a slot another reader just reserved.
-  store<u64>(operands, emptySlot >= 0 ? emptyWord : oldestWord, ATOMIC_COMPARE_OFFSET);
-  return (SCAN_MISS << SCAN_CODE_SHIFT) | victim;
+  const ownExpired = expiredSlot >= 0 && fingerprintOf(expiredWord) == fingerprint;
+  if (emptySlot >= 0 && !ownExpired) {
+    store<u64>(operands, emptyWord, ATOMIC_COMPARE_OFFSET);
+    return (SCAN_MISS << SCAN_CODE_SHIFT) | emptySlot;
+  }
+  if (expiredSlot >= 0) {
+    store<u64>(operands, expiredWord, ATOMIC_COMPARE_OFFSET);
+    return (SCAN_RECLAIM << SCAN_CODE_SHIFT) | expiredSlot;
+  }
+  if (oldestSlot < 0) return SCAN_NO_VICTIM << SCAN_CODE_SHIFT;
+  store<u64>(operands, oldestWord, ATOMIC_COMPARE_OFFSET);
+  return (SCAN_MISS << SCAN_CODE_SHIFT) | oldestSlot;
 }
 
 /**
@@ -151,7 +210,7 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize): i3
  * VALID with its fingerprint but torn)? Two readers that missed at once may both reserve a
  * slot; the one that sees the other backs off, so a key never has two slots being filled.
  */
-export function cacheOtherClaim(bucket: usize, descriptor: usize, ownSlot: i32): i32 {
+export function cacheOtherClaim(bucket: usize, descriptor: usize, ownSlot: i32, epoch: i32): i32 {
   const fingerprint = keyFingerprint(descriptor);
   for (let index = 0; index < slotsPerBucket; index++) {
     if (index == ownSlot) continue;
@@ -159,7 +218,11 @@ export function cacheOtherClaim(bucket: usize, descriptor: usize, ownSlot: i32):
     const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
     const state = stateOf(word);
     if (state == SLOT_STATE_EMPTY || fingerprintOf(word) != fingerprint) continue;
-    if (state != SLOT_STATE_VALID) return 1;
+    if (state != SLOT_STATE_VALID) {
+      // An expired reservation is no claim: its owner's fill can no longer publish once taken.
+      if (leaseExpired(word, epoch)) continue;
+      return 1;
+    }
     if (slotChecksum(slot) != tagOf(word) || slotHoldsKey(slot, descriptor)) return 1;
   }
   return 0;
@@ -170,9 +233,12 @@ export function stageCompareFromSlot(operands: usize, bucket: usize, index: i32)
   store<u64>(operands, load<u64>(bucket + <usize>(index * slotBytes), SLOT_STATE_WORD_OFFSET), ATOMIC_COMPARE_OFFSET);
 }
 
-/** Stages the reservation CAS: the victim's word (already the compare operand) → FILLING. */
-export function stageReserve(operands: usize, descriptor: usize, owner: i32): void {
-  store<u64>(operands, makeWord(SLOT_STATE_FILLING, keyFingerprint(descriptor), <u32>owner + 1), ATOMIC_SWAP_OFFSET);
+/**
+ * Stages the reservation CAS: the victim's word (already the compare operand) → FILLING,
+ * carrying the reservation: `owner` (a client id) and `epoch`, the start of its lease.
+ */
+export function stageReserve(operands: usize, descriptor: usize, owner: i32, epoch: i32): void {
+  store<u64>(operands, makeReservationWord(SLOT_STATE_FILLING, keyFingerprint(descriptor), owner, epoch), ATOMIC_SWAP_OFFSET);
 }
 
 /**
@@ -180,7 +246,7 @@ export function stageReserve(operands: usize, descriptor: usize, owner: i32): vo
  * value) at `image` (a slot-sized local buffer) and stages the publishing CAS
  * FILLING → VALID(checksum).
  */
-export function stageFill(image: usize, descriptor: usize, value: usize, valueLength: i32, accessTimeNs: f64, operands: usize, owner: i32): void {
+export function stageFill(image: usize, descriptor: usize, value: usize, valueLength: i32, accessTimeNs: f64, operands: usize, owner: i32, epoch: i32): void {
   const keyLength = keyLengthOf(descriptor);
   store<u64>(image, <u64>accessTimeNs, SLOT_ACCESS_TIME_OFFSET);
   store<u64>(image, 0, SLOT_KEY_LENGTH_OFFSET);
@@ -190,7 +256,7 @@ export function stageFill(image: usize, descriptor: usize, value: usize, valueLe
   memory.fill(image + SLOT_KEY_OFFSET + <usize>slotKeyBytes, 0, <usize>(slotValueOffset - SLOT_KEY_OFFSET - slotKeyBytes));
   memory.copy(image + <usize>slotValueOffset, value, <usize>valueLength);
   const fingerprint = keyFingerprint(descriptor);
-  store<u64>(operands, makeWord(SLOT_STATE_FILLING, fingerprint, <u32>owner + 1), ATOMIC_COMPARE_OFFSET);
+  store<u64>(operands, makeReservationWord(SLOT_STATE_FILLING, fingerprint, owner, epoch), ATOMIC_COMPARE_OFFSET);
   store<u64>(operands, makeWord(SLOT_STATE_VALID, fingerprint, slotChecksum(image)), ATOMIC_SWAP_OFFSET);
 }
 
@@ -198,10 +264,25 @@ export function stageFill(image: usize, descriptor: usize, value: usize, valueLe
  * Stages the CAS by which an owner gives its reserved slot back: FILLING → EMPTY, or
  * FILLING_INVALIDATED → EMPTY when a writer invalidated the fill.
  */
-export function stageRelease(operands: usize, descriptor: usize, owner: i32, invalidated: i32): void {
+export function stageRelease(operands: usize, descriptor: usize, owner: i32, epoch: i32, invalidated: i32): void {
   const state = invalidated != 0 ? SLOT_STATE_FILLING_INVALIDATED : SLOT_STATE_FILLING;
-  store<u64>(operands, makeWord(state, keyFingerprint(descriptor), <u32>owner + 1), ATOMIC_COMPARE_OFFSET);
+  store<u64>(operands, makeReservationWord(state, keyFingerprint(descriptor), owner, epoch), ATOMIC_COMPARE_OFFSET);
   store<u64>(operands, makeWord(SLOT_STATE_EMPTY, 0, 0), ATOMIC_SWAP_OFFSET);
+}
+
+/**
+ * Stages a scrub: the staged compare operand (a VALID word whose slot failed its checksum)
+ * → EMPTY. Emptying a slot is always safe (it is what a writer's invalidation does); a
+ * reader scrubs a slot it found torn twice with the same state word: not a READ that
+ * overlapped a fill, but bytes a late fill wrote after its lease was taken.
+ */
+export function stageScrub(operands: usize): void {
+  store<u64>(operands, makeWord(SLOT_STATE_EMPTY, 0, 0), ATOMIC_SWAP_OFFSET);
+}
+
+/** The staged compare operand's low or high 32 bits (`high` 0 or 1), to remember a word seen. */
+export function stagedCompareHalf(operands: usize, high: i32): u32 {
+  return <u32>(load<u64>(operands, ATOMIC_COMPARE_OFFSET) >> (high != 0 ? 32 : 0));
 }
 
 /** The state (EMPTY, FILLING, VALID, FILLING_INVALIDATED) of the previous value an atomic returned. */
@@ -267,4 +348,22 @@ export function slotValueLength(bucket: usize, index: i32): i32 {
 /** The state of slot `index` of a bucket (local copy or DPU DRAM; an atomic load). */
 export function slotState(bucket: usize, index: i32): i32 {
   return stateOf(atomic.load<u64>(bucket + <usize>(index * slotBytes), SLOT_STATE_WORD_OFFSET));
+}
+
+/**
+ * The DPU core's sweep over `slotCount` slots of the cache table from slot `firstSlot`:
+ * every pending slot whose lease expired as of `epoch` goes to EMPTY by CAS (a slot that
+ * changed meanwhile is left alone: someone else took it). Returns the slots reclaimed.
+ */
+export function cacheSweep(table: usize, firstSlot: i32, slotCount: i32, epoch: i32): i32 {
+  let reclaimed = 0;
+  for (let index = firstSlot; index < firstSlot + slotCount; index++) {
+    const address = table + <usize>index * <usize>slotBytes + SLOT_STATE_WORD_OFFSET;
+    const word = atomic.load<u64>(address);
+    const state = stateOf(word);
+    if (state == SLOT_STATE_EMPTY || state == SLOT_STATE_VALID) continue;
+    if (!leaseExpired(word, epoch)) continue;
+    if (atomic.cmpxchg<u64>(address, word, makeWord(SLOT_STATE_EMPTY, 0, 0)) == word) reclaimed++;
+  }
+  return reclaimed;
 }

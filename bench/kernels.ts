@@ -10,6 +10,7 @@ import { instantiateKernels } from '../src/hw/kernels.js';
 import { KERNEL_STATIC_BYTES } from '../src/hw/memory-plan.js';
 import { SLOT_FILL_OFFSET } from '../src/layout/cache-slot.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
+import { LEASE_EPOCHS } from '../src/systems/scalio/lease.js';
 import { configureRecordKernels, configureWorkloadKernels, planWorkload, WORKLOADS } from '../src/ycsb/workloads.js';
 
 export interface KernelResult {
@@ -51,7 +52,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   for (let record = 0; record < config.slotsPerBucket; record++) {
     kernels.ycsbKey(record, key);
     kernels.ycsbValue(random, value, 64);
-    kernels.stageFill(image, key, value, 64, 1000 + record, operands, 0);
+    kernels.stageFill(image, key, value, 64, 1000 + record, operands, 0, 0);
     kernels.copyBytes(bucket + record * slotBytes + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, slotBytes - SLOT_FILL_OFFSET);
     kernels.copyBytes(bucket + record * slotBytes, operands + 8, 8); // the VALID word staged by stageFill
   }
@@ -63,21 +64,38 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   }
   kernels.ycsbKey(109, key + 256);
 
+  // Leases on (as Scalio runs): a copy of the bucket whose slot 2 is a reservation made in
+  // epoch 0, scanned at epoch 100 for a key it does not hold: a miss that takes it over.
+  kernels.configureCacheLease(LEASE_EPOCHS);
+  const expiredBucket = chain + 4096;
+  kernels.copyBytes(expiredBucket, bucket, bucketBytes);
+  kernels.stageReserve(operands, key, 1, 0);
+  kernels.copyBytes(expiredBucket + 2 * slotBytes, operands + 8, 8); // the FILLING word staged by stageReserve
+  const missingKey = expiredBucket + bucketBytes + 64;
+  kernels.ycsbKey(999_999, missingKey);
+  const tableSlots = config.cacheSlots;
+  let sweepFrom = 0;
+
   const histogram = new LatencyHistogram();
   let sink = 0;
   let word = 0;
   const tasks: [string, () => void][] = [
     ['YCSB next op: zipfian + key name + 2 hashes', () => { sink += kernels.ycsbNextOperation(random, key + 512, value); }],
     ['key: "user"+fnv → 16 B hash → placement hash', () => { kernels.ycsbKey(sink++ & 0xfffff, key + 512); }],
-    ['bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands); }],
+    ['bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands, 0); }],
+    ['bucket scan, miss taking an expired reservation (lease reclaim)', () => { sink += kernels.cacheScan(expiredBucket, missingKey, operands, 100); }],
+    ['DPU lease sweep, 4,096 slots of the table (one epoch\'s share)', () => {
+      sink += kernels.cacheSweep(cache, sweepFrom, 4096, 100);
+      sweepFrom = (sweepFrom + 4096) % (tableSlots - 4096);
+    }],
     ['RDMA READ copy of a bucket, in cache (832 B)', () => { kernels.rdmaReadCopy(bucket + 4096, bucket, bucketBytes); }],
     ['RDMA READ copy of a random bucket (11 MB table)', () => { kernels.rdmaReadCopy(bucket + 4096, cache + ((sink = (sink * 1103515245 + 12345) & 0x7fffffff) % bucketCount) * bucketBytes, bucketBytes); }],
     ['state word: stage reservation + CAS', () => {
-      kernels.stageReserve(operands, key, word & 1);
+      kernels.stageReserve(operands, key, word & 1, 0);
       kernels.compareAndSwap64(cache, operands);
       word++;
     }],
-    ['slot fill image + checksum', () => { kernels.stageFill(image, key, value, 64, 1, operands, 3); }],
+    ['slot fill image + checksum', () => { kernels.stageFill(image, key, value, 64, 1, operands, 3, 0); }],
     ['store bucket: find key in 16 items', () => { sink += kernels.chainFind(chain, 1, key + 256); }],
     ['store bucket: upsert existing key', () => { sink += kernels.chainUpsert(chain, 1, key + 256, 64, 12345); }],
     ['latency histogram record', () => { histogram.record((sink++ & 0xffff) * 37); }],

@@ -109,6 +109,13 @@ describe('the scalio command', () => {
     expect([...kinds].sort()).toEqual(['get', 'insert']);
   });
 
+  it('check --faults: says what the faults did and checks the cut operations as possibly effective', async () => {
+    const { code, stdout } = await scalio('check', '--ops', '20000', '--faults', 'client-death:rate=0.002+client-stall:rate=0.001,for=15ms');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^faults client-death:rate=0.002,restart=1ms\+client-stall:rate=0.001,for=15ms: \d+ client deaths, \d+ stalls, 0 DPU restarts, \d+ operations cut/);
+    expect(stdout).toMatch(/scalio on sim, seed 1: linearizable/);
+  });
+
   it('explains its options with --help', async () => {
     const { code, stdout } = await scalio('--help');
     expect(code).toBe(0);
@@ -134,6 +141,10 @@ describe('the scalio command', () => {
     [['run', '--rank-space', 'gauss'], /--rank-space must be one of java, records/],
     [['run', '--workload', 'A', '--value-bytes', '5000'], /valueBytes must be an integer from 1 to 4096/],
     [['compare', '--systems', 'scalio,memcached'], /--systems must be one of .*got "memcached"/],
+    [['check', '--faults', 'client-death:rate=0.5%'], /--faults: client-death rate "0.5%" is not a decimal number/],
+    [['run', '--faults', 'meteor:rate=1'], /--faults: unknown fault "meteor"/],
+    [['run', '--engine', 'live', '--faults', 'client-death:rate=0.1'], /--faults needs --engine sim/],
+    [['check', '--faults', 'dpu-restart:every=10ms,down=1ms'], /--faults: dpu-restart down=1ms is too short for scalio/],
   ])('refuses %j with exit code 2 and a one-line reason', { timeout: 20_000 }, async (args, message) => {
     const { code, stderr } = await scalio(...args);
     expect(code).toBe(2);

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import {
-  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_NO_VICTIM, SCAN_PENDING, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET,
+  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_NO_VICTIM, SCAN_PENDING, SCAN_RECLAIM, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET,
   SLOT_FILL_OFFSET, SLOT_KEY_LENGTH_OFFSET, SLOT_STATE_EMPTY, SLOT_STATE_FILLING, SLOT_STATE_FILLING_INVALIDATED, SLOT_STATE_VALID,
 } from '../src/layout/cache-slot.js';
 import { ATOMIC_COMPARE_OFFSET, ATOMIC_RESULT_OFFSET } from '../src/layout/verbs.js';
@@ -32,7 +32,7 @@ const keys: number[] = []; // descriptors of records 0..9
 
 function scan(key: number): { outcome: number; slot: number } {
   memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
-  const result = memory.kernels.cacheScan(local, key, operands);
+  const result = memory.kernels.cacheScan(local, key, operands, 0);
   return { outcome: result >> SCAN_CODE_SHIFT, slot: result & SCAN_SLOT_MASK };
 }
 
@@ -48,7 +48,7 @@ function slotAddress(slot: number): number {
 function reserve(key: number, owner: number): number {
   const { outcome, slot } = scan(key);
   expect(outcome).toBe(SCAN_MISS);
-  memory.kernels.stageReserve(operands, key, owner);
+  memory.kernels.stageReserve(operands, key, owner, 0);
   expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
   return slot;
 }
@@ -56,7 +56,7 @@ function reserve(key: number, owner: number): number {
 /** Writes a value and publishes the slot; returns whether the publishing CAS succeeded. */
 function publish(key: number, slot: number, owner: number, fill: number, accessTime = 1000): boolean {
   memory.bytes.fill(fill, value, value + 64);
-  memory.kernels.stageFill(image, key, value, 64, accessTime, operands, owner);
+  memory.kernels.stageFill(image, key, value, 64, accessTime, operands, owner, 0);
   memory.kernels.rdmaWriteCopy(slotAddress(slot) + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, valueOffset + 64 - SLOT_FILL_OFFSET);
   return memory.kernels.compareAndSwap64(slotAddress(slot), operands) === 1;
 }
@@ -117,21 +117,21 @@ describe('cache slot states', () => {
     expect(memory.kernels.atomicResultState(operands)).toBe(SLOT_STATE_FILLING_INVALIDATED);
     expect(state(slot)).toBe(SLOT_STATE_FILLING_INVALIDATED);
     // ...and its owner releases the slot.
-    memory.kernels.stageRelease(operands, keys[0], 7, 1);
+    memory.kernels.stageRelease(operands, keys[0], 7, 0, 1);
     expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
     expect(state(slot)).toBe(SLOT_STATE_EMPTY);
   });
 
   it('FILLING → EMPTY: an owner that backs off releases its reservation', () => {
     const slot = reserve(keys[0], 7);
-    memory.kernels.stageRelease(operands, keys[0], 7, 0);
+    memory.kernels.stageRelease(operands, keys[0], 7, 0, 0);
     expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
     expect(state(slot)).toBe(SLOT_STATE_EMPTY);
   });
 
   it('only the owner can release or publish: another client\'s CAS fails and changes nothing', () => {
     const slot = reserve(keys[0], 7);
-    memory.kernels.stageRelease(operands, keys[0], 8, 0);
+    memory.kernels.stageRelease(operands, keys[0], 8, 0, 0);
     expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(0);
     expect(memory.kernels.atomicResultState(operands)).toBe(SLOT_STATE_FILLING);
     expect(publish(keys[0], slot, 8, 0x43)).toBe(false);
@@ -146,7 +146,7 @@ describe('cache slot states', () => {
     const { outcome, slot } = scan(keys[8]);
     expect(outcome).toBe(SCAN_MISS);
     expect(slot).toBe(5);
-    memory.kernels.stageReserve(operands, keys[8], 9);
+    memory.kernels.stageReserve(operands, keys[8], 9, 0);
     expect(memory.kernels.compareAndSwap64(slotAddress(5), operands)).toBe(1);
     expect(state(5)).toBe(SLOT_STATE_FILLING);
     expect(scan(keys[5]).outcome).toBe(SCAN_MISS);
@@ -156,7 +156,7 @@ describe('cache slot states', () => {
     const { slot } = scan(keys[0]);
     // Someone else reserves the same victim first.
     reserve(keys[1], 3);
-    memory.kernels.stageReserve(operands, keys[0], 7);
+    memory.kernels.stageReserve(operands, keys[0], 7, 0);
     memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
     expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(0);
     expect(memory.view.getBigUint64(operands + ATOMIC_RESULT_OFFSET, true)).not.toBe(0n);
@@ -173,32 +173,32 @@ describe('cache slot states', () => {
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
     // Half of the value is from a later fill of the same key (a torn READ).
     memory.bytes.fill(0x42, local + slot * slotBytes + valueOffset + 32, local + slot * slotBytes + valueOffset + 64);
-    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
+    expect(memory.kernels.cacheScan(local, keys[0], operands, 0) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
     // A garbage length is caught too, without reading past the slot.
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
     memory.bytes[local + slot * slotBytes + SLOT_KEY_LENGTH_OFFSET] = 200;
-    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
+    expect(memory.kernels.cacheScan(local, keys[0], operands, 0) >> SCAN_CODE_SHIFT).toBe(SCAN_TORN);
     // The access time is not covered: a reader's access-time WRITE never looks torn.
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
     memory.view.setBigUint64(local + slot * slotBytes + SLOT_ACCESS_TIME_OFFSET, 123456789n, true);
-    expect(memory.kernels.cacheScan(local, keys[0], operands) >> SCAN_CODE_SHIFT).toBe(SCAN_HIT);
+    expect(memory.kernels.cacheScan(local, keys[0], operands, 0) >> SCAN_CODE_SHIFT).toBe(SCAN_HIT);
   });
 
   it('a second reservation of the same key is detected by the reservation re-read', () => {
     const first = reserve(keys[0], 7);
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
-    expect(memory.kernels.cacheOtherClaim(local, keys[0], first)).toBe(0);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], first, 0)).toBe(0);
     // A racing reader that missed before the first CAS reserved another slot for the key.
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
     const secondSlot = 3;
     memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
-    memory.kernels.stageReserve(operands, keys[0], 8);
+    memory.kernels.stageReserve(operands, keys[0], 8, 0);
     expect(memory.kernels.compareAndSwap64(slotAddress(secondSlot), operands)).toBe(1);
     memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
-    expect(memory.kernels.cacheOtherClaim(local, keys[0], first)).toBe(1);
-    expect(memory.kernels.cacheOtherClaim(local, keys[0], secondSlot)).toBe(1);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], first, 0)).toBe(1);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], secondSlot, 0)).toBe(1);
     // Other keys' slots are not claims.
-    expect(memory.kernels.cacheOtherClaim(local, keys[1], 5)).toBe(0);
+    expect(memory.kernels.cacheOtherClaim(local, keys[1], 5, 0)).toBe(0);
   });
 
   it('invalidation leaves other keys\' slots alone', () => {
@@ -221,7 +221,7 @@ describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', (
     // load, it would succeed over the other reader's FILLING word and steal its slot.
     for (let slot = 1; slot < 8; slot++) {
       memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
-      memory.kernels.stageReserve(operands, keys[2 + slot], 100 + slot);
+      memory.kernels.stageReserve(operands, keys[2 + slot], 100 + slot, 0);
       memory.kernels.compareAndSwap64(slotAddress(slot), operands);
     }
     const stop = new Int32Array(new SharedArrayBuffer(4));
@@ -234,9 +234,9 @@ describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', (
         const { slot, key, operands, compareOffset } = workerData;
         while (Atomics.load(stop, 0) === 0) {
           view.setBigUint64(operands + compareOffset, 0n, true);
-          kernels.stageReserve(operands, key, 1);
+          kernels.stageReserve(operands, key, 1, 0);
           if (kernels.compareAndSwap64(slot, operands) === 1) {
-            kernels.stageRelease(operands, key, 1, 0);
+            kernels.stageRelease(operands, key, 1, 0, 0);
             kernels.compareAndSwap64(slot, operands);
           }
         }
@@ -249,13 +249,13 @@ describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', (
     const until = performance.now() + 300;
     while (performance.now() < until) {
       for (let round = 0; round < 1000; round++) {
-        const scanned = memory.kernels.cacheScan(remote, keys[0], operands);
+        const scanned = memory.kernels.cacheScan(remote, keys[0], operands, 0);
         if (scanned >> SCAN_CODE_SHIFT !== SCAN_MISS) continue;
-        memory.kernels.stageReserve(operands, keys[0], 2);
+        memory.kernels.stageReserve(operands, keys[0], 2, 0);
         if (memory.kernels.compareAndSwap64(slotAddress(0), operands) !== 1) continue;
         reservations++;
         if (memory.kernels.atomicResultState(operands) !== SLOT_STATE_EMPTY) stolen++;
-        memory.kernels.stageRelease(operands, keys[0], 2, 0);
+        memory.kernels.stageRelease(operands, keys[0], 2, 0, 0);
         memory.kernels.compareAndSwap64(slotAddress(0), operands);
       }
     }
@@ -263,5 +263,123 @@ describe('a scan of the bucket in DPU DRAM itself (the artifact\'s DPU core)', (
     await rival.terminate();
     expect(reservations).toBeGreaterThan(0);
     expect(stolen).toBe(0);
+  });
+});
+
+/**
+ * Leases (src/systems/scalio/lease.ts): a reservation carries its owner and the epoch it was
+ * made in; more than `leaseEpochs` epochs later any reader may take it by CAS, and the late
+ * owner can then neither publish nor release.
+ */
+describe('leases on reservations', () => {
+  const LEASE = 8;
+
+  function scanAt(key: number, epoch: number): { outcome: number; slot: number } {
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    const result = memory.kernels.cacheScan(local, key, operands, epoch);
+    return { outcome: result >> SCAN_CODE_SHIFT, slot: result & SCAN_SLOT_MASK };
+  }
+
+  function reserveAt(key: number, owner: number, epoch: number): number {
+    const { outcome, slot } = scanAt(key, epoch);
+    expect([SCAN_MISS, SCAN_RECLAIM]).toContain(outcome);
+    memory.kernels.stageReserve(operands, key, owner, epoch);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
+    return slot;
+  }
+
+  function publishAt(key: number, slot: number, owner: number, epoch: number, fill: number): boolean {
+    memory.bytes.fill(fill, value, value + 64);
+    memory.kernels.stageFill(image, key, value, 64, 1000, operands, owner, epoch);
+    memory.kernels.rdmaWriteCopy(slotAddress(slot) + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, valueOffset + 64 - SLOT_FILL_OFFSET);
+    return memory.kernels.compareAndSwap64(slotAddress(slot), operands) === 1;
+  }
+
+  beforeEach(() => {
+    memory.kernels.configureCacheLease(LEASE);
+  });
+
+  it('a reservation holds for its lease, then a reader takes it over with its own reservation CAS', () => {
+    const slot = reserveAt(keys[0], 7, 100);
+    // Up to LEASE epochs later the key is being filled: readers wait.
+    expect(scanAt(keys[0], 100 + LEASE).outcome).toBe(SCAN_PENDING);
+    // One more and the lease has run out: the slot is the victim, named RECLAIM.
+    expect(scanAt(keys[0], 101 + LEASE)).toEqual({ outcome: SCAN_RECLAIM, slot });
+    const taken = reserveAt(keys[0], 9, 101 + LEASE);
+    expect(taken).toBe(slot);
+    // The dead-or-slow owner's late fill cannot publish, nor can it release the slot.
+    expect(publishAt(keys[0], slot, 7, 100, 0x41)).toBe(false);
+    memory.kernels.stageRelease(operands, keys[0], 7, 100, 0);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(0);
+    // The new owner's fill publishes (its bytes overwrite the late ones).
+    expect(publishAt(keys[0], slot, 9, 101 + LEASE, 0x42)).toBe(true);
+    expect(scanAt(keys[0], 101 + LEASE)).toEqual({ outcome: SCAN_HIT, slot });
+    expect(memory.bytes[local + slot * slotBytes + valueOffset]).toBe(0x42);
+  });
+
+  it('an invalidated reservation expires too, and another key\'s reader may take it', () => {
+    const slot = reserveAt(keys[0], 7, 5);
+    expect(memory.kernels.cacheInvalidate(remote, keys[0])).toBe(1);
+    expect(state(slot)).toBe(SLOT_STATE_FILLING_INVALIDATED);
+    // Another key's reader prefers an EMPTY slot to an expired one...
+    expect(scanAt(keys[1], 5 + LEASE + 1)).toEqual({ outcome: SCAN_MISS, slot: 1 });
+    // ...and takes the expired one once no slot is EMPTY.
+    for (let other = 1; other < 8; other++) publishAt(keys[other], reserveAt(keys[other], 20 + other, 5), 20 + other, 5, other);
+    expect(scanAt(keys[8], 5 + LEASE + 1)).toEqual({ outcome: SCAN_RECLAIM, slot });
+  });
+
+  it('a stamp from the future (a reader with an older epoch) and a lease with leases off never expire', () => {
+    reserveAt(keys[0], 7, 40);
+    expect(scanAt(keys[0], 30).outcome).toBe(SCAN_PENDING);
+    // Epochs are compared mod 2^16: 65,535 is just before 0.
+    memory.kernels.stageRelease(operands, keys[0], 7, 40, 0);
+    memory.kernels.compareAndSwap64(slotAddress(0), operands);
+    reserveAt(keys[0], 7, 65_530);
+    expect(scanAt(keys[0], 65_530 + LEASE - 65_536).outcome).toBe(SCAN_PENDING);
+    expect(scanAt(keys[0], 65_530 + LEASE + 1 - 65_536)).toEqual({ outcome: SCAN_RECLAIM, slot: 0 });
+    memory.kernels.configureCacheLease(0);
+    expect(scanAt(keys[0], 60_000).outcome).toBe(SCAN_PENDING);
+  });
+
+  it('an expired reservation is no claim on the key at the reservation re-read', () => {
+    const stale = reserveAt(keys[0], 7, 1);
+    memory.view.setBigUint64(operands + ATOMIC_COMPARE_OFFSET, 0n, true);
+    memory.kernels.stageReserve(operands, keys[0], 8, 1 + LEASE + 1);
+    expect(memory.kernels.compareAndSwap64(slotAddress(3), operands)).toBe(1);
+    memory.kernels.rdmaReadCopy(local, remote, bucketBytes);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], 3, 1 + LEASE + 1)).toBe(0);
+    expect(memory.kernels.cacheOtherClaim(local, keys[0], 3, 1 + LEASE)).toBe(1);
+    expect(stale).toBe(0);
+  });
+
+  const pendingSlots = () => [0, 1, 2, 3, 4, 5, 6, 7].filter((slot) => state(slot) === SLOT_STATE_FILLING || state(slot) === SLOT_STATE_FILLING_INVALIDATED).length;
+
+  it('the DPU core\'s sweep frees expired reservations only', () => {
+    reserveAt(keys[0], 1, 10);
+    reserveAt(keys[1], 2, 15);
+    publishAt(keys[2], reserveAt(keys[2], 3, 10), 3, 10, 0x43);
+    expect(pendingSlots()).toBe(2);
+    expect(memory.kernels.cacheSweep(remote, 0, 8, 10 + LEASE + 1)).toBe(1);
+    expect([state(0), state(1), state(2)]).toEqual([SLOT_STATE_EMPTY, SLOT_STATE_FILLING, SLOT_STATE_VALID]);
+    expect(pendingSlots()).toBe(1);
+    expect(memory.kernels.cacheSweep(remote, 0, 8, 15 + LEASE + 1)).toBe(1);
+    expect(pendingSlots()).toBe(0);
+  });
+
+  it('a slot torn by a late fill is found torn with the same word again, and a scrub empties it', () => {
+    const slot = reserveAt(keys[0], 7, 1);
+    expect(publishAt(keys[0], slot, 7, 1, 0x41)).toBe(true);
+    // A late fill of another owner writes its bytes over the VALID slot.
+    memory.bytes.fill(0x42, value, value + 64);
+    memory.kernels.stageFill(image, keys[0], value, 64, 1000, operands + 64, 3, 0);
+    memory.kernels.rdmaWriteCopy(slotAddress(slot) + SLOT_FILL_OFFSET, image + SLOT_FILL_OFFSET, valueOffset + 64 - SLOT_FILL_OFFSET);
+    const first = scanAt(keys[0], 1);
+    expect(first).toEqual({ outcome: SCAN_TORN, slot });
+    const word = [memory.kernels.stagedCompareHalf(operands, 0), memory.kernels.stagedCompareHalf(operands, 1)];
+    expect(scanAt(keys[0], 1)).toEqual(first);
+    expect([memory.kernels.stagedCompareHalf(operands, 0), memory.kernels.stagedCompareHalf(operands, 1)]).toEqual(word);
+    memory.kernels.stageScrub(operands);
+    expect(memory.kernels.compareAndSwap64(slotAddress(slot), operands)).toBe(1);
+    expect(scanAt(keys[0], 1).outcome).toBe(SCAN_MISS);
   });
 });

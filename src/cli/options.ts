@@ -21,6 +21,7 @@ import { SYSTEMS } from '../systems/registry.js';
 import { WORKLOADS } from '../ycsb/workloads.js';
 import { checkOutputFiles } from './output.js';
 import { type HardwareProfile, loadProfile } from '../hw/profile.js';
+import { type FaultReport, type FaultSchedule, formatFaults, parseFaults } from '../engine/sim/faults.js';
 
 /** Flags every command that runs a cluster accepts, with their help lines. */
 export const CLUSTER_OPTIONS = {
@@ -49,6 +50,34 @@ export function profileOption(values: Record<string, unknown>): HardwareProfile 
   if (values.profile === undefined) return undefined;
   return loadProfile(String(values.profile));
 }
+
+/** Faults injected on the simulator (src/engine/sim/faults.ts): `run` and `check` take it. */
+export const FAULT_OPTIONS = {
+  faults: {
+    type: 'string',
+    value: 'SPEC',
+    help: 'simulator only: inject faults, e.g. client-death:rate=0.001+dpu-restart:every=50ms (see README, Reliability)',
+  },
+} as const;
+
+/** The --faults schedule, refused with one line if malformed or if the engine is not the simulator. */
+export function faultsOption(text: unknown, engine: EngineName): FaultSchedule | undefined {
+  if (text === undefined) return undefined;
+  const schedule = parseFaults(String(text));
+  if (engine !== 'sim') throw new ScalioError('--faults needs --engine sim: faults are injected by the simulator, which replays them by seed');
+  return schedule;
+}
+
+/** One line saying what a fault schedule did. */
+export function describeFaults(schedule: FaultSchedule, report: FaultReport): string {
+  const audit = report.cacheAudit;
+  const slots = audit === null ? ''
+    : `; at the end ${audit.pendingSlots} cache slots pending; the longest a reservation stayed pending: ${(audit.longestPendingNs / 1e6).toFixed(1)} ms` +
+      (Number.isFinite(audit.boundNs) ? ` (bound ${audit.boundNs / 1e6} ms)` : ' (no leases: no bound)');
+  return `faults ${formatFaults(schedule)}: ${report.clientDeaths} client deaths, ${report.clientStalls} stalls, ${report.dpuRestarts} DPU restarts, ` +
+    `${report.operationsCut} operations cut (recorded as possibly effective)${slots}`;
+}
+
 
 /** Where results also go, and help: every command that runs something takes these. */
 export const OUTPUT_OPTIONS = {

@@ -184,6 +184,28 @@ export interface ThreadNode {
   readonly storeState: StoreState;
   /** Server state of the DPU cores this thread runs, created on demand. */
   coreServer(core: number): CoreServer;
+  /** Drops the DPU cores' server state (batches, locks, collectors): a DPU restart. */
+  forgetCoreServers(): void;
+}
+
+/** Regions that are not DPU DRAM: the engine's, the clients', and the staging of a start. */
+const NOT_DPU_REGIONS = new Set(['control', 'ycsb', 'simStaging', 'clientArenas', 'startScratch']);
+
+/**
+ * A DPU restart, as the SSDs see it: everything in DPU DRAM is lost (cache, index, store
+ * state, RPC rings, handler scratch), then the store's recovery rebuilds the index and the
+ * logs' state from the SSDs and the RPC rings are set up again. The caller drops its core
+ * servers and handlers (`forgetCoreServers`). Returns what recovery found.
+ */
+export function rebootDpu(node: ThreadNode): RecoveryReport {
+  const { layout, memory } = node.spec;
+  for (const [name, region] of Object.entries(layout.plan.regions)) {
+    if (!NOT_DPU_REGIONS.has(name)) node.kernels.zeroBytes(region.base, region.bytes);
+  }
+  const scratch = layout.plan.regions.startScratch;
+  const recovery = recoverStore(node.kernels, memory, node.hardware.ssds, layout, scratch.base, scratch.bytes);
+  node.transport.initialize();
+  return recovery;
 }
 
 export function attachThread(spec: ClusterSpec, now: () => number): ThreadNode {
@@ -226,6 +248,9 @@ export function attachThread(spec: ClusterSpec, now: () => number): ThreadNode {
       const server: CoreServer = { core, storeState, locks: new BucketLocks(), devices, afterCommit: machines.afterCommit };
       servers.set(core, server);
       return server;
+    },
+    forgetCoreServers(): void {
+      servers.clear();
     },
   };
 }

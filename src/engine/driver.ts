@@ -41,6 +41,8 @@ export interface OperationSource {
    * store) is handed here and the run goes on; otherwise the error ends the run.
    */
   failed?(context: ClientContext, kind: number, error: ScalioError): void;
+  /** If defined, told of an operation a fault cut off (a client's death, a DPU restart): it has no outcome. */
+  abandoned?(context: ClientContext, kind: number, keyId: number): void;
 }
 
 /** YCSB operations drawn in WebAssembly from each client's own random stream. */
@@ -74,6 +76,11 @@ export class YcsbOperations implements OperationSource {
     if (kind === OPERATION_INSERT && context.kernels.ycsbAcknowledgeInsert(keyId) < 0) {
       throw new ScalioError(`insert of key ${keyId}: more inserts are unacknowledged than the acknowledgement window holds`);
     }
+  }
+
+  abandoned(context: ClientContext, kind: number, keyId: number): void {
+    // Java acknowledges an insert whatever its outcome (in a finally block): so do we.
+    this.completed(context, kind, 0, keyId);
   }
 }
 
@@ -422,6 +429,17 @@ export class ClientRunner {
     if (this.kind === OPERATION_READ_MODIFY_WRITE && !this.writing) return;
     const kind = this.kind === OPERATION_READ_MODIFY_WRITE ? OPERATION_UPDATE : this.kind;
     recorder.push(this.context.client, kind, this.keyId, this.valueId, this.callTick, -1);
+  }
+
+  /**
+   * Ends the current operation with no outcome: a fault (the client's death, a DPU restart)
+   * cut it off. A history records it with no return: it may or may not have taken effect.
+   */
+  abandon(): void {
+    if (this.machine === null) return;
+    if (this.history !== null) this.recordInFlight(this.history);
+    this.source.abandoned?.(this.context, this.kind, this.keyId);
+    this.machine = null;
   }
 
   /** Records the end of the current operation; `result` is what its machine returned. */

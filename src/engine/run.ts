@@ -16,6 +16,7 @@ import {
   validateScript,
 } from './driver.js';
 import { type CrashPlan, SimEngine } from './sim/engine.js';
+import { type FaultReport, type FaultSchedule, checkFaultsFor, hasFaults } from './sim/faults.js';
 import { runLive } from './live/engine.js';
 import { type Workload, type WorkloadPlan, planWorkload, recordSettings } from '../ycsb/workloads.js';
 import { resolveWorkload } from '../ycsb/workload-file.js';
@@ -65,6 +66,11 @@ export interface RunRequest {
   readonly images?: SsdImages;
   /** Crash the DPU during its cores' n-th NVMe write, to test durability (live: the core threads die). */
   readonly crash?: CrashPlan;
+  /**
+   * Simulator only: faults injected in the measured phase (client deaths and stalls, DPU
+   * restarts; src/engine/sim/faults.ts). Operations they cut are in the history with no return.
+   */
+  readonly faults?: FaultSchedule;
 }
 
 export interface RunProgress {
@@ -114,6 +120,8 @@ export interface RunReport {
   readonly crashed: boolean;
   /** With a history, after a crash: the operations under way, with return tick -1. */
   readonly inFlight: Float64Array | null;
+  /** What the fault schedule did (null without one). */
+  readonly faults: FaultReport | null;
 }
 
 /** How many operations client `client` runs when `total` (Infinity: no limit) are split over `clients`. */
@@ -154,6 +162,13 @@ export async function run(request: RunRequest): Promise<RunReport> {
   if (script !== undefined && (warmupOperations > 0 || durationSeconds !== undefined)) {
     throw new ConfigError('a script runs exactly its operations: it takes no warm-up and no duration');
   }
+  const faults = hasFaults(request.faults) ? request.faults : undefined;
+  if (faults !== undefined && request.engine !== 'sim') {
+    throw new ConfigError('faults are injected on the simulator only (engine sim): the live engine has no control over when a thread dies');
+  }
+  if (faults !== undefined && script !== undefined) throw new ConfigError('faults need a YCSB workload: a script\'s operations cannot be cut');
+  if (faults !== undefined && request.crash !== undefined) throw new ConfigError('a run takes a crash plan or a fault schedule, not both');
+  if (faults !== undefined) checkFaultsFor(faults, systemByName(request.system));
   if (workload !== undefined && request.images === undefined) Object.assign(overrides, workloadClusterSettings(workload, overrides, warmupOperations + totalOperations, warmupOperations));
 
   // A bad profile is refused before the dataset is loaded.
@@ -183,7 +198,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
   };
 
   if (request.engine === 'sim') {
-    const simulate = (operations: number, recordHistory: boolean, startTimeNs: number, continueRandomStreams: boolean, phase: RunProgress['phase'], phaseDurationNs: number, crash?: CrashPlan) => {
+    const simulate = (operations: number, recordHistory: boolean, startTimeNs: number, continueRandomStreams: boolean, phase: RunProgress['phase'], phaseDurationNs: number, crash?: CrashPlan, phaseFaults?: FaultSchedule) => {
       const report = progress(phase, operations, phaseDurationNs);
       const split = perClient(operations);
       return new SimEngine(cluster.spec, {
@@ -194,13 +209,14 @@ export async function run(request: RunRequest): Promise<RunReport> {
         startTimeNs,
         continueRandomStreams,
         crash,
+        faults: phaseFaults,
         stopAtNs: startTimeNs + phaseDurationNs,
         eventsMax: request.eventsMax,
         onProgress: report === undefined ? undefined : (completed, nowNs) => report(completed, nowNs - startTimeNs),
       }).run();
     };
     const warmup = warmupOperations > 0 ? simulate(warmupOperations, false, 0, false, 'warm-up', Number.POSITIVE_INFINITY) : undefined;
-    const output = simulate(totalOperations, request.recordHistory ?? false, warmup?.endTimeNs ?? 0, warmup !== undefined, 'run', durationNs, request.crash);
+    const output = simulate(totalOperations, request.recordHistory ?? false, warmup?.endTimeNs ?? 0, warmup !== undefined, 'run', durationNs, request.crash, faults);
     return {
       ...base,
       ...measured(output.stats, output.durationNs),
@@ -213,6 +229,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
       profile,
       crashed: output.crashed,
       inFlight: output.inFlight,
+      faults: output.faults,
     };
   }
 
@@ -240,6 +257,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
     clientThreads: output.clientThreads,
     crashed: output.crashed,
     inFlight: output.inFlight,
+    faults: null,
   };
 }
 

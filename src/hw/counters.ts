@@ -62,6 +62,16 @@ export const Counter = {
   dpuBusyNvmeTargetNs: 38,
   /** Simulator: client CPU time (operations, verbs, the NVMe-oF initiator). */
   clientBusyNs: 39,
+  /** Clients' RDMA READs of the cache epoch word (on a miss, at most one per client per 2 ms). */
+  epochReads: 40,
+  /** Expired cache reservations a reader took over with its own reservation CAS. */
+  slotsReclaimed: 41,
+  /** Expired cache reservations the DPU core's sweep freed. */
+  slotsSwept: 42,
+  /** Fills whose owner found its reservation taken after the lease (its fill was not published). */
+  reservationsLost: 43,
+  /** VALID slots a reader emptied because they stayed torn (a late fill's bytes after its lease was taken). */
+  slotsScrubbed: 44,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

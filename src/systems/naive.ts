@@ -40,7 +40,7 @@ function* naiveGet(context: ClientContext, cache: CacheGeometry): Machine<number
   const bucketRemote = bucketOf(context, cache);
   for (let attempt = 0; attempt < GET_ATTEMPTS_MAX; attempt++) {
     yield context.rdmaRead(cache.region, bucketRemote, bucket, cache.bucketBytes);
-    const scan = kernels.cacheScan(bucket, arena.key, arena.operands);
+    const scan = kernels.cacheScan(bucket, arena.key, arena.operands, 0);
     const outcome = scan >> SCAN_CODE_SHIFT;
     const slot = scan & SCAN_SLOT_MASK;
     if (outcome === SCAN_HIT) {
@@ -75,12 +75,12 @@ function* install(context: ClientContext, cache: CacheGeometry, valueLength: num
   const bucketRemote = bucketOf(context, cache);
   for (let attempt = 0; attempt < INSTALL_ATTEMPTS_MAX; attempt++) {
     yield context.rdmaRead(cache.region, bucketRemote, bucket, cache.bucketBytes);
-    const scan = kernels.cacheScan(bucket, arena.key, arena.operands);
+    const scan = kernels.cacheScan(bucket, arena.key, arena.operands, 0);
     const outcome = scan >> SCAN_CODE_SHIFT;
     if (outcome !== SCAN_HIT && outcome !== SCAN_MISS) continue;
     const slot = scan & SCAN_SLOT_MASK;
     const slotRemote = bucketRemote + slot * cache.slotBytes;
-    kernels.stageFill(slotImage, arena.key, arena.value, valueLength, context.now(), arena.operands, context.client);
+    kernels.stageFill(slotImage, arena.key, arena.value, valueLength, context.now(), arena.operands, context.client, 0);
     kernels.stageCompareFromSlot(arena.operands, bucket, slot);
     yield context.rdmaWrite(cache.region, slotRemote + SLOT_FILL_OFFSET, slotImage + SLOT_FILL_OFFSET, cache.valueOffset + valueLength - SLOT_FILL_OFFSET);
     if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) return;
@@ -94,10 +94,10 @@ function* evict(context: ClientContext, cache: CacheGeometry): Machine<void> {
   const bucketRemote = bucketOf(context, cache);
   for (let attempt = 0; attempt < INSTALL_ATTEMPTS_MAX; attempt++) {
     yield context.rdmaRead(cache.region, bucketRemote, bucket, cache.bucketBytes);
-    const scan = kernels.cacheScan(bucket, arena.key, arena.operands);
+    const scan = kernels.cacheScan(bucket, arena.key, arena.operands, 0);
     if (scan >> SCAN_CODE_SHIFT !== SCAN_HIT) return;
     const slot = scan & SCAN_SLOT_MASK;
-    kernels.stageRelease(arena.operands, arena.key, context.client, 0); // swap: EMPTY
+    kernels.stageRelease(arena.operands, arena.key, context.client, 0, 0); // swap: EMPTY
     kernels.stageCompareFromSlot(arena.operands, bucket, slot); // compare: the VALID word seen
     yield context.rdmaCompareSwap(cache.region, bucketRemote + slot * cache.slotBytes, arena.operands);
   }

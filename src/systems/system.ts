@@ -21,6 +21,11 @@ export interface SystemDefinition {
   handlerScratchBytes(config: ResolvedConfig): number;
   /** Per thread: configures the kernels and binds the machines to this cluster's geometry. */
   attach(services: ThreadServices): SystemMachines;
+  /**
+   * A DPU restart (fault schedule) must take at least this long for the system to come back
+   * safely (Scalio: its clients must see their copy of the cache epoch go stale first).
+   */
+  readonly restartMinimumNs?: number;
 }
 
 export interface SystemMachines {
@@ -37,4 +42,30 @@ export interface SystemMachines {
   handle(context: HandlerContext): Machine<number>;
   /** Runs on a DPU core right after a write of the key at `key` is committed, before it is acknowledged. */
   afterCommit(context: HandlerContext, key: number): void;
+  /** Periodic work of DPU core 0 (Scalio: the cache epoch and the lease sweep), if any. */
+  readonly housekeeping?: Housekeeping;
+  /**
+   * Audits the cache's reservations (systems with Scalio's slot cache): engines call it
+   * periodically in a run with faults; each call observes every slot, on the DPU's clock.
+   */
+  auditCache?(): CacheAudit;
+}
+
+/** A DPU core's periodic task: engines run it every `intervalNs` of the DPU's clock. */
+export interface Housekeeping {
+  readonly intervalNs: number;
+  /** Does one period's work on DPU DRAM; returns the core time it took (ns). */
+  run(): number;
+}
+
+export interface CacheAudit {
+  /** Slots FILLING or FILLING_INVALIDATED now. */
+  readonly pendingSlots: number;
+  /**
+   * The longest any slot has been seen pending with one and the same state word (one
+   * reservation), over the audits so far, in nanoseconds of the DPU's clock.
+   */
+  readonly longestPendingNs: number;
+  /** No reservation may stay pending longer (Infinity: no leases, no bound). */
+  readonly boundNs: number;
 }

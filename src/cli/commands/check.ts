@@ -10,7 +10,9 @@ import { loadedValues } from '../../check/initial.js';
 import { ScalioError } from '../../errors.js';
 import { run } from '../../engine/run.js';
 import { integer } from '../format.js';
-import { CLUSTER_OPTIONS, clusterConfig, engineOption, optionHelp, parse, positiveInteger, positiveNumber, systemOption } from '../options.js';
+import {
+  CLUSTER_OPTIONS, FAULT_OPTIONS, clusterConfig, describeFaults, engineOption, faultsOption, optionHelp, parse, positiveInteger, positiveNumber, systemOption,
+} from '../options.js';
 import { refuseRunsTooLargeForMemory } from '../memory.js';
 import { WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
 
@@ -28,6 +30,7 @@ const OPTIONS = {
   input: { type: 'string', value: 'FILE', help: 'check a saved history (JSON, the schema in the README) instead of running anything' },
   'export-edn': { type: 'string', value: 'FILE', output: true, help: 'write the (last or --input) history in Jepsen\'s EDN format, for Knossos or Elle' },
   ...CLUSTER_OPTIONS,
+  ...FAULT_OPTIONS,
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
 
@@ -37,6 +40,10 @@ export const CHECK_HELP = `Usage: scalio check [options]
 Runs a workload, records every operation (client, key, value, call and return), and checks
 the history for linearizability, key by key. The defaults pack the clients onto few keys and
 a small cache (1,000 records, 256 cache slots) so that reads and writes of a key race.
+With --faults, operations a fault cut off are checked as possibly effective (a write that
+may or may not have happened), and a cache slot still pending past its lease fails the run:
+
+  scalio check --ops 1000000 --faults client-death:rate=0.001+client-stall:rate=0.0002+dpu-restart:every=50ms
 
 With --input, checks a saved history instead (one --history wrote, or any tool in the
 schema the README gives); an operation with no return may or may not have taken effect.
@@ -62,6 +69,7 @@ export async function check(argv: string[]): Promise<number> {
   const seeds = positiveInteger('seeds', values.seeds) ?? 1;
   const timeLimitMs = (positiveNumber('time-limit', values['time-limit']) ?? 60) * 1000;
   const config = { records: 1000, cacheSlots: 256, ...definedOnly(clusterConfig(values)) };
+  const faults = faultsOption(values.faults, engine);
   const firstSeed = config.seed ?? 1;
   // (Compared without adding: past 2^53, firstSeed + seeds rounds and a run would be lost.)
   const most = Number.MAX_SAFE_INTEGER - firstSeed + 1;
@@ -74,7 +82,7 @@ export async function check(argv: string[]): Promise<number> {
   let checked = 0;
   let runs = 0;
   for (let seed = firstSeed; seed <= lastSeed; seed++) {
-    const report = await run({ system, engine, config: { ...config, seed }, workload, operations, recordHistory: true });
+    const report = await run({ system, engine, config: { ...config, seed }, workload, operations, recordHistory: true, faults });
     runs++;
     // Operations a crash or fault cut off are part of the history: they may have taken effect.
     const history = report.inFlight !== null && report.inFlight.length > 0
@@ -87,6 +95,7 @@ export async function check(argv: string[]): Promise<number> {
     if (typeof values['export-edn'] === 'string') writeHistoryEdn(values['export-edn'], history);
     const result = checkHistory(history, { initialValue, timeLimitMs });
     checked += result.checkedOperations;
+    if (faults !== undefined && report.faults !== null) process.stdout.write(`${describeFaults(faults, report.faults)}\n`);
     // A read-modify-write is recorded as its read and its write: two checked operations.
     const split = workload.readModifyWriteProportion > 0 && result.operations > report.operations ? ' (read-modify-writes count as a read and a write)' : '';
     exitCode = worse(exitCode, printVerdict(`${system} on ${engine}, seed ${seed}`, result, split, ticks, timeLimitMs, (key) => `${key} (YCSB record ${key})`));

@@ -7,7 +7,10 @@ import { metricsOf } from '../../engine/metrics.js';
 import { type RunReport, run as runSystem } from '../../engine/run.js';
 import { fixed, integer, siNumber, table } from '../format.js';
 import { flattenMetrics, writeCsv, writeJson } from '../output.js';
-import { CLUSTER_OPTIONS, OUTPUT_OPTIONS, SIMULATOR_OPTIONS, profileOption, clusterConfig, engineOption, optionHelp, parse, systemOption } from '../options.js';
+import {
+  CLUSTER_OPTIONS, FAULT_OPTIONS, OUTPUT_OPTIONS, SIMULATOR_OPTIONS, clusterConfig, describeFaults, engineOption, faultsOption, optionHelp, parse,
+  profileOption, systemOption,
+} from '../options.js';
 import { refuseRunsTooLargeForMemory } from '../memory.js';
 import { progressLine } from '../progress.js';
 import { LENGTH_OPTIONS, WORKLOAD_OPTIONS, workloadFromOptions } from '../workload-options.js';
@@ -25,6 +28,7 @@ const OPTIONS = {
   warmup: { type: 'string', value: 'N', help: `unmeasured operations first, to fill caches (default: half of the measured ones, at most ${integer(DEFAULT_WARMUP_MAX)})` },
   ...CLUSTER_OPTIONS,
   ...SIMULATOR_OPTIONS,
+  ...FAULT_OPTIONS,
   ...OUTPUT_OPTIONS,
 } as const;
 
@@ -57,12 +61,13 @@ export async function run(argv: string[]): Promise<void> {
   const { operations, duration, warmup } = runLength(values, workload, DEFAULT_OPERATIONS);
   const config = clusterConfig(values);
   const profile = profileOption(values);
+  const faults = faultsOption(values.faults, engine);
   refuseRunsTooLargeForMemory([{ system, engine, config, workload, operations, warmupOperations: warmup }]);
 
   const progress = progressLine(`${system} ${engine}`);
   let report: RunReport;
   try {
-    report = await runSystem({ system, engine, config, profile, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update });
+    report = await runSystem({ system, engine, config, profile, workload, operations, warmupOperations: warmup, durationSeconds: duration, onProgress: progress.update, faults });
   } finally {
     progress.done();
   }
@@ -77,6 +82,7 @@ export async function run(argv: string[]): Promise<void> {
   );
   process.stdout.write(`${table([metrics], OVERALL_COLUMNS)}\n\n${table(metrics.byOperation, OPERATION_COLUMNS)}\n\n${deviceTable(metrics)}\n`);
   if (metrics.notFound > 0) process.stdout.write(`\n${integer(metrics.notFound)} reads found no value.\n`);
+  if (faults !== undefined && report.faults !== null) process.stdout.write(`\n${describeFaults(faults, report.faults)}.\n`);
   process.stdout.write(engine === 'sim'
     ? `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per simulated second on the "${report.profile?.name}" hardware profile (README, "Calibration").\n`
     : `\nThroughput ${siNumber(metrics.operationsPerSecond)}ops per second of this machine's wall clock (the emulator's speed, not the hardware's).\n`);

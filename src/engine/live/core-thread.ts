@@ -80,9 +80,17 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
 
   if (!control.arriveAndWaitForStart()) return { counters: node.counters.values };
   let idle = 0;
+  // Core 0 runs the system's periodic work (Scalio: the cache epoch and the lease sweep).
+  const housekeeping = core === 0 ? node.machines.housekeeping : undefined;
+  let housekeepingDueNs = housekeeping === undefined ? Number.POSITIVE_INFINITY : clock() + housekeeping.intervalNs;
   while (control.load(ControlWord.stop) === 0 && control.load(ControlWord.crashed) === 0) {
     nowNs = clock();
     let worked = false;
+    if (housekeeping !== undefined && nowNs >= housekeepingDueNs) {
+      housekeeping.run();
+      housekeepingDueNs = nowNs + housekeeping.intervalNs;
+      worked = true;
+    }
     while (free.length > 0) {
       const client = node.transport.take(core);
       if (client < 0) break;

@@ -24,16 +24,18 @@
  * Ties in time are broken by scheduling order, and every random choice comes from the
  * seeded per-client streams in WebAssembly, so the same seed replays the same run bit for bit.
  */
-import { ScalioError } from '../../errors.js';
+import { ProtocolError, ScalioError } from '../../errors.js';
 import { Counter, CoreCounter } from '../../hw/counters.js';
 import { type HardwareProfile, dpuThreadPools } from '../../hw/profile.js';
 import { SsdTiming } from '../../hw/ssd-timing.js';
 import { type Verb, VerbIssuer, VerbKind, VERB_NAMES } from '../../hw/verbs.js';
 import { BLOCK_BYTES } from '../../layout/store.js';
 import { ClientContext, HandlerContext } from '../../systems/context.js';
-import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, type ThreadNode, attachThread } from '../cluster.js';
+import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, type ThreadNode, attachThread, rebootDpu } from '../cluster.js';
 import { ClientRunner, HistoryRecorder, type OperationSource, OperationStats } from '../driver.js';
 import { EventQueue } from './event-queue.js';
+import { type FaultReport, type FaultSchedule, FaultRandom, checkFaultsFor, hasFaults } from './faults.js';
+import { systemByName } from '../../systems/registry.js';
 
 /** Event kinds. `target` is a client id, a global handler id or a staging slot. */
 const Event = {
@@ -61,7 +63,16 @@ const Event = {
   rpcDelivered: 10,
   /** The standard NVMe-oF target's DPU core has handled a client's command: it goes to the SSD. */
   clientNvmeTargetServed: 11,
+  /** DPU core 0's periodic work (the system's housekeeping: Scalio's cache epoch and sweep). */
+  housekeeping: 12,
+  /** A client cut off by a fault begins its next operation (a dead client's new process). */
+  clientRestart: 13,
+  /** The DPU restarts (fault schedule). */
+  dpuRestart: 14,
 } as const;
+
+/** Events a DPU restart keeps: the schedule's own; everything on the wire or in the DPU is lost. */
+const SURVIVES_DPU_RESTART = new Set<number>([Event.housekeeping, Event.clientRestart, Event.dpuRestart]);
 
 export interface SimRunOptions {
   readonly profile: HardwareProfile;
@@ -82,7 +93,14 @@ export interface SimRunOptions {
   readonly stopAtNs?: number;
   /** Told every so often how many operations have completed and where virtual time is. */
   readonly onProgress?: (completedOperations: number, nowNs: number) => void;
+  /** Faults to inject (./faults.ts): client deaths and stalls, DPU restarts. */
+  readonly faults?: FaultSchedule;
 }
+
+/** With faults on, the cache audit runs this often when the system has no housekeeping of its own. */
+const AUDIT_INTERVAL_NS = 1_000_000;
+/** With faults on, the periodic cache audit checks about this many slots per housekeeping tick. */
+const AUDIT_SLOTS_PER_TICK = 65_536;
 
 /** Events between progress reports. */
 const PROGRESS_EVENTS = 1 << 16;
@@ -116,6 +134,8 @@ export interface SimRunOutput {
   readonly crashed: boolean;
   /** With a history: the operations under way at the crash, return tick -1. */
   readonly inFlight: Float64Array | null;
+  /** What the fault schedule did (null without one). */
+  readonly faults: FaultReport | null;
 }
 
 /** Kinds of DPU-core work (for the pools they run on and the counters they add to). */
@@ -175,12 +195,25 @@ export class SimEngine {
   private lastEndNs = 0;
   /** NVMe writes the DPU cores have completed (for a CrashPlan). */
   private coreWrites = 0;
+  private readonly faults: FaultSchedule | null;
+  private readonly faultRandom: FaultRandom;
+  private clientDeaths = 0;
+  private clientStalls = 0;
+  private dpuRestarts = 0;
+  private operationsCut = 0;
+  private recoveryWallMs = 0;
+  /** Until when the DPU is down after a restart: no client operation starts before. */
+  private dpuUpAtNs = 0;
+  private housekeepingTicks = 0;
 
   constructor(readonly spec: ClusterSpec, private readonly options: SimRunOptions) {
     const config = spec.layout.config;
     this.profile = options.profile;
     this.node = attachThread(spec, () => this.now);
     this.history = options.recordHistory ? new HistoryRecorder() : null;
+    this.faults = hasFaults(options.faults) ? options.faults : null;
+    this.faultRandom = new FaultRandom(config.seed);
+    if (this.faults !== null) checkFaultsFor(this.faults, systemByName(spec.layout.systemName));
     this.source = options.source(this.node);
     this.now = options.startTimeNs ?? 0;
     this.clientTimeNs = new Float64Array(config.clients).fill(this.now);
@@ -195,6 +228,30 @@ export class SimEngine {
       runner.stopAtNs = options.stopAtNs ?? Number.POSITIVE_INFINITY;
       this.runners.push(runner);
     }
+    this.buildCores();
+    this.ssdTiming = new SsdTiming(this.profile, config.ssds);
+    this.dpuThreadFreeAt = new Float64Array(config.dpuCores);
+    const pools = dpuThreadPools(this.profile, config.dpuCores);
+    // The standard NVMe-oF target's commands run on the SSD workers (they poll the SSDs).
+    this.pools = [pools.rdma, pools.ssd, pools.ssd];
+    this.clientCpuFreeAt = new Float64Array(config.clientCores);
+    const stagingSlots = config.clients * POSTED_WRITES_PER_CLIENT;
+    this.postedRemoteKey = new Int32Array(stagingSlots).fill(-1);
+    this.postedRemoteAddress = new Float64Array(stagingSlots);
+    this.postedLength = new Int32Array(stagingSlots);
+    this.postedNext = new Int32Array(config.clients);
+    this.stagingBase = spec.layout.plan.regions.simStaging.base;
+    const stagingBytes = POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX;
+    for (let client = 0; client < config.clients; client++) {
+      this.postingIssuers.push(new VerbIssuer(`client ${client} (posted write)`, this.stagingBase + client * stagingBytes, stagingBytes, -1));
+    }
+  }
+
+  /** The DPU cores' handlers, over fresh core servers (at the start, and after a DPU restart). */
+  private buildCores(): void {
+    const spec = this.spec;
+    const config = spec.layout.config;
+    this.cores.length = 0;
     for (let core = 0; core < config.dpuCores; core++) {
       const server = this.node.coreServer(core);
       const state: CoreState = {
@@ -223,22 +280,6 @@ export class SimEngine {
       }
       this.cores.push(state);
     }
-    this.ssdTiming = new SsdTiming(this.profile, config.ssds);
-    this.dpuThreadFreeAt = new Float64Array(config.dpuCores);
-    const pools = dpuThreadPools(this.profile, config.dpuCores);
-    // The standard NVMe-oF target's commands run on the SSD workers (they poll the SSDs).
-    this.pools = [pools.rdma, pools.ssd, pools.ssd];
-    this.clientCpuFreeAt = new Float64Array(config.clientCores);
-    const stagingSlots = config.clients * POSTED_WRITES_PER_CLIENT;
-    this.postedRemoteKey = new Int32Array(stagingSlots).fill(-1);
-    this.postedRemoteAddress = new Float64Array(stagingSlots);
-    this.postedLength = new Int32Array(stagingSlots);
-    this.postedNext = new Int32Array(config.clients);
-    this.stagingBase = spec.layout.plan.regions.simStaging.base;
-    const stagingBytes = POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX;
-    for (let client = 0; client < config.clients; client++) {
-      this.postingIssuers.push(new VerbIssuer(`client ${client} (posted write)`, this.stagingBase + client * stagingBytes, stagingBytes, -1));
-    }
   }
 
   run(): SimRunOutput {
@@ -248,6 +289,8 @@ export class SimEngine {
     let crashed = false;
     try {
       for (const runner of this.runners) this.startNextOperation(runner);
+      if (this.periodNs() > 0) this.queue.push(this.now + this.periodNs(), Event.housekeeping, 0, 0);
+      if (this.faults?.dpuRestart !== undefined) this.queue.push(this.now + this.faults.dpuRestart.everyNs, Event.dpuRestart, 0, 0);
       const queue = this.queue;
       while (queue.size > 0) {
         queue.pop();
@@ -278,6 +321,7 @@ export class SimEngine {
         if (runner.machine !== null || runner.remaining > 0) throw new Error(`client ${runner.context.client} did not finish: the event queue ran dry`);
       }
     }
+    const faults = this.faults === null ? null : this.faultReport(crashed);
     const durationNs = this.lastEndNs > this.firstStartNs ? this.lastEndNs - this.firstStartNs : 0;
     return {
       node: this.node,
@@ -290,7 +334,126 @@ export class SimEngine {
       wallMs: performance.now() - started,
       crashed,
       inFlight,
+      faults,
     };
+  }
+
+  /**
+   * What the faults did; and the end-of-run check that no cache reservation outlived its
+   * lease (a slot pending for longer than the system's bound is a ProtocolError).
+   */
+  private faultReport(crashed: boolean): FaultReport {
+    const cacheAudit = crashed ? null : this.auditCache();
+    return {
+      clientDeaths: this.clientDeaths,
+      clientStalls: this.clientStalls,
+      dpuRestarts: this.dpuRestarts,
+      operationsCut: this.operationsCut,
+      recoveryWallMs: this.recoveryWallMs,
+      cacheAudit,
+    };
+  }
+
+  /** Audits the cache's reservations: one pending longer than the system's bound is a ProtocolError. */
+  private auditCache() {
+    const audit = this.node.machines.auditCache?.() ?? null;
+    if (audit === null) return null;
+    if (audit.longestPendingNs > audit.boundNs) {
+      throw new ProtocolError(
+        `a cache slot stayed pending with the same reservation for ${audit.longestPendingNs / 1e6} ms, beyond the lease bound of ${audit.boundNs / 1e6} ms`,
+      );
+    }
+    return audit;
+  }
+
+  /** Whether any client still has an operation under way or to start. */
+  private clientsBusy(): boolean {
+    for (const runner of this.runners) if (runner.machine !== null || runner.remaining > 0) return true;
+    return false;
+  }
+
+  /**
+   * The period of DPU core 0's periodic work: the system's housekeeping if it has any; else,
+   * with faults on and a cache to audit, the audit's own (0: nothing periodic).
+   */
+  private periodNs(): number {
+    const machines = this.node.machines;
+    if (machines.housekeeping !== undefined) return machines.housekeeping.intervalNs;
+    return this.faults !== null && machines.auditCache !== undefined ? AUDIT_INTERVAL_NS : 0;
+  }
+
+  /** DPU core 0 runs the system's periodic work (not while the DPU is down), and the audit with faults on. */
+  private runHousekeeping(): void {
+    const housekeeping = this.node.machines.housekeeping;
+    if (!this.clientsBusy()) {
+      // The clients are done. With faults and leases, the DPU runs on until every
+      // reservation a dead or stalled client left has been taken back (the audit below
+      // fails the run if one outlives its bound), so the promise is checked to the end.
+      if (housekeeping === undefined || this.faults === null || this.now < this.dpuUpAtNs) return;
+      if ((this.node.machines.auditCache?.().pendingSlots ?? 0) === 0) return;
+    }
+    if (this.now >= this.dpuUpAtNs) {
+      if (housekeeping !== undefined) {
+        // DPU core 0's thread does it, whichever pool it serves.
+        const cpuNs = housekeeping.run();
+        this.dpuThreadFreeAt[0] = Math.max(this.dpuThreadFreeAt[0], this.now) + cpuNs;
+        this.node.counters.addCore(0, CoreCounter.busyNs, cpuNs);
+      }
+      // With faults on, the lease bound is checked all along, not only at the end: every
+      // period (a larger cache every few, to keep the audit's cost near one sweep's).
+      const slots = this.spec.layout.config.cacheSlots;
+      if (this.faults !== null && ++this.housekeepingTicks % Math.max(1, Math.ceil(slots / AUDIT_SLOTS_PER_TICK)) === 0) this.auditCache();
+    }
+    this.queue.push(this.now + this.periodNs(), Event.housekeeping, 0, 0);
+  }
+
+  /**
+   * Before a client's verb leaves: the fault schedule may stall the client (its clock jumps)
+   * or kill it (its operation is cut; it comes back later with its next one). True if it died.
+   */
+  private clientFault(runner: ClientRunner): boolean {
+    const faults = this.faults as FaultSchedule;
+    const client = runner.context.client;
+    if (faults.clientStall !== undefined && this.faultRandom.next() < faults.clientStall.rate) {
+      this.clientStalls++;
+      this.clientTimeNs[client] += faults.clientStall.durationNs;
+    }
+    if (faults.clientDeath === undefined || this.faultRandom.next() >= faults.clientDeath.rate) return false;
+    this.clientDeaths++;
+    this.operationsCut++;
+    runner.abandon();
+    if (runner.remaining > 0) this.queue.push(this.clientTimeNs[client] + faults.clientDeath.restartNs, Event.clientRestart, client, 0);
+    return true;
+  }
+
+  /**
+   * The DPU restarts: every message on the wire and every step in the DPU is lost, clients
+   * see their operations under way fail (cut: possibly effective), DPU DRAM is wiped and
+   * the store's recovery rebuilds it from the SSDs; clients retry once the DPU is back.
+   */
+  private restartDpu(): void {
+    const restart = (this.faults as FaultSchedule).dpuRestart;
+    if (restart === undefined || !this.clientsBusy()) return;
+    this.dpuRestarts++;
+    this.dpuUpAtNs = this.now + restart.downNs;
+    this.queue.retain((kind) => SURVIVES_DPU_RESTART.has(kind));
+    for (const runner of this.runners) {
+      if (runner.machine === null) continue;
+      runner.abandon();
+      this.operationsCut++;
+      this.queue.push(this.dpuUpAtNs, Event.clientRestart, runner.context.client, 0);
+    }
+    this.postedRemoteKey.fill(-1);
+    this.node.forgetCoreServers();
+    const started = performance.now();
+    rebootDpu(this.node);
+    this.recoveryWallMs += performance.now() - started;
+    // The audit sees the wiped cache, so that a reservation of the new boot that repeats a
+    // word of the old one (the epoch counts from 0 again) is not taken for the old one.
+    this.auditCache();
+    this.buildCores();
+    this.dpuThreadFreeAt.fill(this.dpuUpAtNs);
+    this.queue.push(this.now + restart.everyNs, Event.dpuRestart, 0, 0);
   }
 
   private dispatch(kind: number, target: number, value: number): void {
@@ -373,6 +536,18 @@ export class SimEngine {
         this.resumeHandler(target, result);
         return;
       }
+      case Event.housekeeping:
+        this.runHousekeeping();
+        return;
+      case Event.clientRestart: {
+        const runner = this.runners[target];
+        if (this.clientTimeNs[target] < this.now) this.clientTimeNs[target] = this.now;
+        this.startNextOperation(runner);
+        return;
+      }
+      case Event.dpuRestart:
+        this.restartDpu();
+        return;
       case Event.handlerParkTimeout: {
         const handler = this.handlerOf(target);
         const core = this.cores[handler.server.core];
@@ -406,7 +581,12 @@ export class SimEngine {
   /** Begins a client's next operation after its think time, and runs it to its first wait. */
   private startNextOperation(runner: ClientRunner): void {
     const client = runner.context.client;
-    const start = this.clientCpu(client, this.profile.clientOperationNs);
+    // A client starts only once the DPU is up (after a restart, it retries then).
+    let start = this.clientCpu(client, this.profile.clientOperationNs);
+    if (start < this.dpuUpAtNs) {
+      start = this.dpuUpAtNs;
+      this.clientTimeNs[client] = start;
+    }
     if (!runner.begin(start, start)) return;
     if (start < this.firstStartNs) this.firstStartNs = start;
     this.stepClient(runner, 0);
@@ -433,6 +613,7 @@ export class SimEngine {
         value = 0;
         continue;
       }
+      if (this.faults !== null && this.clientFault(runner)) return;
       if (!this.issueClientVerb(runner.context, step.value)) return;
       value = 0;
     }

@@ -91,6 +91,24 @@ export class EventQueue {
     handles[index] = handle;
   }
 
+  /**
+   * Keeps only the events `keep` accepts, in the order they would have been popped (a DPU
+   * restart drops every message on the wire and every step in the DPU).
+   */
+  retain(keep: (kind: number, target: number, value: number) => boolean): void {
+    const kept: { time: number; sequence: number; kind: number; target: number; value: number }[] = [];
+    for (let index = 0; index < this.size; index++) {
+      const handle = this.heapHandles[index];
+      if (!keep(this.kinds[handle], this.targets[handle], this.values[handle])) continue;
+      kept.push({ time: this.heapTimes[index], sequence: this.sequences[handle], kind: this.kinds[handle], target: this.targets[handle], value: this.values[handle] });
+    }
+    kept.sort((a, b) => a.time - b.time || a.sequence - b.sequence);
+    this.size = 0;
+    this.freeCount = 0;
+    this.handleCount = 0;
+    for (const event of kept) this.push(event.time, event.kind, event.target, event.value);
+  }
+
   private newHandle(): number {
     if (this.handleCount === this.kinds.length) {
       const capacity = this.kinds.length * 2;

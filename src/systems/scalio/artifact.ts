@@ -32,6 +32,8 @@ import { type CacheGeometry, cacheGeometry, cacheRegionRequest, configureCacheKe
 import { BACKOFF_FIRST_NS, BACKOFF_MAX_NS, releaseSlot, scalioClientScratch } from './client.js';
 import { scalioInvalidate } from './core.js';
 
+/** The artifact has no leases (its configureCacheLease stays 0): reservations carry epoch 0. */
+const ARTIFACT_EPOCH = 0;
 /** The artifact retries a key being filled this many times. */
 export const ARTIFACT_RETRIES = 99;
 /** Times the DPU core retries a reservation whose victim changed under it. */
@@ -44,7 +46,7 @@ function* artifactGet(context: ClientContext, cache: CacheGeometry): Machine<num
   let backoffNs = BACKOFF_FIRST_NS;
   for (let attempt = 0; attempt < ARTIFACT_RETRIES; attempt++) {
     yield context.rdmaRead(cache.region, bucketRemote, bucket, cache.bucketBytes);
-    const scan = kernels.cacheScan(bucket, arena.key, arena.operands);
+    const scan = kernels.cacheScan(bucket, arena.key, arena.operands, 0);
     const outcome = scan >> SCAN_CODE_SHIFT;
     const slot = scan & SCAN_SLOT_MASK;
     if (outcome === SCAN_HIT) {
@@ -87,16 +89,16 @@ function* artifactGet(context: ClientContext, cache: CacheGeometry): Machine<num
     const known = { block: view.getFloat64(answer + METADATA_BLOCK_OFFSET, true), chainLength: view.getUint32(answer + METADATA_CHAIN_LENGTH_OFFSET, true) };
     const valueLength = yield* readValue(context, arena.value, known);
     if (valueLength === NOT_FOUND) {
-      yield* releaseSlot(context, cache, slotRemote);
+      yield* releaseSlot(context, cache, slotRemote, ARTIFACT_EPOCH, false);
       return NOT_FOUND;
     }
-    kernels.stageFill(slotImage, arena.key, arena.value, valueLength, context.now(), arena.operands, context.client);
+    kernels.stageFill(slotImage, arena.key, arena.value, valueLength, context.now(), arena.operands, context.client, ARTIFACT_EPOCH);
     yield context.rdmaWrite(cache.region, slotRemote + SLOT_FILL_OFFSET, slotImage + SLOT_FILL_OFFSET, cache.valueOffset + valueLength - SLOT_FILL_OFFSET);
     if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) {
       counters.add(Counter.fillsPublished);
     } else {
       counters.add(Counter.fillsAbandoned);
-      yield* releaseSlot(context, cache, slotRemote);
+      yield* releaseSlot(context, cache, slotRemote, ARTIFACT_EPOCH, false);
     }
     return valueLength;
   }
@@ -116,7 +118,7 @@ function* artifactMetadata(context: HandlerContext, _request: Request, cache: Ca
   const answer = arena.response + RPC_RESPONSE_VALUE_OFFSET;
   let outcome = METADATA_PENDING;
   for (let attempt = 0; attempt < RESERVE_ATTEMPTS_MAX; attempt++) {
-    const scan = kernels.cacheScan(bucketAddress, arena.key, arena.operands);
+    const scan = kernels.cacheScan(bucketAddress, arena.key, arena.operands, 0);
     const code = scan >> SCAN_CODE_SHIFT;
     if (code === SCAN_HIT) {
       outcome = METADATA_CACHED;
@@ -129,7 +131,7 @@ function* artifactMetadata(context: HandlerContext, _request: Request, cache: Ca
     // PENDING: the key is being filled; TORN: a slot changed while the core read it.
     if (code !== SCAN_MISS) break;
     const slot = scan & SCAN_SLOT_MASK;
-    kernels.stageReserve(arena.operands, arena.key, context.client);
+    kernels.stageReserve(arena.operands, arena.key, context.client, ARTIFACT_EPOCH);
     if (kernels.compareAndSwap64(bucketAddress + slot * cache.slotBytes, arena.operands) === 0) continue;
     const entry = indexEntryAddress(context.layout.store, kernels.storeBucketIdOf(arena.key, context.layout.store.bucketIdBits));
     services.view.setUint32(answer + METADATA_SLOT_OFFSET, slot, true);

@@ -7,7 +7,8 @@
  *      - hit: the value is in the local copy; refresh the slot's access time with a posted
  *        8-byte RDMA WRITE, done;
  *      - a slot for the key is FILLING: another reader is fetching it; back off and re-read;
- *      - a slot for the key failed its checksum: the READ overlapped a change; re-read;
+ *      - a slot for the key failed its checksum: the READ overlapped a change; re-read (a
+ *        slot torn the same way twice holds a late fill's bytes: empty it, see lease.ts);
  *   2. miss: pick a victim (the scan kernel: an EMPTY slot, else the oldest VALID one);
  *   3. lock it with an RDMA CAS to FILLING (carrying the key's fingerprint), then re-read
  *      the bucket: if another reader reserved a slot for the same key meanwhile, give ours
@@ -19,6 +20,11 @@
  *      writer invalidated the fill meanwhile (FILLING_INVALIDATED), the CAS fails and the
  *      reader releases the slot instead: its value may be older than that write.
  *
+ * Beyond the paper, reservations carry a lease (./lease.ts, steps E1–E5): a reservation
+ * whose owner died is taken over after LEASE_EPOCHS epochs of the DPU, by a reader whose
+ * scan finds it expired (SCAN_RECLAIM: step 3's CAS compares the expired word) or by the
+ * DPU core's sweep; the late owner's publishing CAS then fails, as the word changed.
+ *
  * Every wait and retry is bounded; a GET that cannot get through (a key stuck pending, a
  * bucket whose slots are all pending) falls back to an RPC read on the DPU core, which reads
  * the store under the bucket's lock.
@@ -29,13 +35,14 @@ import { ProtocolError } from '../../errors.js';
 import { Counter } from '../../hw/counters.js';
 import type { Machine } from '../../hw/verbs.js';
 import {
-  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET, SLOT_FILL_OFFSET,
+  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_RECLAIM, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET, SLOT_FILL_OFFSET,
   SLOT_STATE_FILLING_INVALIDATED,
 } from '../../layout/cache-slot.js';
 import { readValue } from '../../store/read.js';
 import { type ClientContext, NOT_FOUND } from '../context.js';
 import { rpcGet } from '../rpc-client.js';
 import type { CacheGeometry } from './cache.js';
+import type { EpochCopies } from './lease.js';
 
 /** Attempts (bucket reads) a GET makes before falling back to an RPC read. */
 export const GET_ATTEMPTS_MAX = 32;
@@ -48,16 +55,27 @@ export function scalioClientScratch(geometry: CacheGeometry, systemBase: number)
   return { bucket: systemBase, slotImage: systemBase + Math.ceil(geometry.bucketBytes / 64) * 64 };
 }
 
-export function* scalioGet(context: ClientContext, cache: CacheGeometry): Machine<number> {
+/** `leases`: the clients' copies of the cache epoch, or null for Scalio without leases. */
+export function* scalioGet(context: ClientContext, cache: CacheGeometry, leases: EpochCopies | null): Machine<number> {
   const { kernels, arena, counters } = context;
   const { bucket, slotImage } = scalioClientScratch(cache, arena.system);
   const bucketRemote = cache.region.base + kernels.cacheBucketOf(arena.key, cache.bucketCount) * cache.bucketBytes;
   let backoffNs = BACKOFF_FIRST_NS;
+  let epoch = leases === null ? 0 : leases.epochOf(context.client);
+  // The slot and state word of the last torn scan, if the last scan was torn.
+  let tornSlot = -1;
+  let tornLow = 0;
+  let tornHigh = 0;
 
   for (let attempt = 0; attempt < GET_ATTEMPTS_MAX; attempt++) {
     // 1. Fetch the bucket with an RDMA READ and scan the local copy.
     yield context.rdmaRead(cache.region, bucketRemote, bucket, cache.bucketBytes);
-    const scan = kernels.cacheScan(bucket, arena.key, arena.operands);
+    let scan = kernels.cacheScan(bucket, arena.key, arena.operands, epoch);
+    if ((scan >> SCAN_CODE_SHIFT) !== SCAN_HIT && leases !== null && leases.stale(context)) {
+      // E2: not a hit, and the epoch copy is old: read the epoch word, judge leases again.
+      epoch = yield* leases.refresh(context);
+      scan = kernels.cacheScan(bucket, arena.key, arena.operands, epoch);
+    }
     const outcome = scan >> SCAN_CODE_SHIFT;
     const slot = scan & SCAN_SLOT_MASK;
     const slotRemote = bucketRemote + slot * cache.slotBytes;
@@ -72,9 +90,21 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry): Machin
     }
     if (outcome === SCAN_TORN) {
       counters.add(Counter.tornReads);
+      // The same slot torn with the same state word twice in a row: not a READ racing a
+      // fill but a late fill's bytes (E6) — scrub it, VALID → EMPTY, which is always safe.
+      const low = kernels.stagedCompareHalf(arena.operands, 0);
+      const high = kernels.stagedCompareHalf(arena.operands, 1);
+      if (leases !== null && slot === tornSlot && low === tornLow && high === tornHigh) {
+        kernels.stageScrub(arena.operands);
+        if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) counters.add(Counter.slotsScrubbed);
+      }
+      tornSlot = slot;
+      tornLow = low;
+      tornHigh = high;
       continue;
     }
-    if (outcome !== SCAN_MISS) {
+    tornSlot = -1;
+    if (outcome !== SCAN_MISS && outcome !== SCAN_RECLAIM) {
       // PENDING (someone is filling this key) or NO_VICTIM (every slot is being filled).
       counters.add(Counter.pendingWaits);
       yield context.sleep(backoffNs);
@@ -82,13 +112,15 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry): Machin
       continue;
     }
 
-    // 2–3. The scan chose a victim and staged its state word; lock it with an RDMA CAS.
-    kernels.stageReserve(arena.operands, arena.key, context.client);
+    // 2–3. The scan chose a victim and staged its state word; lock it with an RDMA CAS
+    // (RECLAIM: the victim is an expired reservation, taken over by this CAS — E3).
+    kernels.stageReserve(arena.operands, arena.key, context.client, epoch);
     if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 0) continue;
+    if (outcome === SCAN_RECLAIM) counters.add(Counter.slotsReclaimed);
     yield context.rdmaRead(cache.region, bucketRemote, bucket, cache.bucketBytes);
-    if (kernels.cacheOtherClaim(bucket, arena.key, slot) !== 0) {
+    if (kernels.cacheOtherClaim(bucket, arena.key, slot, epoch) !== 0) {
       counters.add(Counter.reservationConflicts);
-      yield* releaseSlot(context, cache, slotRemote);
+      yield* releaseSlot(context, cache, slotRemote, epoch, leases !== null);
       yield context.sleep(backoffNs);
       backoffNs = Math.min(2 * backoffNs, BACKOFF_MAX_NS);
       continue;
@@ -98,19 +130,20 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry): Machin
     // 4. Read the value from the SSD through NVMe-oF target offload.
     const valueLength = yield* readValue(context, arena.value);
     if (valueLength === NOT_FOUND) {
-      yield* releaseSlot(context, cache, slotRemote);
+      yield* releaseSlot(context, cache, slotRemote, epoch, leases !== null);
       return NOT_FOUND;
     }
 
-    // 5. Fill the slot with an RDMA WRITE, then publish it: CAS FILLING → VALID.
-    kernels.stageFill(slotImage, arena.key, arena.value, valueLength, context.now(), arena.operands, context.client);
+    // 5. Fill the slot with an RDMA WRITE, then publish it: CAS FILLING → VALID, comparing
+    // the whole reservation (E5: it fails if the lease ran out and the slot was taken).
+    kernels.stageFill(slotImage, arena.key, arena.value, valueLength, context.now(), arena.operands, context.client, epoch);
     const fillBytes = cache.valueOffset + valueLength - SLOT_FILL_OFFSET;
     yield context.rdmaWrite(cache.region, slotRemote + SLOT_FILL_OFFSET, slotImage + SLOT_FILL_OFFSET, fillBytes);
     if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) {
       counters.add(Counter.fillsPublished);
     } else {
       counters.add(Counter.fillsAbandoned);
-      yield* releaseSlot(context, cache, slotRemote);
+      yield* releaseSlot(context, cache, slotRemote, epoch, leases !== null);
     }
     return valueLength;
   }
@@ -120,17 +153,22 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry): Machin
 }
 
 /**
- * Gives back a slot this client reserved: FILLING → EMPTY, or, if a writer invalidated the
- * fill meanwhile, FILLING_INVALIDATED → EMPTY. No one else may change a reserved slot, so a
- * third outcome is a broken invariant.
+ * Gives back a slot this client reserved (with lease epoch `epoch`): FILLING → EMPTY, or, if
+ * a writer invalidated the fill meanwhile, FILLING_INVALIDATED → EMPTY. Without leases no
+ * one else may change a reserved slot, so a third outcome is a broken invariant; with
+ * leases it means the lease ran out and the slot was taken (E5): nothing to give back.
  */
-export function* releaseSlot(context: ClientContext, cache: CacheGeometry, slotRemote: number): Machine<void> {
+export function* releaseSlot(context: ClientContext, cache: CacheGeometry, slotRemote: number, epoch: number, leased: boolean): Machine<void> {
   const { kernels, arena } = context;
-  kernels.stageRelease(arena.operands, arena.key, context.client, 0);
+  kernels.stageRelease(arena.operands, arena.key, context.client, epoch, 0);
   if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) return;
   if (kernels.atomicResultState(arena.operands) === SLOT_STATE_FILLING_INVALIDATED) {
-    kernels.stageRelease(arena.operands, arena.key, context.client, 1);
+    kernels.stageRelease(arena.operands, arena.key, context.client, epoch, 1);
     if ((yield context.rdmaCompareSwap(cache.region, slotRemote, arena.operands)) === 1) return;
+  }
+  if (leased) {
+    context.counters.add(Counter.reservationsLost);
+    return;
   }
   throw new ProtocolError(
     `${context.description}: the cache slot it reserved at 0x${slotRemote.toString(16)} changed to state ` +
