@@ -62,6 +62,11 @@ export const Counter = {
   dpuBusyNvmeTargetNs: 38,
   /** Simulator: client CPU time (operations, verbs, the NVMe-oF initiator). */
   clientBusyNs: 39,
+  /**
+   * Writes that found no log space beside the admitted writes' reservations and so waited
+   * for those writes to finish (with admission closed) to reserve, collect, or be refused.
+   */
+  writesReservedAlone: 40,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

@@ -176,6 +176,7 @@ export class DeviceStore {
         continue;
       }
       this.admissionClosed = true;
+      context.counters.add(Counter.writesReservedAlone);
       try {
         yield* this.drainAdmitted(context);
         let need = this.spaceNeeded(context, entries, pack);
