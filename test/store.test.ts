@@ -125,6 +125,19 @@ describe('garbage collection', () => {
     }
   });
 
+  it('does not refuse a write for the space other writes have reserved, only for live data', async () => {
+    // 980-byte values take two blocks each: ~2030 live blocks in a value log of 2600, 384 of
+    // them the collector's reserve. A batch reserves its worst case (31 blocks), so a few
+    // dozen of 128 writers' batches in flight reserve more than the free space; each write
+    // short of space waits for them to finish instead of being refused (it used to be).
+    const config = { records: 1000, ssds: 1, dpuCores: 1, clients: 128, valueBytes: 980, valueLogBlocks: 2600, seed: 3 };
+    const report = await run({ system: 'scalio', engine: 'sim', config, workload: UPDATE_ONLY, operations: 3000 });
+    expect(report.operations).toBe(3000);
+    expect(report.counters.get(Counter.writesReservedAlone)).toBeGreaterThan(0);
+    expect(report.counters.get(Counter.deviceFullRefusals)).toBe(0);
+    expect(report.counters.get(Counter.gcValueSegments)).toBeGreaterThan(0);
+  });
+
   it('a truly full store refuses writes with a clear error and keeps everything it acknowledged', async () => {
     // 450-byte values: one record per block even when the collector packs them, so 2500
     // live values cannot fit a value log of 1600 blocks.

@@ -72,6 +72,11 @@ export const Counter = {
   reservationsLost: 43,
   /** VALID slots a reader emptied because they stayed torn (a late fill's bytes after its lease was taken). */
   slotsScrubbed: 44,
+  /**
+   * Writes that found no log space beside the admitted writes' reservations and so waited
+   * for those writes to finish (with admission closed) to reserve, collect, or be refused.
+   */
+  writesReservedAlone: 45,
 } as const;
 export type CounterName = keyof typeof Counter;
 const GLOBAL_COUNTERS = Object.keys(Counter).length;

@@ -8,9 +8,15 @@
  * for this device: it closes admission, lets the admitted writes finish, compacts, and
  * reopens. So collection never races a write, and no lock cycle between them can form.
  *
+ * A write that finds no space beside the admitted writes' reservations decides alone: it
+ * closes admission the same way and lets those writes finish (their reservations are worst
+ * cases, and their updates turn old values into garbage), then reserves, collects first if
+ * that can make the room, or reports the device full. So a write is refused only when the
+ * logs, with no other write in flight, have neither the room nor the garbage to make it.
+ *
  *   write ──admit──▶ reserve space ──▶ applyBatch (locks, I/O, commit) ──▶ release, leave
- *            │            └─ none: leave, collect garbage (or wait for the collection), retry
- *            └─ collection running: park until it ends
+ *            │            └─ none: leave; close admission, drain, (collect), reserve or refuse
+ *            └─ admission closed: park until it reopens
  */
 import { type ResolvedConfig, valueRecordBlocks } from '../config.js';
 import { ScalioError } from '../errors.js';
@@ -39,8 +45,11 @@ export function collectorReserveBlocks(config: ResolvedConfig): number {
   return 2 * (config.gcSegmentBlocks + CHAIN_BLOCKS_MAX + 1);
 }
 
-/** Bound on how often one write retries after collecting garbage before reporting a full device. */
-const WRITE_ATTEMPTS_MAX = 4;
+/** Log space one write has reserved, in blocks. */
+interface Reservation {
+  readonly values: number;
+  readonly buckets: number;
+}
 
 export class DeviceStore {
   readonly values: RingLog;
@@ -49,8 +58,9 @@ export class DeviceStore {
   private valueCredits = 0;
   private bucketCredits = 0;
   private admitted = 0;
-  private collecting = false;
-  private readonly parkedUntilCollected: Parkable[] = [];
+  /** No write is admitted: a collection, or a write deciding alone whether it fits, holds the device. */
+  private admissionClosed = false;
+  private readonly parkedUntilReopened: Parkable[] = [];
   private drainWaiter: Parkable | null = null;
   /**
    * Garbage each log has gained, in blocks, since a collection last failed to make the
@@ -96,7 +106,7 @@ export class DeviceStore {
    * and may hold garbage worth a pass: at least half of what it lacks, and a segment.
    */
   wantsCollection(): boolean {
-    if (this.collecting) return false;
+    if (this.admissionClosed) return false;
     const segment = this.config.gcSegmentBlocks;
     const valuesLack = this.collectionTargetBlocks.values - (this.values.free - this.valueCredits - this.reserveBlocks);
     const bucketsLack = this.collectionTargetBlocks.buckets - (this.buckets.free - this.bucketCredits - this.reserveBlocks);
@@ -110,43 +120,81 @@ export class DeviceStore {
     this.garbage.buckets += bucketBlocks;
   }
 
-  /** Whether collecting could make the room a write needs: each short log holds at least that much garbage. */
-  private mayMakeRoom(values: number, buckets: number): boolean {
-    const valuesShort = values + this.reserveBlocks - (this.values.free - this.valueCredits);
-    const bucketsShort = buckets + this.reserveBlocks - (this.buckets.free - this.bucketCredits);
+  /**
+   * Whether collecting could make the room a write needs: each short log holds at least that
+   * much garbage. Asked with no write admitted, so no other write's reservation counts.
+   */
+  private mayMakeRoom(need: Reservation): boolean {
+    const valuesShort = need.values + this.reserveBlocks - this.values.free;
+    const bucketsShort = need.buckets + this.reserveBlocks - this.buckets.free;
     return (valuesShort <= 0 || this.garbage.values >= valuesShort) && (bucketsShort <= 0 || this.garbage.buckets >= bucketsShort);
   }
 
   /**
    * Writes `entries` (already grouped for this device): admission, space, `applyBatch`.
-   * Sets every entry's status; DEVICE_FULL if garbage collection cannot make room.
+   * Sets every entry's status; DEVICE_FULL if, with no other write in flight, the logs have
+   * no room for it and garbage collection cannot make it.
    */
   *write(context: StoreContext, entries: readonly BatchEntry[], scratch: ApplyScratch, pack: boolean): Machine<void> {
-    for (let attempt = 0; attempt < WRITE_ATTEMPTS_MAX; attempt++) {
-      yield* this.admit(context);
-      const need = this.spaceNeeded(context, entries, pack);
-      if (this.tryReserve(need.values, need.buckets)) {
-        try {
-          yield* applyBatch(context, this, entries, scratch, { pack, notify: true });
-        } finally {
-          this.valueCredits -= need.values;
-          this.bucketCredits -= need.buckets;
-          this.leave();
-        }
+    yield* this.admit(context);
+    let reservation = this.tryReserve(this.spaceNeeded(context, entries, pack));
+    if (reservation === null) {
+      this.leave();
+      reservation = yield* this.reserveAlone(context, entries, pack);
+      if (reservation === null) {
+        for (const entry of entries) entry.status = RPC_STATUS_DEVICE_FULL;
+        context.counters.add(Counter.deviceFullRefusals, entries.length);
         return;
       }
+    }
+    // Admitted, with the space reserved.
+    try {
+      yield* applyBatch(context, this, entries, scratch, { pack, notify: true });
+    } finally {
+      this.valueCredits -= reservation.values;
+      this.bucketCredits -= reservation.buckets;
       this.leave();
-      if (!this.mayMakeRoom(need.values, need.buckets)) break;
-      yield* this.collectGarbage(context);
-      if (!this.wouldFit(need.values, need.buckets)) {
-        // A whole pass could not make the room: the live data fills the short log(s).
-        if (this.values.free - this.valueCredits - need.values < this.reserveBlocks) this.garbage.values = 0;
-        if (this.buckets.free - this.bucketCredits - need.buckets < this.reserveBlocks) this.garbage.buckets = 0;
-        break;
+    }
+  }
+
+  /**
+   * Reserves space for a write that found none beside the admitted writes' reservations:
+   * with admission closed and those writes finished, so only the logs' own free space and
+   * garbage decide. Collects garbage first if the write does not fit and collecting may make
+   * room. Returns the reservation with the write admitted; null if the write cannot fit: the
+   * live data fills a log.
+   */
+  private *reserveAlone(context: StoreContext, entries: readonly BatchEntry[], pack: boolean): Machine<Reservation | null> {
+    for (;;) {
+      if (this.admissionClosed) {
+        // A collection or another write deciding alone holds the device: wait for it, then
+        // try beside the writes admitted after it (it may have made the room).
+        yield* this.admit(context);
+        const reservation = this.tryReserve(this.spaceNeeded(context, entries, pack));
+        if (reservation !== null) return reservation;
+        this.leave();
+        continue;
+      }
+      this.admissionClosed = true;
+      context.counters.add(Counter.writesReservedAlone);
+      try {
+        yield* this.drainAdmitted(context);
+        let need = this.spaceNeeded(context, entries, pack);
+        if (!this.wouldFit(need) && this.mayMakeRoom(need)) {
+          yield* this.collector.collect(context, this);
+          // Collection rewrote chains: their lengths, and so the room the write needs, may differ.
+          need = this.spaceNeeded(context, entries, pack);
+          // A pass that could not make the room scanned the whole short log(s): what it left is live.
+          if (this.values.free - need.values < this.reserveBlocks) this.garbage.values = 0;
+          if (this.buckets.free - need.buckets < this.reserveBlocks) this.garbage.buckets = 0;
+        }
+        const reservation = this.tryReserve(need);
+        if (reservation !== null) this.admitted++;
+        return reservation;
+      } finally {
+        this.reopenAdmission();
       }
     }
-    for (const entry of entries) entry.status = RPC_STATUS_DEVICE_FULL;
-    context.counters.add(Counter.deviceFullRefusals, entries.length);
   }
 
   /** The most space a batch can use: its values, and each touched chain plus growth, with ring skips. */
@@ -173,22 +221,22 @@ export class DeviceStore {
   }
 
   /** Whether a write needing this much space could reserve it now. */
-  private wouldFit(values: number, buckets: number): boolean {
-    return this.values.free - this.valueCredits - values >= this.reserveBlocks && this.buckets.free - this.bucketCredits - buckets >= this.reserveBlocks;
+  private wouldFit(need: Reservation): boolean {
+    return this.values.free - this.valueCredits - need.values >= this.reserveBlocks && this.buckets.free - this.bucketCredits - need.buckets >= this.reserveBlocks;
   }
 
-  /** Reserves log space for an admitted write, keeping the collector's reserve; false if there is none. */
-  private tryReserve(values: number, buckets: number): boolean {
-    if (!this.wouldFit(values, buckets)) return false;
-    this.valueCredits += values;
-    this.bucketCredits += buckets;
-    return true;
+  /** Reserves log space for a write, keeping the collector's reserve; null if there is none. */
+  private tryReserve(need: Reservation): Reservation | null {
+    if (!this.wouldFit(need)) return null;
+    this.valueCredits += need.values;
+    this.bucketCredits += need.buckets;
+    return need;
   }
 
-  /** Waits while garbage collection runs, then counts this write as admitted. */
+  /** Waits while admission is closed, then counts this write as admitted. */
   private *admit(context: StoreContext): Machine<void> {
-    while (this.collecting) {
-      this.parkedUntilCollected.push(context);
+    while (this.admissionClosed) {
+      this.parkedUntilReopened.push(context);
       yield context.park();
     }
     this.admitted++;
@@ -208,24 +256,33 @@ export class DeviceStore {
    * called by an admitted write: the collection waits for those to finish.
    */
   *collectGarbage(context: StoreContext): Machine<void> {
-    if (this.collecting) {
-      this.parkedUntilCollected.push(context);
+    if (this.admissionClosed) {
+      this.parkedUntilReopened.push(context);
       yield context.park();
       return;
     }
-    this.collecting = true;
+    this.admissionClosed = true;
     try {
-      while (this.admitted > 0) {
-        if (this.drainWaiter !== null) throw new ScalioError(`SSD ${this.device}: two collections waiting for writes to drain`);
-        this.drainWaiter = context;
-        yield context.park();
-      }
+      yield* this.drainAdmitted(context);
       yield* this.collector.collect(context, this);
     } finally {
-      this.collecting = false;
-      const parked = this.parkedUntilCollected.splice(0);
-      for (const machine of parked) machine.wake();
+      this.reopenAdmission();
     }
+  }
+
+  /** With admission closed (by the caller), waits until every admitted write has finished. */
+  private *drainAdmitted(context: StoreContext): Machine<void> {
+    while (this.admitted > 0) {
+      if (this.drainWaiter !== null) throw new ScalioError(`SSD ${this.device}: two machines waiting for writes to drain`);
+      this.drainWaiter = context;
+      yield context.park();
+    }
+  }
+
+  private reopenAdmission(): void {
+    this.admissionClosed = false;
+    const parked = this.parkedUntilReopened.splice(0);
+    for (const machine of parked) machine.wake();
   }
 }
 
