@@ -10,6 +10,7 @@ import { ScalioError } from '../errors.js';
 import { SYSTEMS } from '../systems/registry.js';
 import { check } from './commands/check.js';
 import { compare } from './commands/compare.js';
+import { figures } from './commands/figures.js';
 import { overview } from './commands/overview.js';
 import { run } from './commands/run.js';
 
@@ -23,6 +24,7 @@ Commands:
   run        one system on one YCSB workload (a built-in or a workload file)
   compare    several systems side by side on the same workload
   check      run a workload, record its history, check it is linearizable
+  figures    regenerate the paper's evaluation figures (CSV, JSON, SVG, PNG, report)
   help       show this help
 
 Systems: ${SYSTEMS.map((system) => system.name).join(', ')}
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
   run,
   compare,
   check,
+  figures,
   help: async () => {
     process.stdout.write(GENERAL_HELP);
   },
