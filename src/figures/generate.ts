@@ -126,7 +126,7 @@ export const POINTS_DIRECTORY = 'points';
 export interface ShardManifest {
   readonly scalioFiguresShard: 1;
   readonly figures: readonly string[];
-  readonly scale: ScaleName;
+  readonly scale: Scale;
   readonly shard: Shard;
   readonly codeVersion: CodeVersion;
   readonly keys: readonly string[];
@@ -136,7 +136,8 @@ const manifestName = (shard: Shard) => `shard-${shard.index}-of-${shard.count}.j
 
 export interface FiguresRequest {
   readonly figures: readonly FigureDefinition[];
-  readonly scale: ScaleName;
+  /** A preset's name, or a scale of its own (tests use tiny ones). */
+  readonly scale: ScaleName | Scale;
   readonly out: string;
   readonly cacheDirectory?: string;
   readonly threads?: number;
@@ -151,7 +152,7 @@ export interface FiguresOutcome {
 
 /** Runs the figures' points (or one shard of them) and, unless sharded, writes the figures. */
 export async function generateFigures(request: FiguresRequest): Promise<FiguresOutcome> {
-  const scale = SCALES[request.scale];
+  const scale = typeof request.scale === 'string' ? SCALES[request.scale] : request.scale;
   const version = codeVersion();
   const all = request.figures.flatMap((figure) => figure.points(scale));
   const points = request.shard !== undefined ? shardOf(dedupe(all, version), request.shard) : all;
@@ -167,7 +168,7 @@ export async function generateFigures(request: FiguresRequest): Promise<FiguresO
     const own = new PointCache(join(request.out, POINTS_DIRECTORY));
     for (const entry of result.points.values()) if (own.get(entry.key) === undefined) own.put(entry);
     const manifest: ShardManifest = {
-      scalioFiguresShard: 1, figures: request.figures.map((figure) => figure.id), scale: request.scale, shard: request.shard, codeVersion: version, keys: [...result.points.keys()].sort(),
+      scalioFiguresShard: 1, figures: request.figures.map((figure) => figure.id), scale, shard: request.shard, codeVersion: version, keys: [...result.points.keys()].sort(),
     };
     const path = join(request.out, manifestName(request.shard));
     write(path, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -182,7 +183,10 @@ function dedupe(points: readonly FigurePoint[], version: CodeVersion): FigurePoi
   return [...seen.values()];
 }
 
-function readManifest(path: string): ShardManifest {
+const isScale = (scale: Scale | undefined): boolean => scale !== null && typeof scale === 'object' && typeof scale.name === 'string'
+  && [scale.records, scale.operations, scale.warmupOperations, scale.microbenchmarkReads].every((value) => Number.isSafeInteger(value) && value >= 0);
+
+function readManifest(path: string, catalogue: readonly FigureDefinition[]): ShardManifest {
   let manifest: ShardManifest;
   try {
     manifest = JSON.parse(readFileSync(path, 'utf8')) as ShardManifest;
@@ -190,37 +194,37 @@ function readManifest(path: string): ShardManifest {
     throw new ScalioError(`--merge: ${path} is not a shard manifest (${(error as Error).message.split('\n')[0]})`);
   }
   const valid = manifest !== null && typeof manifest === 'object' && manifest.scalioFiguresShard === 1 && Array.isArray(manifest.figures) && Array.isArray(manifest.keys)
-    && typeof manifest.scale === 'string' && manifest.scale in SCALES && typeof manifest.codeVersion?.modelHash === 'string'
+    && isScale(manifest.scale) && typeof manifest.codeVersion?.modelHash === 'string'
     && Number.isSafeInteger(manifest.shard?.index) && Number.isSafeInteger(manifest.shard?.count) && manifest.shard.index >= 1 && manifest.shard.index <= manifest.shard.count
-    && manifest.figures.every((id) => figureById(id) !== undefined);
+    && manifest.figures.every((id) => catalogue.some((figure) => figure.id === id));
   if (!valid) throw new ScalioError(`--merge: ${path} is not a valid shard manifest (made by \`scalio figures --shard K/N\`)`);
   return manifest;
 }
 
 /** Assembles the shards' points (each DIR is a `--shard` run's --out) and writes the figures. */
-export async function mergeShards(directories: readonly string[], out: string): Promise<FiguresOutcome> {
+export async function mergeShards(directories: readonly string[], out: string, catalogue: readonly FigureDefinition[] = FIGURES): Promise<FiguresOutcome> {
   if (directories.length === 0) throw new ScalioError('--merge needs the shards\' output directories: scalio figures --merge DIR...');
   const manifests: { manifest: ShardManifest; directory: string }[] = [];
   for (const directory of directories) {
     if (!existsSync(directory)) throw new ScalioError(`--merge: ${directory} does not exist`);
     const names = readdirSync(directory).filter((name) => /^shard-\d+-of-\d+\.json$/.test(name));
     if (names.length === 0) throw new ScalioError(`--merge: ${directory} has no shard-K-of-N.json (it is not a \`scalio figures --shard\` output)`);
-    for (const name of names) manifests.push({ manifest: readManifest(join(directory, name)), directory });
+    for (const name of names) manifests.push({ manifest: readManifest(join(directory, name), catalogue), directory });
   }
   const first = manifests[0].manifest;
   for (const { manifest, directory } of manifests) {
-    const same = manifest.figures.join(',') === first.figures.join(',') && manifest.scale === first.scale && manifest.shard.count === first.shard.count
+    const same = manifest.figures.join(',') === first.figures.join(',') && JSON.stringify(manifest.scale) === JSON.stringify(first.scale) && manifest.shard.count === first.shard.count
       && manifest.codeVersion.modelHash === first.codeVersion.modelHash && manifest.codeVersion.packageVersion === first.codeVersion.packageVersion;
     if (!same) {
       throw new ScalioError(`--merge: shard ${manifest.shard.index}/${manifest.shard.count} in ${directory} was run with other settings (figures ${manifest.figures.join(',')}, ` +
-        `--${manifest.scale}, model ${manifest.codeVersion.modelHash}) than shard ${first.shard.index}/${first.shard.count} (figures ${first.figures.join(',')}, --${first.scale}, model ${first.codeVersion.modelHash})`);
+        `--${manifest.scale.name}, model ${manifest.codeVersion.modelHash}) than shard ${first.shard.index}/${first.shard.count} (figures ${first.figures.join(',')}, --${first.scale.name}, model ${first.codeVersion.modelHash})`);
     }
   }
   const indexes = manifests.map(({ manifest }) => manifest.shard.index);
   const missing = Array.from({ length: first.shard.count }, (_, index) => index + 1).filter((index) => !indexes.includes(index));
   const twice = indexes.filter((index, position) => indexes.indexOf(index) !== position);
-  if (missing.length > 0) throw new ScalioError(`--merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((index) => `${index}/${first.shard.count}`).join(', ')} missing from ${directories.join(' ')}`);
   if (twice.length > 0) throw new ScalioError(`--merge: shard ${twice[0]}/${first.shard.count} given twice`);
+  if (missing.length > 0) throw new ScalioError(`--merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((index) => `${index}/${first.shard.count}`).join(', ')} missing from ${directories.join(' ')}`);
   const results = new Map<string, CachedPoint>();
   for (const { manifest, directory } of manifests) {
     const cache = new PointCache(join(directory, POINTS_DIRECTORY));
@@ -230,8 +234,8 @@ export async function mergeShards(directories: readonly string[], out: string): 
       results.set(key, entry);
     }
   }
-  const figures = first.figures.map((id) => figureById(id) as FigureDefinition);
-  const written = await writeFigures(figures, SCALES[first.scale], results, first.codeVersion, out, null);
+  const figures = first.figures.map((id) => catalogue.find((figure) => figure.id === id) as FigureDefinition);
+  const written = await writeFigures(figures, first.scale, results, first.codeVersion, out, null);
   return { written, timing: { points: results.size, computed: 0, fromCache: results.size, wallSeconds: 0, pointSeconds: 0, threads: 0 } };
 }
 
