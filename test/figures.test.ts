@@ -49,14 +49,14 @@ const tinyFigure: FigureDefinition = {
 
 describe('scalio figures', () => {
   it('a sweep run twice gives identical CSVs; run again it resumes from its cache', async () => {
-    const first = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'first'), threads: 2 });
-    const second = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'second'), threads: 2 });
+    const first = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'first'), threads: 2, anchors: false });
+    const second = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'second'), threads: 2, anchors: false });
     expect(first.timing.computed).toBe(4);
     expect(second.timing.computed).toBe(4);
     const csv = readFileSync(join(directory, 'first', 'fig-tiny.csv'), 'utf8');
     expect(csv.trim().split('\n')).toHaveLength(5);
     expect(readFileSync(join(directory, 'second', 'fig-tiny.csv'), 'utf8')).toBe(csv);
-    const again = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'first'), threads: 2 });
+    const again = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'first'), threads: 2, anchors: false });
     expect(again.timing).toMatchObject({ computed: 0, fromCache: 4 });
     expect(readFileSync(join(directory, 'first', 'fig-tiny.csv'), 'utf8')).toBe(csv);
     const json = JSON.parse(readFileSync(join(directory, 'first', 'fig-tiny.json'), 'utf8'));
@@ -84,6 +84,14 @@ describe('scalio figures', () => {
     await expect(mergeShards([broken], join(directory, 'merged'), [tinyFigure])).rejects.toThrow(ScalioError);
   });
 
+  it('a figure this build cannot make is refused when asked for, and named when left out of "all"', async () => {
+    const never: FigureDefinition = { ...tinyFigure, id: 'never', unavailable: async () => 'needs a part this model lacks' };
+    await expect(generateFigures({ figures: [never], scale: TINY_SCALE, out: join(directory, 'never'), anchors: false })).rejects.toThrow('--figure never: needs a part this model lacks');
+    const outcome = await generateFigures({ figures: [never], scale: TINY_SCALE, out: join(directory, 'never'), anchors: false, skipUnavailable: true });
+    expect(outcome.skipped).toEqual(['Fig. never: needs a part this model lacks']);
+    expect(readFileSync(join(directory, 'never', 'report.md'), 'utf8')).toMatch(/Left out: Fig\. never: needs a part this model lacks/);
+  });
+
   it('parses --shard and --figure strictly', () => {
     expect(parseShard('3/8')).toEqual({ index: 3, count: 8 });
     for (const bad of ['0/3', '4/3', '3', 'a/b', '1/0', '-1/2']) expect(() => parseShard(bad)).toThrow(/--shard must be K\/N/);
@@ -99,7 +107,7 @@ describe('scalio figures', () => {
       const results = new Map<string, CachedPoint>();
       points.forEach((point, index) => {
         const key = pointKey(point.run, version);
-        const metrics = { operationsPerSecond: 1e5 * (1 + index), latencyMeanUs: 50 + index, latencyP50Us: 40, latencyP99Us: 200, hitRatio: 0.8, ssdReadIops: 1e5, ssdWriteIops: 1e4, ssdIops: 1.1e5, ssdIopsMaxDevice: 2e4, ssdIosPerOperation: 1, rpcsPerOperation: 1, coreUtilisation: 0.5, coreUsPerOperation: 5, operations: 100, measuredSeconds: 0.1 } satisfies PointMetrics;
+        const metrics = { operationsPerSecond: 1e5 * (1 + index), latencyMeanUs: 50 + index, latencyP50Us: 40, latencyP99Us: 200, hitRatio: 0.8, ssdReadIops: 1e5, ssdWriteIops: 1e4, ssdIops: 1.1e5, ssdIopsMaxDevice: 2e4, ssdIosPerOperation: 1, rpcsPerOperation: 1, coreUtilisation: 0.5, coreUsPerOperation: 5, coreUtilisationRpc: 0.3, coreUtilisationSsdIo: 0.2, coreUtilisationNvmeTarget: 0, clientUsPerOperation: 1, ssdIopsByDevice: '1;2', operations: 100, measuredSeconds: 0.1 } satisfies PointMetrics;
         results.set(key, { key, run: point.run, modelHash: version.modelHash, result: { metrics, timing: { wallSeconds: 1 } } });
       });
       const rows = rowsOf(figure, points, results, version);

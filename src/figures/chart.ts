@@ -44,7 +44,8 @@ const CONFIG = {
   background: 'white',
   view: { stroke: '#cccccc' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e8e8e8' },
-  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'bold', labelLimit: 260 },
+  // Without a canvas vega estimates text widths generously: no label or title limits, or it cuts them short.
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'bold', labelLimit: 1000, titleLimit: 1000 },
   header: { labelFontSize: 12, titleFontSize: 12, labelFontWeight: 'bold' },
   title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: '#555555', anchor: 'start', offset: 10 },
   concat: { spacing: 24 },

@@ -9,17 +9,21 @@
 import { type ClusterConfig, PAPER_CACHE_SLOTS_PER_RECORD } from '../config.js';
 import type { ChartSpec } from './chart.js';
 import { type PlotPoint, barPanel, figureChart, latencyPanel, linePanel } from './panels.js';
-import type { PointRun, WorkloadChanges } from './point.js';
+import { type PointRun, type WorkloadChanges, nvmeOfReadsBenchmark } from './point.js';
 import { PAPER_RECORDS, type Scale, describeScale } from './scale.js';
 import type { ClaimCheck, ErrorRow, FigureDefinition, FigurePoint, FigureRow } from './types.js';
 
 // ---------------------------------------------------------------------------------------
 // The testbed every figure starts from.
 
-/** The paper's server: 8 CPU cores, 7 SSDs; up to 160 client threads. */
+/** The paper's server: 8 CPU cores, 7 SSDs. */
 const PAPER_SSDS = 7;
 const PAPER_DPU_CORES = 8;
-const PAPER_CLIENTS = 160;
+/**
+ * Operations in flight (closed-loop clients with one operation each): the artifact's 512 per
+ * client process, as the calibration's anchor runs use.
+ */
+const PAPER_CLIENTS = 512;
 const SSD_COUNTS = [1, 2, 3, 4, 5, 6, 7];
 const WORKLOAD_NAMES = ['A', 'B', 'C', 'D', 'F'];
 /** The Samsung 970 PRO's ~500 K IOPS (slides), for the capacity line of Fig. 12. */
@@ -58,6 +62,7 @@ const one = (rows: readonly FigureRow[], where: Partial<Pick<FigureRow, 'panel' 
 const throughput = (row: FigureRow | undefined) => row?.operationsPerSecond ?? Number.NaN;
 const kops = (value: number) => (Number.isFinite(value) ? `${Math.round(value / 1000).toLocaleString('en-US')} K` : 'n/a');
 const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a');
+const ssdCount = (count: number) => `${count} SSD${count === 1 ? '' : 's'}`;
 const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)} %` : 'n/a');
 
 function plot(rows: readonly FigureRow[], y: (row: FigureRow) => number, x: (row: FigureRow) => number | string = (row) => row.x): PlotPoint[] {
@@ -119,18 +124,26 @@ const figure5: FigureDefinition = {
   configuration: (scale) => `LEED, YCSB C with uniform request distribution, ${PAPER_DPU_CORES} DPU cores, ${PAPER_CLIENTS} clients, 1–7 SSDs; ${describeScale(scale)}.`,
   points: (scale) => SSD_COUNTS.map((ssds) => ({ panel: 'C uniform', series: 'LEED', x: ssds, run: runFigure5(scale, ssds) })),
   chart(rows, scale) {
+    // The core time split (RPC vs SSD I/O) where the model reports it, else the cores' total.
+    const split = rows.length > 0 && rows.every((row) => Number.isFinite(row.coreUtilisationRpc) && Number.isFinite(row.coreUtilisationSsdIo));
+    const coreSeries = split ? ['DPU cores: RPC handling', 'DPU cores: SSD I/O'] : ['DPU cores busy'];
     const utilisation: PlotPoint[] = [
-      ...rows.map((row) => ({ panel: row.panel, series: 'DPU cores busy', x: row.x, y: row.coreUtilisation * 100 })),
+      ...(split
+        ? rows.flatMap((row) => [
+          { panel: row.panel, series: coreSeries[0], x: row.x, y: row.coreUtilisationRpc * 100 },
+          { panel: row.panel, series: coreSeries[1], x: row.x, y: row.coreUtilisationSsdIo * 100 },
+        ])
+        : rows.map((row) => ({ panel: row.panel, series: coreSeries[0], x: row.x, y: row.coreUtilisation * 100 }))),
       ...rows.map((row) => ({ panel: row.panel, series: 'SSDs busy (IOPS ÷ 500 K each)', x: row.x, y: (row.ssdIops / (SSD_IOPS_NOMINAL * row.ssds)) * 100 })),
     ];
     return figureChart(this.title, subtitle(scale), [
       linePanel({
         title: 'Throughput', ours: plot(rows, (row) => row.operationsPerSecond / 1e3), series: ['LEED'],
-        paper: [{ panel: 'C uniform', series: 'LEED', x: 4, y: LEED_C_4_SSDS / 1e3, label: 'LEED, YCSB C, 4 SSDs: ~800 K (slides; key distribution not stated)' }],
+        paper: [{ panel: 'C uniform', series: 'LEED', x: 4, y: LEED_C_4_SSDS / 1e3, label: 'LEED, C, 4 SSDs: ~800 K (slides)' }],
         x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: 'Throughput (K ops/s)' },
       }),
       linePanel({
-        title: 'Where the time goes', ours: utilisation, series: ['DPU cores busy', 'SSDs busy (IOPS ÷ 500 K each)'], seriesTitle: 'ours: utilisation',
+        title: 'Where the time goes', ours: utilisation, series: [...coreSeries, 'SSDs busy (IOPS ÷ 500 K each)'], seriesTitle: 'ours: utilisation',
         x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: 'Busy (% of capacity)', domain: [0, 100] },
       }),
     ]);
@@ -151,14 +164,64 @@ const figure5: FigureDefinition = {
     const at4 = throughput(one(rows, { x: 4 }));
     const at7 = throughput(one(rows, { x: 7 }));
     return [
-      `LEED reaches ${kops(at4)} ops/s at 4 SSDs (the slides: ~800 K for YCSB C) and ${kops(at7)} at 7 (${ratio(at7 / at4)} of 4 SSDs; the paper: flat).`,
+      `LEED reaches ${kops(at4)} ops/s at 4 SSDs (the slides: ~800 K for YCSB C; they do not say whether its keys were uniform or zipfian — the diamond is drawn here for reference, and counted in the error table under Figs. 10 and 11) and ${kops(at7)} at 7 (${ratio(at7 / at4)} of 4 SSDs; the paper: flat).`,
       at7 / at4 > 1.15
         ? 'Our LEED keeps growing with SSDs: in this model each SSD is served by its own DPU core (SSD d by core d mod cores), so adding SSDs adds busy cores, whereas the artifact\'s server shares 4 SSD-worker and 3 RDMA threads among all SSDs and stops growing once they are busy.'
         : 'Our LEED flattens as the paper\'s does: the DPU cores, not the SSDs, are the limit.',
-      'The paper splits core time into RPC handling and SSD I/O; the simulator does not yet report that split, so the right panel shows total core and SSD utilisation instead.',
+      Number.isFinite(one(rows, { x: 7 })?.coreUtilisationRpc ?? Number.NaN)
+        ? `At 7 SSDs LEED's DPU cores spend ${percent(one(rows, { x: 7 })?.coreUtilisationRpc ?? Number.NaN)} of their time on RPC handling and ${percent(one(rows, { x: 7 })?.coreUtilisationSsdIo ?? Number.NaN)} on SSD I/O.`
+        : 'The paper splits core time into RPC handling and SSD I/O; this model does not report that split, so the right panel shows total core and SSD utilisation instead.',
       scaleNote(scale),
     ];
   },
+};
+
+// ---------------------------------------------------------------------------------------
+// Fig. 6: NVMe-oF 512-byte random reads, standard target vs target offload.
+
+const TARGETS = [
+  { series: 'standard target', target: 'standard' },
+  { series: 'target offload', target: 'offload' },
+] as const;
+const FIGURE_6_QUEUE_DEPTH = 32;
+
+function runFigure6(scale: Scale, target: 'standard' | 'offload', ssds: number): PointRun {
+  return { kind: 'nvmeof-reads', target, ssds, queueDepth: FIGURE_6_QUEUE_DEPTH, dpuCores: PAPER_DPU_CORES, commands: scale.microbenchmarkReads };
+}
+
+const figure6: FigureDefinition = {
+  id: '6',
+  title: 'Fig. 6 — NVMe-oF 512-byte random reads: standard target vs target offload',
+  paper: 'Read IOPS and the target\'s CPU use as SSDs (or queue depth) grow, for the standard NVMe-oF target (DPU cores serve every command) and target offload (the NIC serves them). No values published: offload reaches the SSDs\' IOPS without the Arm cores.',
+  async unavailable() {
+    return (await nvmeOfReadsBenchmark()) === null ? 'this build\'s model has no NVMe-oF read microbenchmark (src/engine/nvmeof.ts, runNvmeOfReads)' : null;
+  },
+  configuration: (scale) => `512-byte random reads with ${FIGURE_6_QUEUE_DEPTH} outstanding per SSD, 1–7 SSDs, ${PAPER_DPU_CORES} DPU cores running the standard target, ${scale.microbenchmarkReads.toLocaleString('en-US')} reads measured per point; no key-value store.`,
+  points: (scale) => TARGETS.flatMap(({ series, target }) => SSD_COUNTS.map((ssds) => ({ panel: 'reads', series, x: ssds, run: runFigure6(scale, target, ssds) }))),
+  chart(rows, scale) {
+    const series = TARGETS.map((entry) => entry.series);
+    const capacity = SSD_COUNTS.map((ssds) => ({ panel: 'reads', series: 'capacity', x: ssds, y: (ssds * SSD_IOPS_NOMINAL) / 1e6, label: 'SSDs\' capacity (500 K IOPS each)' }));
+    return figureChart(this.title, subtitle(scale, `Queue depth ${FIGURE_6_QUEUE_DEPTH} per SSD.`), [
+      linePanel({ title: 'Read IOPS', ours: plot(rows, (row) => row.ssdIops / 1e6), series, rules: capacity, x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: 'Read IOPS (M)' } }),
+      linePanel({ title: 'Target CPU', ours: plot(rows, (row) => row.coreUtilisation * 100), series, x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: `DPU cores busy (% of ${PAPER_DPU_CORES})`, domain: [0, 100] } }),
+    ]);
+  },
+  errors: () => [],
+  claims(rows) {
+    const at = (series: string) => one(rows, { series, x: PAPER_SSDS });
+    const standard = at('standard target');
+    const offload = at('target offload');
+    return [{
+      claim: 'Target offload serves more reads than the standard target and uses no target CPU',
+      source: 'paper (Fig. 6, as our sources describe it)',
+      holds: standard === undefined || offload === undefined ? null : offload.ssdIops > standard.ssdIops && offload.coreUtilisation === 0,
+      ours: `7 SSDs: offload ${kops(offload?.ssdIops ?? Number.NaN)} IOPS with ${percent(offload?.coreUtilisation ?? Number.NaN)} of the cores, standard ${kops(standard?.ssdIops ?? Number.NaN)} IOPS with ${percent(standard?.coreUtilisation ?? Number.NaN)}`,
+    }];
+  },
+  differences: () => [
+    'The model charges the standard target a fixed core time per command (the profile\'s nvmeTargetCommandNs) on the first free DPU core; offloaded commands go from the NIC to the SSD with no core involved.',
+    'The paper also varies queue depth; this figure varies the SSDs at a queue depth of 32 per SSD.',
+  ],
 };
 
 // ---------------------------------------------------------------------------------------
@@ -190,8 +253,8 @@ function speedupErrors(figure: string, rows: readonly FigureRow[]): ErrorRow[] {
     const ditto = throughput(one(rows, { panel: row.panel, series: 'LEED+Ditto', x: row.x }));
     const overBetter = row.operationsPerSecond / Math.max(leed, ditto);
     const overLeed = row.operationsPerSecond / leed;
-    if (!(overBetter <= best.value)) best = { value: overBetter, where: `YCSB ${row.panel}, ${row.x} SSDs` };
-    if (!(overLeed <= bestLeed.value)) bestLeed = { value: overLeed, where: `YCSB ${row.panel}, ${row.x} SSDs` };
+    if (!(overBetter <= best.value)) best = { value: overBetter, where: `YCSB ${row.panel}, ${ssdCount(row.x)}` };
+    if (!(overLeed <= bestLeed.value)) bestLeed = { value: overLeed, where: `YCSB ${row.panel}, ${ssdCount(row.x)}` };
   }
   return [
     { figure, what: 'Scalio\'s best speed-up over the better of LEED and LEED+Ditto', paper: SPEEDUP_UP_TO, ours: best.value, unit: '×', source: 'abstract ("up to 3.3×", baseline and workload not named)', note: `at ${best.where || 'n/a'}` },
@@ -264,7 +327,7 @@ const figure11: FigureDefinition = {
   chart(rows, scale) {
     return figureChart(this.title, subtitle(scale), [linePanel({
       ours: plot(rows, mops), series: SYSTEM_SERIES, facet: { title: 'YCSB workload', order: WORKLOAD_NAMES, columns: 5 }, width: 170, height: 170,
-      paper: [{ panel: 'C', series: 'LEED', x: 4, y: LEED_C_4_SSDS / 1e6, label: 'LEED, YCSB C, 4 SSDs: ~800 K (slides)' }],
+      paper: [{ panel: 'C', series: 'LEED', x: 4, y: LEED_C_4_SSDS / 1e6, label: 'LEED, C, 4 SSDs: ~800 K (slides)' }],
       x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: 'Throughput (M ops/s)' },
     })]);
   },
@@ -547,7 +610,7 @@ const figure18: FigureDefinition = {
 };
 
 /** Every figure, in the paper's order. */
-export const FIGURES: readonly FigureDefinition[] = [figure5, figure10, figure11, figure12, figure13, figure14, figure15, figure16, figure17, figure18];
+export const FIGURES: readonly FigureDefinition[] = [figure5, figure6, figure10, figure11, figure12, figure13, figure14, figure15, figure16, figure17, figure18];
 
 export function figureById(id: string): FigureDefinition | undefined {
   return FIGURES.find((figure) => figure.id === id);

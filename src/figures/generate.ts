@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScalioError } from '../errors.js';
+import { anchorTable } from './anchors.js';
 import { renderChart } from './chart.js';
 import { FIGURES, figureById } from './definitions.js';
 import { type ReportFigure, reportPage } from './report.js';
@@ -30,26 +31,20 @@ export function rowsOf(figure: FigureDefinition, points: readonly FigurePoint[],
     const key = pointKey(point.run, version as CodeVersion);
     const entry = results.get(key);
     if (entry === undefined) throw new ScalioError(`figure ${figure.id}: point ${point.series} at ${point.x} (${point.panel}) has no result (key ${key})`);
-    const config = point.run.config;
-    return {
-      figure: figure.id,
-      panel: point.panel,
-      series: point.series,
-      x: point.x,
-      system: point.run.system,
-      workload: point.run.workload,
-      ssds: config.ssds ?? Number.NaN,
-      dpuCores: config.dpuCores ?? Number.NaN,
-      clients: config.clients ?? Number.NaN,
-      records: config.records ?? Number.NaN,
-      cacheSlots: config.cacheSlots ?? '' as unknown as number,
-      slotsPerBucket: config.slotsPerBucket ?? 8,
-      setBatch: config.setBatch ?? 'system default',
-      requestDistribution: point.run.workloadChanges?.requestDistribution ?? (point.run.workload === 'D' ? 'latest' : 'zipfian'),
-      theta: point.run.workloadChanges?.zipfianConstant ?? 0.99,
-      ...entry.result.metrics,
-      key,
-    };
+    const run = point.run;
+    const described = run.kind === 'nvmeof-reads'
+      ? {
+        system: `NVMe-oF ${run.target}`, workload: '512-byte random reads', ssds: run.ssds, dpuCores: run.dpuCores, clients: run.queueDepth * run.ssds,
+        records: Number.NaN, cacheSlots: Number.NaN, slotsPerBucket: Number.NaN, setBatch: '', requestDistribution: 'uniform', theta: '',
+      }
+      : {
+        system: run.system, workload: run.workload, ssds: run.config.ssds ?? Number.NaN, dpuCores: run.config.dpuCores ?? Number.NaN,
+        clients: run.config.clients ?? Number.NaN, records: run.config.records ?? Number.NaN, cacheSlots: run.config.cacheSlots ?? Number.NaN,
+        slotsPerBucket: run.config.slotsPerBucket ?? 8, setBatch: run.config.setBatch ?? 'system default',
+        requestDistribution: run.workloadChanges?.requestDistribution ?? (run.workload === 'D' ? 'latest' : 'zipfian'),
+        theta: run.workloadChanges?.zipfianConstant ?? 0.99,
+      };
+    return { figure: figure.id, panel: point.panel, series: point.series, x: point.x, ...described, ...entry.result.metrics, key };
   });
 }
 
@@ -82,7 +77,7 @@ export interface SweepTiming {
 }
 
 /** Writes every figure's files and the report page into `out`. */
-export async function writeFigures(figures: readonly FigureDefinition[], scale: Scale, results: ReadonlyMap<string, CachedPoint>, version: CodeVersion, out: string, timing: SweepTiming | null): Promise<string[]> {
+export async function writeFigures(figures: readonly FigureDefinition[], scale: Scale, results: ReadonlyMap<string, CachedPoint>, version: CodeVersion, out: string, timing: SweepTiming | null, skipped: readonly string[] = [], anchors: string | null = null): Promise<string[]> {
   mkdirSync(out, { recursive: true });
   const written: string[] = [];
   const report: ReportFigure[] = [];
@@ -111,7 +106,7 @@ export async function writeFigures(figures: readonly FigureDefinition[], scale: 
     written.push(`${base}.csv`, `${base}.json`, `${base}.svg`, `${base}.png`);
     report.push({ figure, rows, errors, claims, image: `fig-${figure.id}.png`, differences: figure.differences(rows, scale), configuration: figure.configuration(scale) });
   }
-  const page = await reportPage(report, scale, version, timing);
+  const page = reportPage(report, scale, version, timing, skipped, anchors);
   write(join(out, 'report.md'), page);
   written.push(join(out, 'report.md'));
   return written;
@@ -143,18 +138,38 @@ export interface FiguresRequest {
   readonly threads?: number;
   readonly shard?: Shard;
   readonly onProgress?: (progress: SweepProgress) => void;
+  /** Leave out (and name) figures this build cannot make, instead of refusing (for "all figures"). */
+  readonly skipUnavailable?: boolean;
+  /** Put the calibration's anchor table in the report (runs its anchor points once per model; default true). */
+  readonly anchors?: boolean;
 }
 
 export interface FiguresOutcome {
   readonly written: string[];
   readonly timing: SweepTiming;
+  /** Figures left out, with why. */
+  readonly skipped: readonly string[];
+}
+
+/** The figures this build can make; the others are refused, or left out and named. */
+async function availableFigures(figures: readonly FigureDefinition[], skip: boolean): Promise<{ figures: FigureDefinition[]; skipped: string[] }> {
+  const available: FigureDefinition[] = [];
+  const skipped: string[] = [];
+  for (const figure of figures) {
+    const reason = (await figure.unavailable?.()) ?? null;
+    if (reason === null) available.push(figure);
+    else if (skip) skipped.push(`Fig. ${figure.id}: ${reason}`);
+    else throw new ScalioError(`--figure ${figure.id}: ${reason}`);
+  }
+  return { figures: available, skipped };
 }
 
 /** Runs the figures' points (or one shard of them) and, unless sharded, writes the figures. */
 export async function generateFigures(request: FiguresRequest): Promise<FiguresOutcome> {
   const scale = typeof request.scale === 'string' ? SCALES[request.scale] : request.scale;
   const version = codeVersion();
-  const all = request.figures.flatMap((figure) => figure.points(scale));
+  const { figures, skipped } = await availableFigures(request.figures, request.skipUnavailable ?? false);
+  const all = figures.flatMap((figure) => figure.points(scale));
   const points = request.shard !== undefined ? shardOf(dedupe(all, version), request.shard) : all;
   const cache = new PointCache(request.cacheDirectory ?? join(request.out, POINTS_DIRECTORY));
   const result = await sweep(points.map((point) => point.run), { cache, version, threads: request.threads, onProgress: request.onProgress });
@@ -168,13 +183,14 @@ export async function generateFigures(request: FiguresRequest): Promise<FiguresO
     const own = new PointCache(join(request.out, POINTS_DIRECTORY));
     for (const entry of result.points.values()) if (own.get(entry.key) === undefined) own.put(entry);
     const manifest: ShardManifest = {
-      scalioFiguresShard: 1, figures: request.figures.map((figure) => figure.id), scale, shard: request.shard, codeVersion: version, keys: [...result.points.keys()].sort(),
+      scalioFiguresShard: 1, figures: figures.map((figure) => figure.id), scale, shard: request.shard, codeVersion: version, keys: [...result.points.keys()].sort(),
     };
     const path = join(request.out, manifestName(request.shard));
     write(path, `${JSON.stringify(manifest, null, 2)}\n`);
-    return { written: [path], timing };
+    return { written: [path], timing, skipped };
   }
-  return { written: await writeFigures(request.figures, scale, result.points, version, request.out, timing), timing };
+  const anchors = request.anchors === false ? null : await anchorTable(scale, cache.directory, version);
+  return { written: await writeFigures(figures, scale, result.points, version, request.out, timing, skipped, anchors), timing, skipped };
 }
 
 function dedupe(points: readonly FigurePoint[], version: CodeVersion): FigurePoint[] {
@@ -236,7 +252,7 @@ export async function mergeShards(directories: readonly string[], out: string, c
   }
   const figures = first.figures.map((id) => catalogue.find((figure) => figure.id === id) as FigureDefinition);
   const written = await writeFigures(figures, first.scale, results, first.codeVersion, out, null);
-  return { written, timing: { points: results.size, computed: 0, fromCache: results.size, wallSeconds: 0, pointSeconds: 0, threads: 0 } };
+  return { written, timing: { points: results.size, computed: 0, fromCache: results.size, wallSeconds: 0, pointSeconds: 0, threads: 0 }, skipped: [] };
 }
 
 export { describeScale };

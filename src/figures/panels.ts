@@ -90,7 +90,7 @@ function layersOf(options: PanelOptions, kind: 'line' | 'bar' | 'latency'): Char
     layers.push({
       transform: [{ filter: "datum.source === 'paper'" }],
       mark: { type: 'point', filled: true, size: 170, color: 'black', opacity: 1 },
-      encoding: { x, y, shape: { field: 'label', type: 'nominal', legend: { title: 'paper (published)', orient: 'right', labelLimit: 320 }, scale: { range: ['diamond', 'square', 'triangle-up', 'cross'] } } },
+      encoding: { x, y, shape: { field: 'label', type: 'nominal', legend: { title: 'paper (published)', orient: 'right' }, scale: { range: ['diamond', 'square', 'triangle-up', 'cross'] } } },
     });
   }
   return layers;

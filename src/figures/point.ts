@@ -21,7 +21,11 @@ export interface WorkloadChanges {
 }
 
 /** Everything that decides a point's result: the cache key is a hash of this and the code. */
-export interface PointRun {
+export type PointRun = YcsbRun | NvmeOfReadsRun;
+
+/** A key-value store run: a system on a YCSB workload. */
+export interface YcsbRun {
+  readonly kind?: undefined;
   readonly system: string;
   /** A built-in workload (A, B, C, D, F). */
   readonly workload: string;
@@ -31,6 +35,40 @@ export interface PointRun {
   readonly warmupOperations: number;
   /** The hardware profile by name (the simulator's default when absent). */
   readonly profile?: string;
+}
+
+/** Fig. 6's microbenchmark: 512-byte NVMe-oF random reads, no store, standard target or offload. */
+export interface NvmeOfReadsRun {
+  readonly kind: 'nvmeof-reads';
+  readonly target: 'standard' | 'offload';
+  readonly ssds: number;
+  /** Reads outstanding per SSD. */
+  readonly queueDepth: number;
+  readonly dpuCores: number;
+  readonly commands: number;
+}
+
+/** Where the model's NVMe-oF microbenchmark lives (newer models only: loaded by path). */
+const NVMEOF_MODULE = '../engine/nvmeof.js';
+
+interface NvmeOfReadsResult {
+  readonly iops: number;
+  readonly iopsBySsd: readonly number[];
+  readonly targetCoreUtilisation: number;
+  readonly targetCoreUsPerRead: number;
+  readonly latencyMeanUs: number;
+  readonly durationNs: number;
+}
+type RunNvmeOfReads = (request: Omit<NvmeOfReadsRun, 'kind'>) => NvmeOfReadsResult;
+
+/** The model's NVMe-oF read microbenchmark, or null when this build has none. */
+export async function nvmeOfReadsBenchmark(): Promise<RunNvmeOfReads | null> {
+  try {
+    const module = (await import(NVMEOF_MODULE)) as { runNvmeOfReads?: RunNvmeOfReads };
+    return typeof module.runNvmeOfReads === 'function' ? module.runNvmeOfReads : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -55,6 +93,18 @@ export interface PointMetrics {
   /** DPU core busy time over the cores' time in the measured window (0–1). */
   readonly coreUtilisation: number;
   readonly coreUsPerOperation: number;
+  /**
+   * The DPU cores' busy share split by kind of work — RPC receive and reply, SSD I/O (NVMe
+   * submit and complete with the store's work), the standard NVMe-oF target — where the model
+   * reports it (NaN where it does not).
+   */
+  readonly coreUtilisationRpc: number;
+  readonly coreUtilisationSsdIo: number;
+  readonly coreUtilisationNvmeTarget: number;
+  /** Client CPU per operation, µs, where the model charges it (NaN otherwise). */
+  readonly clientUsPerOperation: number;
+  /** Each SSD's reads + writes per simulated second, "d0;d1;…". */
+  readonly ssdIopsByDevice: string;
   readonly operations: number;
   readonly measuredSeconds: number;
 }
@@ -70,7 +120,7 @@ export interface PointResult {
 }
 
 /** The workload a point runs. */
-export function workloadOf(point: PointRun): Workload {
+export function workloadOf(point: YcsbRun): Workload {
   const base = WORKLOADS[point.workload];
   if (base === undefined) throw new ScalioError(`figure point: unknown workload "${point.workload}"; built in: ${Object.keys(WORKLOADS).join(', ')}`);
   if (point.workloadChanges === undefined) return base;
@@ -79,7 +129,7 @@ export function workloadOf(point: PointRun): Workload {
 }
 
 /** The `run()` options of a point: the only place a point becomes a run. */
-export function requestOf(point: PointRun): RunRequest {
+export function requestOf(point: YcsbRun): RunRequest {
   return {
     system: point.system,
     engine: 'sim',
@@ -98,13 +148,17 @@ export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics:
   let reads = 0;
   let writes = 0;
   let busiest = 0;
+  const byDevice: number[] = [];
   for (let device = 0; device < counters.devices; device++) {
     const deviceReads = counters.getDevice(device, DeviceCounter.readsOffloaded) + counters.getDevice(device, DeviceCounter.readsByCore);
     const deviceWrites = counters.getDevice(device, DeviceCounter.writes);
     reads += deviceReads;
     writes += deviceWrites;
     busiest = Math.max(busiest, deviceReads + deviceWrites);
+    byDevice.push(perSecond(deviceReads + deviceWrites));
   }
+  // Reported by newer models' metricsOf; absent (NaN) from older ones.
+  const split = metrics as unknown as Partial<Record<'dpuCoreUtilisationRpc' | 'dpuCoreUtilisationSsdIo' | 'dpuCoreUtilisationNvmeTarget' | 'clientUsPerOperation', number>>;
   const coreBusyNs = counters.totalCore(CoreCounter.busyNs);
   return {
     operationsPerSecond: report.operationsPerSecond,
@@ -120,6 +174,11 @@ export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics:
     rpcsPerOperation: metrics.rpcsPerOperation,
     coreUtilisation: report.durationNs > 0 ? coreBusyNs / (report.durationNs * counters.cores) : 0,
     coreUsPerOperation: metrics.coreUsPerOperation,
+    coreUtilisationRpc: split.dpuCoreUtilisationRpc ?? Number.NaN,
+    coreUtilisationSsdIo: split.dpuCoreUtilisationSsdIo ?? Number.NaN,
+    coreUtilisationNvmeTarget: split.dpuCoreUtilisationNvmeTarget ?? Number.NaN,
+    clientUsPerOperation: split.clientUsPerOperation ?? Number.NaN,
+    ssdIopsByDevice: byDevice.map((iops) => Math.round(iops)).join(';'),
     operations: report.operations,
     measuredSeconds: seconds,
   };
@@ -128,6 +187,39 @@ export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics:
 /** Runs one point (in a worker thread of a sweep, or inline). */
 export async function runPoint(point: PointRun): Promise<PointResult> {
   const startedMs = performance.now();
+  if (point.kind === 'nvmeof-reads') {
+    const benchmark = await nvmeOfReadsBenchmark();
+    if (benchmark === null) throw new ScalioError('this build has no NVMe-oF read microbenchmark (src/engine/nvmeof.ts): Fig. 6 cannot run');
+    const { kind: _kind, ...request } = point;
+    const result = benchmark(request);
+    return { metrics: microbenchmarkMetrics(result), timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
+  }
   const report = await run(requestOf(point));
   return { metrics: pointMetricsOf(report), timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
+}
+
+/** Fig. 6's numbers in a point's shape: IOPS as throughput, the target's cores as DPU cores. */
+function microbenchmarkMetrics(result: NvmeOfReadsResult): PointMetrics {
+  return {
+    operationsPerSecond: result.iops,
+    latencyMeanUs: result.latencyMeanUs,
+    latencyP50Us: Number.NaN,
+    latencyP99Us: Number.NaN,
+    hitRatio: Number.NaN,
+    ssdReadIops: result.iops,
+    ssdWriteIops: 0,
+    ssdIops: result.iops,
+    ssdIopsMaxDevice: Math.max(...result.iopsBySsd),
+    ssdIosPerOperation: 1,
+    rpcsPerOperation: 0,
+    coreUtilisation: result.targetCoreUtilisation,
+    coreUsPerOperation: result.targetCoreUsPerRead,
+    coreUtilisationRpc: Number.NaN,
+    coreUtilisationSsdIo: Number.NaN,
+    coreUtilisationNvmeTarget: result.targetCoreUtilisation,
+    clientUsPerOperation: Number.NaN,
+    ssdIopsByDevice: result.iopsBySsd.map((iops) => Math.round(iops)).join(';'),
+    operations: Math.round(result.iops * (result.durationNs / 1e9)),
+    measuredSeconds: result.durationNs / 1e9,
+  };
 }

@@ -54,22 +54,8 @@ function claimTable(claims: readonly { figure: string | null; claim: ClaimCheck 
   return `${lines.join('\n')}\n`;
 }
 
-/** The anchor table of `scalio calibrate`, when the model provides one (loaded by name: it may not exist yet). */
-async function anchorTable(): Promise<string | null> {
-  const candidates = ['../calibrate/anchors.js', '../hw/calibrate.js', '../calibrate.js'];
-  for (const path of candidates) {
-    try {
-      const module = (await import(path)) as Record<string, unknown>;
-      const markdown = module.anchorTableMarkdown;
-      if (typeof markdown === 'function') return String(await (markdown as () => unknown)());
-    } catch {
-      // not there (yet)
-    }
-  }
-  return null;
-}
-
-export async function reportPage(figures: readonly ReportFigure[], scale: Scale, version: CodeVersion, timing: SweepTiming | null): Promise<string> {
+/** The report page; `anchors` is the calibration's anchor table in Markdown (null: none). */
+export function reportPage(figures: readonly ReportFigure[], scale: Scale, version: CodeVersion, timing: SweepTiming | null, skipped: readonly string[], anchors: string | null): string {
   const out: string[] = [];
   out.push('# Scalio\'s evaluation, reproduced on the simulator\n');
   out.push(`Made by \`scalio figures\` at the **${scale.name}** scale — ${describeScale(scale)}. ` +
@@ -81,8 +67,8 @@ export async function reportPage(figures: readonly ReportFigure[], scale: Scale,
   }
   out.push('The paper\'s plotted values are not published: the numbers below are all that our sources (the slides, the abstract, the artifact) give. ' +
     'Figures with no published number show the paper\'s claims in words, checked against our points.\n');
-  const anchors = await anchorTable();
-  if (anchors !== null) out.push(`## Calibration anchors\n\n${anchors}\n`);
+  if (skipped.length > 0) out.push(`Left out: ${skipped.join('; ')}.\n`);
+  out.push(`## Calibration anchors\n\n${anchors ?? '_Not in this report: the model this build runs has no calibration table, or the figures were merged from shards (run `scalio calibrate`)._\n'}`);
   const errors = figures.flatMap((entry) => entry.errors);
   const seen = new Set<string>();
   const uniqueErrors = errors.filter((row) => {

@@ -60,6 +60,8 @@ export interface FigureDefinition {
   readonly title: string;
   /** What the paper's figure shows and how the artifact ran it. */
   readonly paper: string;
+  /** Why this build cannot make the figure (a model part it needs is missing), or null. */
+  unavailable?(): Promise<string | null>;
   /** How we run it, in words, at this scale. */
   configuration(scale: Scale): string;
   points(scale: Scale): FigurePoint[];

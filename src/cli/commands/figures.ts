@@ -58,7 +58,7 @@ export async function figures(argv: string[]): Promise<void> {
   let outcome;
   try {
     outcome = await generateFigures({
-      figures: selected, scale, out, shard, threads,
+      figures: selected, scale, out, shard, threads, skipUnavailable: values.figure === undefined,
       ...(typeof values.cache === 'string' ? { cacheDirectory: values.cache } : {}),
       onProgress: progress.update,
     });
@@ -66,10 +66,12 @@ export async function figures(argv: string[]): Promise<void> {
     progress.done();
   }
   const { timing } = outcome;
+  for (const reason of outcome.skipped) process.stderr.write(`scalio: left out ${reason}\n`);
   const what = `${timing.points} points (${timing.computed} computed, ${timing.fromCache} from the cache) in ${duration(timing.wallSeconds * 1000)}`;
   if (shard !== undefined) {
     process.stdout.write(`shard ${shard.index}/${shard.count}: ${what}; wrote ${outcome.written[0]}. Assemble all shards with: scalio figures --merge DIR...\n`);
   } else {
-    process.stdout.write(`figures ${selected.map((figure) => figure.id).join(', ')} at the ${scale} scale: ${what}; wrote ${outcome.written.length} files to ${out} (report: ${out}/report.md)\n`);
+    const made = selected.filter((figure) => !outcome.skipped.some((reason) => reason.startsWith(`Fig. ${figure.id}:`)));
+    process.stdout.write(`figures ${made.map((figure) => figure.id).join(', ')} at the ${scale} scale: ${what}; wrote ${outcome.written.length} files to ${out} (report: ${out}/report.md)\n`);
   }
 }
