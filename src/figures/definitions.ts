@@ -214,7 +214,7 @@ const figure6: FigureDefinition = {
   chart(rows, scale) {
     const series = TARGETS.map((entry) => entry.series);
     const capacity = SSD_COUNTS.map((ssds) => ({ panel: 'reads', series: 'capacity', x: ssds, y: (ssds * SSD_IOPS_NOMINAL) / 1e6, label: 'SSDs\' capacity (500 K IOPS each)' }));
-    return figureChart(this.title, subtitle(scale, `Queue depth ${FIGURE_6_QUEUE_DEPTH} per SSD.`), [
+    return figureChart(this.title, [`Simulated, --${scale.name} scale: ${scale.microbenchmarkReads.toLocaleString('en-US')} reads measured per point, ${FIGURE_6_QUEUE_DEPTH} outstanding per SSD; no key-value store.`], [
       linePanel({ title: 'Read IOPS', ours: plot(rows, (row) => row.ssdIops / 1e6), series, rules: capacity, x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: 'Read IOPS (M)' } }),
       linePanel({ title: 'Target CPU', ours: plot(rows, (row) => row.coreUtilisation * 100), series, x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: `DPU cores busy (% of ${PAPER_DPU_CORES})`, domain: [0, 100] } }),
     ]);
@@ -225,9 +225,9 @@ const figure6: FigureDefinition = {
     const standard = at('standard target');
     const offload = at('target offload');
     return [{
-      claim: 'Target offload serves more reads than the standard target and uses no target CPU',
-      source: 'paper (Fig. 6, as our sources describe it)',
-      holds: standard === undefined || offload === undefined ? null : offload.ssdIops > standard.ssdIops && offload.coreUtilisation === 0,
+      claim: 'Target offload gives the standard target\'s read IOPS (within 15 %) at ~zero target CPU',
+      source: 'slides (Fig. 6)',
+      holds: standard === undefined || offload === undefined ? null : offload.ssdIops >= 0.85 * standard.ssdIops && offload.coreUtilisation < 0.05,
       ours: `7 SSDs: offload ${kops(offload?.ssdIops ?? Number.NaN)} IOPS with ${percent(offload?.coreUtilisation ?? Number.NaN)} of the cores, standard ${kops(standard?.ssdIops ?? Number.NaN)} IOPS with ${percent(standard?.coreUtilisation ?? Number.NaN)}`,
     }];
   },
