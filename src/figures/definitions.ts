@@ -205,7 +205,7 @@ function runFigure6(scale: Scale, target: 'standard' | 'offload', ssds: number):
 const figure6: FigureDefinition = {
   id: '6',
   title: 'Fig. 6 — NVMe-oF 512-byte random reads: standard target vs target offload',
-  paper: 'Read IOPS and the target\'s CPU use as SSDs (or queue depth) grow, for the standard NVMe-oF target (DPU cores serve every command) and target offload (the NIC serves them). No values published: offload reaches the SSDs\' IOPS without the Arm cores.',
+  paper: 'Read IOPS and the target\'s CPU use as SSDs (or queue depth) grow, for the standard NVMe-oF target (DPU cores serve every command) and target offload (the NIC serves them). No values published; the slides: target offload "offers comparable throughput with zero CPU usage".',
   async unavailable() {
     return (await nvmeOfReadsBenchmark()) === null ? 'this build\'s model has no NVMe-oF read microbenchmark (src/engine/nvmeof.ts, runNvmeOfReads)' : null;
   },
