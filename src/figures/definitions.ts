@@ -553,9 +553,9 @@ const figure16: FigureDefinition = {
   configuration: (scale) => `YCSB C, ${RECORD_MULTIPLES.map((multiple) => `${(scale.records * multiple) / 1e6} M`).join(', ')} records${scale.records === PAPER_RECORDS ? '' : ` (the paper's 20–80 M scaled down by ${PAPER_RECORDS / scale.records})`}, cache fixed at ${Math.round(scale.records * PAPER_CACHE_SLOTS_PER_RECORD).toLocaleString('en-US')} slots; 7 SSDs, ${PAPER_DPU_CORES} DPU cores, ${PAPER_CLIENTS} clients; ${describeScale(scale)}.`,
   points: (scale) => sensitivityPoints(RECORD_MULTIPLES, (system, multiple) => runFigure16(scale, system, multiple)).map((point) => ({ ...point, x: (scale.records * point.x) / 1e6 })),
   chart(rows, scale) {
-    const scaled = scale.records === PAPER_RECORDS ? '' : ` (scaled down ${PAPER_RECORDS / scale.records}× from the paper's 20–80 M)`;
-    const x = { title: `Records (M)${scaled}`, values: RECORD_MULTIPLES.map((multiple) => (scale.records * multiple) / 1e6) };
-    return figureChart(this.title, subtitle(scale, `Cache fixed at ${Math.round(scale.records * PAPER_CACHE_SLOTS_PER_RECORD).toLocaleString('en-US')} slots while the records grow.`), [
+    const scaled = scale.records === PAPER_RECORDS ? 'The paper\'s 20–80 M records' : `Records scaled down ${PAPER_RECORDS / scale.records}× from the paper's 20–80 M`;
+    const x = { title: 'Records (M)', values: RECORD_MULTIPLES.map((multiple) => (scale.records * multiple) / 1e6) };
+    return figureChart(this.title, subtitle(scale, `${scaled}; the cache fixed at ${Math.round(scale.records * PAPER_CACHE_SLOTS_PER_RECORD).toLocaleString('en-US')} slots while they grow.`), [
       linePanel({ title: 'Throughput', ours: plot(rows, mops), series: SYSTEM_SERIES, x, y: { title: 'Throughput (M ops/s)' } }),
       hitRatioPanel(rows, x),
     ]);

@@ -73,6 +73,8 @@ export interface SweepTiming {
   readonly fromCache: number;
   readonly wallSeconds: number;
   readonly pointSeconds: number;
+  /** The cached points' wall times when they were computed. */
+  readonly cachedPointSeconds: number;
   readonly threads: number;
 }
 
@@ -174,7 +176,7 @@ export async function generateFigures(request: FiguresRequest): Promise<FiguresO
   const cache = new PointCache(request.cacheDirectory ?? join(request.out, POINTS_DIRECTORY));
   const result = await sweep(points.map((point) => point.run), { cache, version, threads: request.threads, onProgress: request.onProgress });
   const timing: SweepTiming = {
-    points: result.points.size, computed: result.computed, fromCache: result.fromCache, wallSeconds: result.wallMs / 1000, pointSeconds: result.pointSeconds,
+    points: result.points.size, computed: result.computed, fromCache: result.fromCache, wallSeconds: result.wallMs / 1000, pointSeconds: result.pointSeconds, cachedPointSeconds: result.cachedPointSeconds,
     threads: request.threads ?? (await import('node:os')).availableParallelism(),
   };
   if (request.shard !== undefined) {
@@ -252,7 +254,7 @@ export async function mergeShards(directories: readonly string[], out: string, c
   }
   const figures = first.figures.map((id) => catalogue.find((figure) => figure.id === id) as FigureDefinition);
   const written = await writeFigures(figures, first.scale, results, first.codeVersion, out, null);
-  return { written, timing: { points: results.size, computed: 0, fromCache: results.size, wallSeconds: 0, pointSeconds: 0, threads: 0 }, skipped: [] };
+  return { written, timing: { points: results.size, computed: 0, fromCache: results.size, wallSeconds: 0, pointSeconds: 0, cachedPointSeconds: [...results.values()].reduce((total, entry) => total + entry.result.timing.wallSeconds, 0), threads: 0 }, skipped: [] };
 }
 
 export { describeScale };

@@ -61,9 +61,11 @@ export function reportPage(figures: readonly ReportFigure[], scale: Scale, versi
   out.push(`Made by \`scalio figures\` at the **${scale.name}** scale — ${describeScale(scale)}. ` +
     `Code: scalio ${version.packageVersion}, commit ${version.gitCommit ?? 'unknown'}${version.gitDirty === true ? ' with uncommitted changes' : ''}, model hash ${version.modelHash}. ` +
     'Every point is a deterministic simulator run on the `paper` hardware profile: the same code and configuration give the same numbers.\n');
-  if (timing !== null) {
+  if (timing !== null && timing.computed > 0) {
     out.push(`Sweep: ${timing.points} distinct points (${timing.computed} computed, ${timing.fromCache} from the cache) in ${timing.wallSeconds.toFixed(0)} s of wall time on ${timing.threads} worker threads ` +
       `(${timing.pointSeconds.toFixed(0)} s of point time).\n`);
+  } else if (timing !== null) {
+    out.push(`Sweep: all ${timing.points} distinct points from the cache; computing them had taken ${timing.cachedPointSeconds.toFixed(0)} s of point time (summed over worker threads, on whatever machine and load computed them).\n`);
   }
   out.push('The paper\'s plotted values are not published: the numbers below are all that our sources (the slides, the abstract, the artifact) give. ' +
     'Figures with no published number show the paper\'s claims in words, checked against our points.\n');

@@ -118,6 +118,8 @@ export interface SweepResult {
   readonly wallMs: number;
   /** Sum of the computed points' own wall times (core-seconds the sweep used). */
   readonly pointSeconds: number;
+  /** Sum of the cached points' wall times when they were computed. */
+  readonly cachedPointSeconds: number;
 }
 
 /** Runs every run not in the cache (each distinct run once), in parallel, caching each as it finishes. */
@@ -157,7 +159,9 @@ export async function sweep(runs: readonly PointRun[], options: SweepOptions): P
       await pool.destroy();
     }
   }
-  return { points, computed: missing.length, fromCache, wallMs: performance.now() - startedMs, pointSeconds };
+  let cachedPointSeconds = 0;
+  for (const [key, entry] of points) if (!missing.some(([missingKey]) => missingKey === key)) cachedPointSeconds += entry.result.timing.wallSeconds;
+  return { points, computed: missing.length, fromCache, wallMs: performance.now() - startedMs, pointSeconds, cachedPointSeconds };
 }
 
 /** "1 m 05 s". */
