@@ -11,7 +11,7 @@ import { generateFigures, mergeShards, rowsOf, selectFigures } from '../src/figu
 import { linePanel, figureChart } from '../src/figures/panels.js';
 import type { PointMetrics } from '../src/figures/point.js';
 import { SCALES, type Scale } from '../src/figures/scale.js';
-import { type CachedPoint, parseShard, pointKey, shardOf } from '../src/figures/sweep.js';
+import { type CachedPoint, PointCache, parseShard, pointKey, shardOf, sweep } from '../src/figures/sweep.js';
 import type { FigureDefinition } from '../src/figures/types.js';
 import { codeVersion } from '../src/figures/version.js';
 import { packageRoot } from '../src/paths.js';
@@ -92,6 +92,14 @@ describe('scalio figures', () => {
     expect(readFileSync(join(directory, 'never', 'report.md'), 'utf8')).toMatch(/Left out: Fig\. never: needs a part this model lacks/);
   });
 
+  it('a point the model refuses in a worker thread is a user error (exit 2), not a crash', async () => {
+    // An error's class is lost on its way out of a worker: before points returned refusals, this was a plain Error (exit 70).
+    const run = { system: 'scalio', workload: 'C', config: { records: 1000, ssds: 100, dpuCores: 2, clients: 16 }, operations: 10, warmupOperations: 0 };
+    const failure = sweep([run], { cache: new PointCache(join(directory, 'refused')), version: codeVersion(), threads: 1 });
+    await expect(failure).rejects.toBeInstanceOf(ScalioError);
+    await expect(failure).rejects.toThrow(/figure point scalio on YCSB C, .*ssds must be an integer from 1 to 64, got 100/);
+  });
+
   it('parses --shard and --figure strictly', () => {
     expect(parseShard('3/8')).toEqual({ index: 3, count: 8 });
     for (const bad of ['0/3', '4/3', '3', 'a/b', '1/0', '-1/2']) expect(() => parseShard(bad)).toThrow(/--shard must be K\/N/);
@@ -133,5 +141,9 @@ describe('scalio figures', () => {
     expect(merge.stderr).toMatch(/has no shard-K-of-N\.json/);
     const both = await scalio('figures', '--quick', '--full');
     expect(both.code).toBe(2);
+    // The paper's 20 M records do not fit an emulated SSD: refused before any point runs.
+    const full = await scalio('figures', '--full', '--figure', '5', '--out', join(directory, 'full'));
+    expect(full.code).toBe(2);
+    expect(full.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Fig\. 5 at the full scale cannot run its point LEED at 1 \(C uniform\): each SSD would be [\d.]+ GiB/)]);
   });
 });

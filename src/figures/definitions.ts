@@ -111,9 +111,11 @@ function modelGaps(rows: readonly FigureRow[]): string {
     'the DPU NIC\'s path to Arm memory, and the artifact\'s metadata RPC per miss (../shared/design/evaluation.md); all of these slow Scalio more than LEED, which is why our Scalio-to-LEED ratios come out above the paper\'s.';
 }
 
+const scaleLabel = (scale: Scale) => (scale.name === 'custom' ? 'custom scale (--records / --ops)' : `--${scale.name} scale`);
+
 /** A chart's subtitle: the scale it ran at, and what else a reader must know. */
 function subtitle(scale: Scale, ...notes: string[]): string[] {
-  return [`Simulated, --${scale.name} scale: ${describeScale(scale).replace(/^\w+: /, '')}.`, ...notes];
+  return [`Simulated, ${scaleLabel(scale)}: ${describeScale(scale).replace(/^\w+: /, '')}.`, ...notes];
 }
 
 function scaleNote(scale: Scale): string {
@@ -214,7 +216,7 @@ const figure6: FigureDefinition = {
   chart(rows, scale) {
     const series = TARGETS.map((entry) => entry.series);
     const capacity = SSD_COUNTS.map((ssds) => ({ panel: 'reads', series: 'capacity', x: ssds, y: (ssds * SSD_IOPS_NOMINAL) / 1e6, label: 'SSDs\' capacity (500 K IOPS each)' }));
-    return figureChart(this.title, [`Simulated, --${scale.name} scale: ${scale.microbenchmarkReads.toLocaleString('en-US')} reads measured per point, ${FIGURE_6_QUEUE_DEPTH} outstanding per SSD; no key-value store.`], [
+    return figureChart(this.title, [`Simulated, ${scaleLabel(scale)}: ${scale.microbenchmarkReads.toLocaleString('en-US')} reads measured per point, ${FIGURE_6_QUEUE_DEPTH} outstanding per SSD; no key-value store.`], [
       linePanel({ title: 'Read IOPS', ours: plot(rows, (row) => row.ssdIops / 1e6), series, rules: capacity, x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: 'Read IOPS (M)' } }),
       linePanel({ title: 'Target CPU', ours: plot(rows, (row) => row.coreUtilisation * 100), series, x: { title: 'SSDs', values: SSD_COUNTS }, y: { title: `DPU cores busy (% of ${PAPER_DPU_CORES})`, domain: [0, 100] } }),
     ]);

@@ -9,6 +9,7 @@ import { anchorTable } from './anchors.js';
 import { renderChart } from './chart.js';
 import { FIGURES, figureById } from './definitions.js';
 import { type ReportFigure, reportPage } from './report.js';
+import { checkPoint } from './point.js';
 import { SCALES, type Scale, type ScaleName, describeScale } from './scale.js';
 import { type CachedPoint, PointCache, type Shard, type SweepProgress, pointKey, shardOf, sweep } from './sweep.js';
 import type { FigureDefinition, FigurePoint, FigureRow } from './types.js';
@@ -172,6 +173,16 @@ export async function generateFigures(request: FiguresRequest): Promise<FiguresO
   const version = codeVersion();
   const { figures, skipped } = await availableFigures(request.figures, request.skipUnavailable ?? false);
   const all = figures.flatMap((figure) => figure.points(scale));
+  for (const figure of figures) {
+    for (const point of figure.points(scale)) {
+      try {
+        checkPoint(point.run);
+      } catch (error) {
+        if (!(error instanceof ScalioError)) throw error;
+        throw new ScalioError(`Fig. ${figure.id} at the ${scale.name} scale cannot run its point ${point.series} at ${point.x}${point.panel !== point.series ? ` (${point.panel})` : ''}: ${error.message}`);
+      }
+    }
+  }
   const points = request.shard !== undefined ? shardOf(dedupe(all, version), request.shard) : all;
   const cache = new PointCache(request.cacheDirectory ?? join(request.out, POINTS_DIRECTORY));
   const result = await sweep(points.map((point) => point.run), { cache, version, threads: request.threads, onProgress: request.onProgress });

@@ -7,12 +7,13 @@
  * points' `PointRun`s in one function of its own (see figures.ts), so a new model field
  * (in-flight operations, a profile) is wired in with a one-line change there.
  */
-import type { ClusterConfig } from '../config.js';
+import { type ClusterConfig, resolveConfig } from '../config.js';
 import { ScalioError } from '../errors.js';
 import { type RunMetrics, metricsOf } from '../engine/metrics.js';
 import { type RunRequest, run } from '../engine/run.js';
 import { CoreCounter, DeviceCounter } from '../hw/counters.js';
-import { WORKLOADS, type Workload, describeMix } from '../ycsb/workloads.js';
+import { systemByName } from '../systems/registry.js';
+import { WORKLOADS, type Workload, describeMix, recordSettings } from '../ycsb/workloads.js';
 
 /** The changes a point makes to a built-in workload (the rest is the built-in's). */
 export interface WorkloadChanges {
@@ -138,6 +139,23 @@ export function requestOf(point: YcsbRun): RunRequest {
     operations: point.operations,
     warmupOperations: point.warmupOperations,
   };
+}
+
+/**
+ * Refuses, before a sweep starts, a point whose cluster cannot be built (the run would refuse
+ * it too, minutes later): the configuration as the run resolves it.
+ */
+export function checkPoint(point: PointRun): void {
+  if (point.kind === 'nvmeof-reads') return;
+  const workload = workloadOf(point);
+  const config: Partial<ClusterConfig> = { ...(systemByName(point.system).defaults ?? {}), ...recordSettings(workload), ...point.config };
+  // Room for the inserts the run will make, as run() sizes the store.
+  const shares = workload.readProportion + workload.updateProportion + workload.insertProportion + workload.readModifyWriteProportion;
+  if (workload.insertProportion > 0 && config.capacityRecords === undefined) {
+    const inserts = Math.ceil((point.operations + point.warmupOperations) * (workload.insertProportion / shares));
+    config.capacityRecords = (config.records ?? 0) + inserts + (config.clients ?? 0);
+  }
+  resolveConfig(config);
 }
 
 /** The metrics of a run, measured from its counters (per device, per core) and histograms. */

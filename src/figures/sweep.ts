@@ -11,6 +11,7 @@ import { Piscina } from 'piscina';
 import { ScalioError } from '../errors.js';
 import { builtModulePath } from '../paths.js';
 import type { PointResult, PointRun } from './point.js';
+import type { PointRefused } from './point-worker.js';
 import type { CodeVersion } from './version.js';
 
 /** Keys sorted so that the same run hashes the same whatever order its fields were written in. */
@@ -93,6 +94,12 @@ export function shardOf<T extends { readonly run: PointRun }>(points: readonly T
   return sorted.filter((_, position) => position % shard.count === shard.index - 1);
 }
 
+/** A point in a few words, for error messages. */
+export function describeRun(run: PointRun): string {
+  if (run.kind === 'nvmeof-reads') return `NVMe-oF ${run.target} reads, ${run.ssds} SSDs, queue depth ${run.queueDepth}`;
+  return `${run.system} on YCSB ${run.workload}, ${JSON.stringify(run.config)}`;
+}
+
 export interface SweepProgress {
   readonly done: number;
   readonly total: number;
@@ -148,7 +155,10 @@ export async function sweep(runs: readonly PointRun[], options: SweepOptions): P
     const pool = new Piscina({ filename: builtModulePath('figures/point-worker.js'), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
     try {
       await Promise.all(missing.map(async ([key, run]) => {
-        const result = (await pool.run(run)) as PointResult;
+        const outcome = (await pool.run(run)) as PointResult | PointRefused;
+        // A point the model refused is the user's to fix (exit 2); anything else thrown is a bug.
+        if ('refused' in outcome) throw new ScalioError(`figure point ${describeRun(run)}: ${outcome.refused}`);
+        const result = outcome;
         const entry: CachedPoint = { key, run, modelHash: options.version.modelHash, result };
         options.cache.put(entry);
         points.set(key, entry);
