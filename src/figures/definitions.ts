@@ -262,18 +262,18 @@ function leedAnchorErrors(figure: string, rows: readonly FigureRow[]): ErrorRow[
 
 function speedupErrors(figure: string, rows: readonly FigureRow[]): ErrorRow[] {
   let best = { value: Number.NaN, where: '' };
-  let bestLeed = { value: Number.NaN, where: '' };
   for (const row of select(rows, { series: 'Scalio' })) {
     const leed = throughput(one(rows, { panel: row.panel, series: 'LEED', x: row.x }));
     const ditto = throughput(one(rows, { panel: row.panel, series: 'LEED+Ditto', x: row.x }));
     const overBetter = row.operationsPerSecond / Math.max(leed, ditto);
-    const overLeed = row.operationsPerSecond / leed;
     if (!(overBetter <= best.value)) best = { value: overBetter, where: `YCSB ${row.panel}, ${ssdCount(row.x)}` };
-    if (!(overLeed <= bestLeed.value)) bestLeed = { value: overLeed, where: `YCSB ${row.panel}, ${ssdCount(row.x)}` };
   }
+  const scalio7 = throughput(one(rows, { panel: 'C', series: 'Scalio', x: PAPER_SSDS }));
+  const leed7 = throughput(one(rows, { panel: 'C', series: 'LEED', x: PAPER_SSDS }));
+  const source = 'abstract ("up to 3.3×", baseline and workload not named)';
   return [
-    { figure, what: 'Scalio\'s best speed-up over the better of LEED and LEED+Ditto', paper: SPEEDUP_UP_TO, ours: best.value, unit: '×', source: 'abstract ("up to 3.3×", baseline and workload not named)', note: `at ${best.where || 'n/a'}` },
-    { figure, what: 'Scalio\'s best speed-up over LEED', paper: SPEEDUP_UP_TO, ours: bestLeed.value, unit: '×', source: 'abstract ("up to 3.3×", baseline and workload not named)', note: `at ${bestLeed.where || 'n/a'}` },
+    { figure, what: 'Scalio ÷ LEED, YCSB C, 7 SSDs (read as the "up to 3.3×" point, as the calibration does)', paper: SPEEDUP_UP_TO, ours: scalio7 / leed7, unit: '×', source, note: 'the slides headline YCSB C; "especially in high-density SSD configurations"' },
+    { figure, what: 'Scalio\'s best speed-up over the better of LEED and LEED+Ditto', paper: SPEEDUP_UP_TO, ours: best.value, unit: '×', source, note: `at ${best.where || 'n/a'}` },
   ];
 }
 

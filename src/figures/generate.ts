@@ -8,9 +8,9 @@ import { ScalioError } from '../errors.js';
 import { anchorTable } from './anchors.js';
 import { renderChart } from './chart.js';
 import { FIGURES, figureById } from './definitions.js';
-import { type ReportFigure, reportPage } from './report.js';
 import { checkPoint } from './point.js';
-import { SCALES, type Scale, type ScaleName, describeScale } from './scale.js';
+import { type ReportFigure, reportPage } from './report.js';
+import { SCALES, type Scale, type ScaleName } from './scale.js';
 import { type CachedPoint, PointCache, type Shard, type SweepProgress, pointKey, shardOf, sweep } from './sweep.js';
 import type { FigureDefinition, FigurePoint, FigureRow } from './types.js';
 import { type CodeVersion, codeVersion } from './version.js';
@@ -268,4 +268,3 @@ export async function mergeShards(directories: readonly string[], out: string, c
   return { written, timing: { points: results.size, computed: 0, fromCache: results.size, wallSeconds: 0, pointSeconds: 0, cachedPointSeconds: [...results.values()].reduce((total, entry) => total + entry.result.timing.wallSeconds, 0), threads: 0 }, skipped: [] };
 }
 
-export { describeScale };

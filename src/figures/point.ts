@@ -34,8 +34,6 @@ export interface YcsbRun {
   readonly config: Partial<ClusterConfig>;
   readonly operations: number;
   readonly warmupOperations: number;
-  /** The hardware profile by name (the simulator's default when absent). */
-  readonly profile?: string;
 }
 
 /** Fig. 6's microbenchmark: 512-byte NVMe-oF random reads, no store, standard target or offload. */

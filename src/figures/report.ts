@@ -2,8 +2,7 @@
  * The report page: every chart, the paper's published numbers beside ours (the error table),
  * the paper's claims in words checked against our points, and where and why we differ.
  */
-import type { Scale } from './scale.js';
-import { describeScale } from './scale.js';
+import { type Scale, describeScale } from './scale.js';
 import type { SweepTiming } from './generate.js';
 import type { ClaimCheck, ErrorRow, FigureDefinition, FigureRow } from './types.js';
 import type { CodeVersion } from './version.js';
