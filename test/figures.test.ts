@@ -115,7 +115,7 @@ describe('scalio figures', () => {
       const results = new Map<string, CachedPoint>();
       points.forEach((point, index) => {
         const key = pointKey(point.run, version);
-        const metrics = { operationsPerSecond: 1e5 * (1 + index), latencyMeanUs: 50 + index, latencyP50Us: 40, latencyP99Us: 200, hitRatio: 0.8, ssdReadIops: 1e5, ssdWriteIops: 1e4, ssdIops: 1.1e5, ssdIopsMaxDevice: 2e4, ssdIosPerOperation: 1, rpcsPerOperation: 1, coreUtilisation: 0.5, coreUsPerOperation: 5, coreUtilisationRpc: 0.3, coreUtilisationSsdIo: 0.2, coreUtilisationNvmeTarget: 0, clientUsPerOperation: 1, ssdIopsByDevice: '1;2', operations: 100, measuredSeconds: 0.1 } satisfies PointMetrics;
+        const metrics = { operationsPerSecond: 1e5 * (1 + index), latencyMeanUs: 50 + index, latencyP50Us: 40, latencyP99Us: 200, hitRatio: 0.8, ssdReadIops: 1e5, ssdWriteIops: 1e4, ssdIops: 1.1e5, ssdIopsMaxDevice: 2e4, ssdIosPerOperation: 1, rpcsPerOperation: 1, coreUtilisation: 0.5, coreUsPerOperation: 5, coreUtilisationRpc: 0.3, coreUtilisationSsdIo: 0.2, coreUtilisationNvmeTarget: 0, clientUsPerOperation: 1, idealHitRatio: 0.85, lruHitRatio: 0.8, ssdIopsByDevice: '1;2', operations: 100, measuredSeconds: 0.1 } satisfies PointMetrics;
         results.set(key, { key, run: point.run, modelHash: version.modelHash, result: { metrics, timing: { wallSeconds: 1 } } });
       });
       const rows = rowsOf(figure, points, results, version);

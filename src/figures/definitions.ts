@@ -505,11 +505,22 @@ function sensitivityPoints<T extends number>(values: readonly T[], runOf: (syste
   return SYSTEMS.flatMap(({ series, system }) => values.map((value) => ({ panel: 'C', series, x: value, run: runOf(system, value) })));
 }
 
+/** Scalio's points also compute the cache's ideal hit ratio and LRU's bound (for the hit-ratio panels). */
+function withHitRatioBounds(points: FigurePoint[]): FigurePoint[] {
+  return points.map((point) => (point.series === 'Scalio' && point.run.kind === undefined ? { ...point, run: { ...point.run, hitRatioBounds: true } } : point));
+}
+
 function hitRatioPanel(rows: readonly FigureRow[], x: { title: string; type?: 'ordinal' | 'quantitative'; values?: readonly number[] }, xOf: (row: FigureRow) => number | string = (row) => row.x): ChartSpec {
   const cached = rows.filter((row) => Number.isFinite(row.hitRatio) && row.series !== 'LEED');
+  // The bounds for Scalio's cache, where the model computes them: the hottest keys' share, and LRU's.
+  const bounded = rows.filter((row) => row.series === 'Scalio' && Number.isFinite(row.idealHitRatio) && Number.isFinite(row.lruHitRatio));
+  const rules = [
+    ...bounded.map((row) => ({ panel: row.panel, series: 'ideal', x: xOf(row), y: row.idealHitRatio, label: 'ideal: the hottest keys\' share' })),
+    ...bounded.map((row) => ({ panel: row.panel, series: 'lru', x: xOf(row), y: row.lruHitRatio, label: 'fully associative LRU (Che)' })),
+  ];
   return linePanel({
     title: 'Cache hit ratio (GETs served from DPU DRAM)', ours: plot(cached, (row) => row.hitRatio, xOf), series: ['Scalio', 'LEED+Ditto'], seriesTitle: 'ours: hit ratio',
-    x, y: { title: 'Hit ratio', domain: [0, 1] },
+    rules, x, y: { title: 'Hit ratio', domain: [0, 1] },
   });
 }
 
@@ -524,7 +535,7 @@ const figure15: FigureDefinition = {
   title: 'Fig. 15 — Skew: zipfian θ on YCSB C, with hit ratio',
   paper: 'Throughput and cache hit ratio for θ ∈ {0.5, 0.9, 0.99, 1.01} (Java YCSB\'s generator accepts 1.01). No values published; the slides: on C Scalio beats the baselines under every setting.',
   configuration: (scale) => `YCSB C with θ = ${THETAS.join(', ')}, 7 SSDs, ${PAPER_DPU_CORES} DPU cores, ${PAPER_CLIENTS} clients; ${describeScale(scale)}.`,
-  points: (scale) => sensitivityPoints(THETAS, (system, theta) => runFigure15(scale, system, theta)),
+  points: (scale) => withHitRatioBounds(sensitivityPoints(THETAS, (system, theta) => runFigure15(scale, system, theta))),
   chart(rows, scale) {
     const x = { title: 'Zipfian θ', type: 'ordinal' as const };
     return figureChart(this.title, subtitle(scale), [
@@ -553,7 +564,7 @@ const figure16: FigureDefinition = {
   title: 'Fig. 16 — Dataset size: records grow, cache fixed (YCSB C)',
   paper: 'Throughput as the dataset grows from 20 to 80 M records with the cache fixed. No values published.',
   configuration: (scale) => `YCSB C, ${RECORD_MULTIPLES.map((multiple) => `${(scale.records * multiple) / 1e6} M`).join(', ')} records${scale.records === PAPER_RECORDS ? '' : ` (the paper's 20–80 M scaled down by ${PAPER_RECORDS / scale.records})`}, cache fixed at ${Math.round(scale.records * PAPER_CACHE_SLOTS_PER_RECORD).toLocaleString('en-US')} slots; 7 SSDs, ${PAPER_DPU_CORES} DPU cores, ${PAPER_CLIENTS} clients; ${describeScale(scale)}.`,
-  points: (scale) => sensitivityPoints(RECORD_MULTIPLES, (system, multiple) => runFigure16(scale, system, multiple)).map((point) => ({ ...point, x: (scale.records * point.x) / 1e6 })),
+  points: (scale) => withHitRatioBounds(sensitivityPoints(RECORD_MULTIPLES, (system, multiple) => runFigure16(scale, system, multiple)).map((point) => ({ ...point, x: (scale.records * point.x) / 1e6 }))),
   chart(rows, scale) {
     const scaled = scale.records === PAPER_RECORDS ? 'The paper\'s 20–80 M records' : `Records scaled down ${PAPER_RECORDS / scale.records}× from the paper's 20–80 M`;
     const x = { title: 'Records (M)', values: RECORD_MULTIPLES.map((multiple) => (scale.records * multiple) / 1e6) };
@@ -611,7 +622,7 @@ const figure18: FigureDefinition = {
   title: 'Fig. 18 — Cache slots per bucket: 4, 8, 16 (YCSB C)',
   paper: 'Throughput with 4, 8 and 16 slots per cache bucket (the same total slots). No values published; the artifact\'s script does not actually change the associativity — ours does.',
   configuration: (scale) => `YCSB C, ${SLOTS_PER_BUCKET.join(', ')} slots per bucket (the cache's total slots fixed at 11.2 % of the records), 7 SSDs, ${PAPER_DPU_CORES} DPU cores, ${PAPER_CLIENTS} clients; ${describeScale(scale)}.`,
-  points: (scale) => sensitivityPoints(SLOTS_PER_BUCKET, (system, slots) => runFigure18(scale, system, slots)),
+  points: (scale) => withHitRatioBounds(sensitivityPoints(SLOTS_PER_BUCKET, (system, slots) => runFigure18(scale, system, slots))),
   chart(rows, scale) {
     const x = { title: 'Slots per bucket', type: 'ordinal' as const };
     return figureChart(this.title, subtitle(scale), [

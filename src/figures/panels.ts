@@ -83,7 +83,7 @@ function layersOf(options: PanelOptions, kind: 'line' | 'bar' | 'latency'): Char
     layers.push({
       transform: [{ filter: "datum.source === 'rule'" }],
       mark: { type: 'line', strokeDash: [4, 3], strokeWidth: 1.5, color: '#555555' },
-      encoding: { x, y, detail: { field: 'series', type: 'nominal' }, strokeDash: { field: 'label', type: 'nominal', legend: { title: 'reference' }, scale: { range: [[4, 3]] } } },
+      encoding: { x, y, detail: { field: 'series', type: 'nominal' }, strokeDash: { field: 'label', type: 'nominal', legend: { title: 'reference' }, scale: { range: [[4, 3], [1, 2]] } } },
     });
   }
   if ((options.paper ?? []).length > 0) {

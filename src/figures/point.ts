@@ -34,6 +34,8 @@ export interface YcsbRun {
   readonly config: Partial<ClusterConfig>;
   readonly operations: number;
   readonly warmupOperations: number;
+  /** Also compute the cache's ideal hit ratio and LRU's bound for this workload (where the model can). */
+  readonly hitRatioBounds?: true;
 }
 
 /** Fig. 6's microbenchmark: 512-byte NVMe-oF random reads, no store, standard target or offload. */
@@ -45,6 +47,25 @@ export interface NvmeOfReadsRun {
   readonly queueDepth: number;
   readonly dpuCores: number;
   readonly commands: number;
+}
+
+/** Where the model's hit-ratio bounds live (newer models only: loaded by path). */
+const HIT_RATIO_MODULE = '../calibration/ideal-hit-ratio.js';
+
+type HitRatioBound = (request: { records: number; slots: number; theta: number }) => number;
+
+async function hitRatioBoundsOf(point: YcsbRun, records: number, slots: number): Promise<{ ideal: number; lru: number }> {
+  const none = { ideal: Number.NaN, lru: Number.NaN };
+  const workload = workloadOf(point);
+  if (point.hitRatioBounds !== true || workload.rankSpace !== 'records' || !['zipfian', 'uniform'].includes(workload.requestDistribution)) return none;
+  try {
+    const module = (await import(HIT_RATIO_MODULE)) as { idealHitRatio?: HitRatioBound; lruHitRatio?: HitRatioBound };
+    if (typeof module.idealHitRatio !== 'function' || typeof module.lruHitRatio !== 'function') return none;
+    const theta = workload.requestDistribution === 'uniform' ? 0 : workload.zipfianConstant;
+    return { ideal: module.idealHitRatio({ records, slots, theta }), lru: module.lruHitRatio({ records, slots, theta }) };
+  } catch {
+    return none;
+  }
 }
 
 /** Where the model's NVMe-oF microbenchmark lives (newer models only: loaded by path). */
@@ -102,6 +123,13 @@ export interface PointMetrics {
   readonly coreUtilisationNvmeTarget: number;
   /** Client CPU per operation, µs, where the model charges it (NaN otherwise). */
   readonly clientUsPerOperation: number;
+  /**
+   * For points that ask (`hitRatioBounds`), where the model can compute them: the hottest
+   * cache-slots keys' share of the draws (a static top-k cache), and a fully associative LRU
+   * cache's hit ratio (Che's approximation). NaN otherwise.
+   */
+  readonly idealHitRatio: number;
+  readonly lruHitRatio: number;
   /** Each SSD's reads + writes per simulated second, "d0;d1;…". */
   readonly ssdIopsByDevice: string;
   readonly operations: number;
@@ -157,7 +185,7 @@ export function checkPoint(point: PointRun): void {
 }
 
 /** The metrics of a run, measured from its counters (per device, per core) and histograms. */
-export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics: RunMetrics = metricsOf(report)): PointMetrics {
+export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics: RunMetrics = metricsOf(report)): Omit<PointMetrics, 'idealHitRatio' | 'lruHitRatio'> {
   const { counters } = report;
   const seconds = report.durationNs / 1e9;
   const perSecond = (count: number) => (seconds > 0 ? count / seconds : 0);
@@ -211,7 +239,8 @@ export async function runPoint(point: PointRun): Promise<PointResult> {
     return { metrics: microbenchmarkMetrics(result), timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
   }
   const report = await run(requestOf(point));
-  return { metrics: pointMetricsOf(report), timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
+  const bounds = await hitRatioBoundsOf(point, report.config.loadCount, report.config.cacheSlots);
+  return { metrics: { ...pointMetricsOf(report), idealHitRatio: bounds.ideal, lruHitRatio: bounds.lru }, timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
 }
 
 /** Fig. 6's numbers in a point's shape: IOPS as throughput, the target's cores as DPU cores. */
@@ -234,6 +263,8 @@ function microbenchmarkMetrics(result: NvmeOfReadsResult): PointMetrics {
     coreUtilisationSsdIo: Number.NaN,
     coreUtilisationNvmeTarget: result.targetCoreUtilisation,
     clientUsPerOperation: Number.NaN,
+    idealHitRatio: Number.NaN,
+    lruHitRatio: Number.NaN,
     ssdIopsByDevice: result.iopsBySsd.map((iops) => Math.round(iops)).join(';'),
     operations: Math.round(result.iops * (result.durationNs / 1e9)),
     measuredSeconds: result.durationNs / 1e9,
