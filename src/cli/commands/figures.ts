@@ -2,14 +2,14 @@
 import { ScalioError } from '../../errors.js';
 import { FIGURES } from '../../figures/definitions.js';
 import { generateFigures, mergeShards, selectFigures } from '../../figures/generate.js';
-import { SCALES, type ScaleName, customScale, describeScale } from '../../figures/scale.js';
+import { SCALES, type ScaleName, customScale } from '../../figures/scale.js';
 import { duration, parseShard, sweepProgressLine } from '../../figures/sweep.js';
 import { optionHelp, parse, positiveInteger } from '../options.js';
 
 const OPTIONS = {
   figure: { type: 'string', value: 'LIST', help: `comma-separated figures (default: all: ${FIGURES.map((figure) => figure.id).join(', ')})` },
-  quick: { type: 'boolean', help: `small runs, the whole list in minutes (${describeScale(SCALES.quick)})` },
-  full: { type: 'boolean', help: `the paper's scale (${describeScale(SCALES.full)}); refused today: 20 M records need more than the 4 GiB an emulated SSD can hold` },
+  quick: { type: 'boolean', help: 'small runs, the whole list in minutes: 200 K records, 100 K operations per point (default: 1 M and 500 K)' },
+  full: { type: 'boolean', help: 'the paper\'s 20 M records and 8 M operations per point: refused today (20 M records do not fit a 4 GiB emulated SSD)' },
   records: { type: 'string', value: 'N', help: 'records loaded per point instead of the scale\'s (Fig. 16 runs 1–4×)' },
   ops: { type: 'string', value: 'N', help: 'measured operations per point instead of the scale\'s (warm-up: half as many)' },
   out: { type: 'string', value: 'DIR', help: 'where the figures, the report and the finished points go (default: figures)' },
