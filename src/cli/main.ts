@@ -11,6 +11,7 @@ import { SYSTEMS } from '../systems/registry.js';
 import { calibrate } from './commands/calibrate.js';
 import { check } from './commands/check.js';
 import { compare } from './commands/compare.js';
+import { figures } from './commands/figures.js';
 import { overview } from './commands/overview.js';
 import { run } from './commands/run.js';
 
@@ -25,6 +26,7 @@ Commands:
   compare    several systems side by side on the same workload
   check      run a workload, record its history, check it is linearizable
   calibrate  the paper's published anchors against the simulator's hardware profile
+  figures    regenerate the paper's evaluation figures (CSV, JSON, SVG, PNG, report)
   help       show this help
 
 Systems: ${SYSTEMS.map((system) => system.name).join(', ')}
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
   compare,
   check,
   calibrate,
+  figures,
   // `scalio help` or `scalio help COMMAND` (the command's --help).
   help: async (argv) => {
     const [topic, ...more] = argv;

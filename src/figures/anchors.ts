@@ -1,0 +1,89 @@
+/**
+ * The calibration's anchor table (the model's `calibrationTable`, what `scalio calibrate`
+ * prints) for the report page: the paper's anchors, ours, the error, and whether each was
+ * fitted or is a prediction. Loaded by path: models without a calibration have none, and the
+ * report says so. Cached beside the points, keyed by the model's code hash and the scale.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scale } from './scale.js';
+import type { CodeVersion } from './version.js';
+
+const CALIBRATION_MODULE = '../calibration/anchors.js';
+
+interface AnchorRow {
+  readonly anchor: string;
+  readonly paper: number;
+  readonly ours: number;
+  readonly error: number;
+  readonly errorKind: 'relative' | 'absolute';
+  readonly tolerance: number;
+  readonly withinTolerance: boolean;
+  readonly status: 'fitted' | 'predicted';
+  readonly fittedParameters: readonly string[];
+  readonly note: string;
+}
+
+interface PredictionRow {
+  readonly prediction: string;
+  readonly ours: number;
+}
+
+interface CalibrationTable {
+  readonly profile: string;
+  readonly scale: { readonly name: string; readonly records: number };
+  readonly anchors: readonly AnchorRow[];
+  readonly predictions: readonly PredictionRow[];
+}
+
+type CalibrationTableFunction = (request: { scale?: string }) => Promise<CalibrationTable>;
+
+/** The calibration scale closest to a figures scale (the anchors barely move with scale). */
+function calibrationScaleOf(scale: Scale): string {
+  if (scale.records <= 200_000) return 'test';
+  return scale.records < 20_000_000 ? 'quick' : 'full';
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const value = (number: number) => (Math.abs(number) >= 1000 ? Math.round(number).toLocaleString('en-US') : number.toPrecision(3));
+
+export function anchorMarkdown(table: CalibrationTable): string {
+  const lines = [
+    `Profile \`${table.profile}\`, calibration scale \`${table.scale.name}\` (${table.scale.records.toLocaleString('en-US')} records); from the model's \`calibrationTable\`, as \`scalio calibrate\` prints it.\n`,
+    '| anchor | paper | ours | error | tolerance | met | fitted or predicted | note |',
+    '|---|---:|---:|---:|---:|---|---|---|',
+  ];
+  for (const row of table.anchors) {
+    const error = row.errorKind === 'relative' ? `${row.error >= 0 ? '+' : ''}${(row.error * 100).toFixed(1)} %` : `${row.error >= 0 ? '+' : ''}${row.error.toFixed(3)}`;
+    const tolerance = row.errorKind === 'relative' ? `±${(row.tolerance * 100).toFixed(0)} %` : `±${row.tolerance}`;
+    const status = row.status === 'fitted' ? `fitted (${row.fittedParameters.join(', ')})` : 'predicted';
+    lines.push(`| ${cell(row.anchor)} | ${value(row.paper)} | ${value(row.ours)} | ${error} | ${tolerance} | ${row.withinTolerance ? 'yes' : '**no**'} | ${status} | ${cell(row.note)} |`);
+  }
+  if (table.predictions.length > 0) {
+    lines.push('', '| prediction (the paper gives no value) | ours |', '|---|---:|');
+    for (const row of table.predictions) lines.push(`| ${cell(row.prediction)} | ${value(row.ours)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The anchor table as Markdown, or null when this model has no calibration. */
+export async function anchorTable(scale: Scale, cacheDirectory: string, version: CodeVersion): Promise<string | null> {
+  let calibrationTable: CalibrationTableFunction | undefined;
+  try {
+    calibrationTable = ((await import(CALIBRATION_MODULE)) as { calibrationTable?: CalibrationTableFunction }).calibrationTable;
+  } catch {
+    return null;
+  }
+  if (typeof calibrationTable !== 'function') return null;
+  const calibrationScale = calibrationScaleOf(scale);
+  const path = join(cacheDirectory, `anchors-${calibrationScale}-${version.modelHash}.json`);
+  let table: CalibrationTable;
+  if (existsSync(path)) {
+    table = JSON.parse(readFileSync(path, 'utf8')) as CalibrationTable;
+  } else {
+    table = await calibrationTable({ scale: calibrationScale });
+    mkdirSync(cacheDirectory, { recursive: true });
+    writeFileSync(path, `${JSON.stringify(table)}\n`);
+  }
+  return anchorMarkdown(table);
+}

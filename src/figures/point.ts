@@ -1,0 +1,272 @@
+/**
+ * One point of a figure: a simulator run, described as plain data (so that it can be hashed
+ * for the disk cache, posted to a worker thread and written into a figure's JSON), and the
+ * numbers a figure plots from it.
+ *
+ * `requestOf` is the one place a point becomes `run()` options; each figure builds its
+ * points' `PointRun`s in one function of its own (see figures.ts), so a new model field
+ * (in-flight operations, a profile) is wired in with a one-line change there.
+ */
+import { type ClusterConfig, resolveConfig } from '../config.js';
+import { ScalioError } from '../errors.js';
+import { type RunMetrics, metricsOf } from '../engine/metrics.js';
+import { type RunRequest, run } from '../engine/run.js';
+import { CoreCounter, DeviceCounter } from '../hw/counters.js';
+import { systemByName } from '../systems/registry.js';
+import { WORKLOADS, type Workload, describeMix, recordSettings } from '../ycsb/workloads.js';
+
+/** The changes a point makes to a built-in workload (the rest is the built-in's). */
+export interface WorkloadChanges {
+  readonly requestDistribution?: Workload['requestDistribution'];
+  readonly zipfianConstant?: number;
+}
+
+/** Everything that decides a point's result: the cache key is a hash of this and the code. */
+export type PointRun = YcsbRun | NvmeOfReadsRun;
+
+/** A key-value store run: a system on a YCSB workload. */
+export interface YcsbRun {
+  readonly kind?: undefined;
+  readonly system: string;
+  /** A built-in workload (A, B, C, D, F). */
+  readonly workload: string;
+  readonly workloadChanges?: WorkloadChanges;
+  readonly config: Partial<ClusterConfig>;
+  readonly operations: number;
+  readonly warmupOperations: number;
+  /** Also compute the cache's ideal hit ratio and LRU's bound for this workload (where the model can). */
+  readonly hitRatioBounds?: true;
+}
+
+/** Fig. 6's microbenchmark: 512-byte NVMe-oF random reads, no store, standard target or offload. */
+export interface NvmeOfReadsRun {
+  readonly kind: 'nvmeof-reads';
+  readonly target: 'standard' | 'offload';
+  readonly ssds: number;
+  /** Reads outstanding per SSD. */
+  readonly queueDepth: number;
+  readonly dpuCores: number;
+  readonly commands: number;
+}
+
+/** Where the model's hit-ratio bounds live (newer models only: loaded by path). */
+const HIT_RATIO_MODULE = '../calibration/ideal-hit-ratio.js';
+
+type HitRatioBound = (request: { records: number; slots: number; theta: number }) => number;
+
+async function hitRatioBoundsOf(point: YcsbRun, records: number, slots: number): Promise<{ ideal: number; lru: number }> {
+  const none = { ideal: Number.NaN, lru: Number.NaN };
+  const workload = workloadOf(point);
+  if (point.hitRatioBounds !== true || workload.rankSpace !== 'records' || !['zipfian', 'uniform'].includes(workload.requestDistribution)) return none;
+  try {
+    const module = (await import(HIT_RATIO_MODULE)) as { idealHitRatio?: HitRatioBound; lruHitRatio?: HitRatioBound };
+    if (typeof module.idealHitRatio !== 'function' || typeof module.lruHitRatio !== 'function') return none;
+    const theta = workload.requestDistribution === 'uniform' ? 0 : workload.zipfianConstant;
+    return { ideal: module.idealHitRatio({ records, slots, theta }), lru: module.lruHitRatio({ records, slots, theta }) };
+  } catch {
+    return none;
+  }
+}
+
+/** Where the model's NVMe-oF microbenchmark lives (newer models only: loaded by path). */
+const NVMEOF_MODULE = '../engine/nvmeof.js';
+
+interface NvmeOfReadsResult {
+  readonly iops: number;
+  readonly iopsBySsd: readonly number[];
+  readonly targetCoreUtilisation: number;
+  readonly targetCoreUsPerRead: number;
+  readonly latencyMeanUs: number;
+  readonly durationNs: number;
+}
+type RunNvmeOfReads = (request: Omit<NvmeOfReadsRun, 'kind'>) => NvmeOfReadsResult;
+
+/** The model's NVMe-oF read microbenchmark, or null when this build has none. */
+export async function nvmeOfReadsBenchmark(): Promise<RunNvmeOfReads | null> {
+  try {
+    const module = (await import(NVMEOF_MODULE)) as { runNvmeOfReads?: RunNvmeOfReads };
+    return typeof module.runNvmeOfReads === 'function' ? module.runNvmeOfReads : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a figure plots from a run. Only simulated quantities: two runs of the same point give
+ * the same numbers bit for bit (wall-clock times are kept apart, in `PointTiming`).
+ */
+export interface PointMetrics {
+  readonly operationsPerSecond: number;
+  readonly latencyMeanUs: number;
+  readonly latencyP50Us: number;
+  readonly latencyP99Us: number;
+  /** GETs served by the DRAM cache over all GETs (NaN for a system without a cache or a run without GETs). */
+  readonly hitRatio: number;
+  /** NVMe commands completed per simulated second, over all SSDs, counted per device. */
+  readonly ssdReadIops: number;
+  readonly ssdWriteIops: number;
+  readonly ssdIops: number;
+  /** The busiest SSD's commands per second (reads + writes). */
+  readonly ssdIopsMaxDevice: number;
+  readonly ssdIosPerOperation: number;
+  readonly rpcsPerOperation: number;
+  /** DPU core busy time over the cores' time in the measured window (0–1). */
+  readonly coreUtilisation: number;
+  readonly coreUsPerOperation: number;
+  /**
+   * The DPU cores' busy share split by kind of work — RPC receive and reply, SSD I/O (NVMe
+   * submit and complete with the store's work), the standard NVMe-oF target — where the model
+   * reports it (NaN where it does not).
+   */
+  readonly coreUtilisationRpc: number;
+  readonly coreUtilisationSsdIo: number;
+  readonly coreUtilisationNvmeTarget: number;
+  /** Client CPU per operation, µs, where the model charges it (NaN otherwise). */
+  readonly clientUsPerOperation: number;
+  /**
+   * For points that ask (`hitRatioBounds`), where the model can compute them: the hottest
+   * cache-slots keys' share of the draws (a static top-k cache), and a fully associative LRU
+   * cache's hit ratio (Che's approximation). NaN otherwise.
+   */
+  readonly idealHitRatio: number;
+  readonly lruHitRatio: number;
+  /** Each SSD's reads + writes per simulated second, "d0;d1;…". */
+  readonly ssdIopsByDevice: string;
+  readonly operations: number;
+  readonly measuredSeconds: number;
+}
+
+export interface PointTiming {
+  /** Wall-clock seconds the point took (load, warm-up and run), on the machine that ran it. */
+  readonly wallSeconds: number;
+}
+
+export interface PointResult {
+  readonly metrics: PointMetrics;
+  readonly timing: PointTiming;
+}
+
+/** The workload a point runs. */
+export function workloadOf(point: YcsbRun): Workload {
+  const base = WORKLOADS[point.workload];
+  if (base === undefined) throw new ScalioError(`figure point: unknown workload "${point.workload}"; built in: ${Object.keys(WORKLOADS).join(', ')}`);
+  if (point.workloadChanges === undefined) return base;
+  const changed = { ...base, ...point.workloadChanges };
+  return { ...changed, description: describeMix(changed) };
+}
+
+/** The `run()` options of a point: the only place a point becomes a run. */
+export function requestOf(point: YcsbRun): RunRequest {
+  return {
+    system: point.system,
+    engine: 'sim',
+    workload: workloadOf(point),
+    config: point.config,
+    operations: point.operations,
+    warmupOperations: point.warmupOperations,
+  };
+}
+
+/**
+ * Refuses, before a sweep starts, a point whose cluster cannot be built (the run would refuse
+ * it too, minutes later): the configuration as the run resolves it.
+ */
+export function checkPoint(point: PointRun): void {
+  if (point.kind === 'nvmeof-reads') return;
+  const workload = workloadOf(point);
+  const config: Partial<ClusterConfig> = { ...(systemByName(point.system).defaults ?? {}), ...recordSettings(workload), ...point.config };
+  // Room for the inserts the run will make, as run() sizes the store.
+  const shares = workload.readProportion + workload.updateProportion + workload.insertProportion + workload.readModifyWriteProportion;
+  if (workload.insertProportion > 0 && config.capacityRecords === undefined) {
+    const inserts = Math.ceil((point.operations + point.warmupOperations) * (workload.insertProportion / shares));
+    config.capacityRecords = (config.records ?? 0) + inserts + (config.clients ?? 0);
+  }
+  resolveConfig(config);
+}
+
+/** The metrics of a run, measured from its counters (per device, per core) and histograms. */
+export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics: RunMetrics = metricsOf(report)): Omit<PointMetrics, 'idealHitRatio' | 'lruHitRatio'> {
+  const { counters } = report;
+  const seconds = report.durationNs / 1e9;
+  const perSecond = (count: number) => (seconds > 0 ? count / seconds : 0);
+  let reads = 0;
+  let writes = 0;
+  let busiest = 0;
+  const byDevice: number[] = [];
+  for (let device = 0; device < counters.devices; device++) {
+    const deviceReads = counters.getDevice(device, DeviceCounter.readsOffloaded) + counters.getDevice(device, DeviceCounter.readsByCore);
+    const deviceWrites = counters.getDevice(device, DeviceCounter.writes);
+    reads += deviceReads;
+    writes += deviceWrites;
+    busiest = Math.max(busiest, deviceReads + deviceWrites);
+    byDevice.push(perSecond(deviceReads + deviceWrites));
+  }
+  // Reported by newer models' metricsOf; absent (NaN) from older ones.
+  const split = metrics as unknown as Partial<Record<'dpuCoreUtilisationRpc' | 'dpuCoreUtilisationSsdIo' | 'dpuCoreUtilisationNvmeTarget' | 'clientUsPerOperation', number>>;
+  const coreBusyNs = counters.totalCore(CoreCounter.busyNs);
+  return {
+    operationsPerSecond: report.operationsPerSecond,
+    latencyMeanUs: report.stats.all().meanNs() / 1000,
+    latencyP50Us: metrics.latencyP50Us,
+    latencyP99Us: metrics.latencyP99Us,
+    hitRatio: metrics.hitRatio,
+    ssdReadIops: perSecond(reads),
+    ssdWriteIops: perSecond(writes),
+    ssdIops: perSecond(reads + writes),
+    ssdIopsMaxDevice: perSecond(busiest),
+    ssdIosPerOperation: metrics.ssdIosPerOperation,
+    rpcsPerOperation: metrics.rpcsPerOperation,
+    coreUtilisation: report.durationNs > 0 ? coreBusyNs / (report.durationNs * counters.cores) : 0,
+    coreUsPerOperation: metrics.coreUsPerOperation,
+    coreUtilisationRpc: split.dpuCoreUtilisationRpc ?? Number.NaN,
+    coreUtilisationSsdIo: split.dpuCoreUtilisationSsdIo ?? Number.NaN,
+    coreUtilisationNvmeTarget: split.dpuCoreUtilisationNvmeTarget ?? Number.NaN,
+    clientUsPerOperation: split.clientUsPerOperation ?? Number.NaN,
+    ssdIopsByDevice: byDevice.map((iops) => Math.round(iops)).join(';'),
+    operations: report.operations,
+    measuredSeconds: seconds,
+  };
+}
+
+/** Runs one point (in a worker thread of a sweep, or inline). */
+export async function runPoint(point: PointRun): Promise<PointResult> {
+  const startedMs = performance.now();
+  if (point.kind === 'nvmeof-reads') {
+    const benchmark = await nvmeOfReadsBenchmark();
+    if (benchmark === null) throw new ScalioError('this build has no NVMe-oF read microbenchmark (src/engine/nvmeof.ts): Fig. 6 cannot run');
+    const { kind: _kind, ...request } = point;
+    const result = benchmark(request);
+    return { metrics: microbenchmarkMetrics(result), timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
+  }
+  const report = await run(requestOf(point));
+  const bounds = await hitRatioBoundsOf(point, report.config.loadCount, report.config.cacheSlots);
+  return { metrics: { ...pointMetricsOf(report), idealHitRatio: bounds.ideal, lruHitRatio: bounds.lru }, timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
+}
+
+/** Fig. 6's numbers in a point's shape: IOPS as throughput, the target's cores as DPU cores. */
+function microbenchmarkMetrics(result: NvmeOfReadsResult): PointMetrics {
+  return {
+    operationsPerSecond: result.iops,
+    latencyMeanUs: result.latencyMeanUs,
+    latencyP50Us: Number.NaN,
+    latencyP99Us: Number.NaN,
+    hitRatio: Number.NaN,
+    ssdReadIops: result.iops,
+    ssdWriteIops: 0,
+    ssdIops: result.iops,
+    ssdIopsMaxDevice: Math.max(...result.iopsBySsd),
+    ssdIosPerOperation: 1,
+    rpcsPerOperation: 0,
+    coreUtilisation: result.targetCoreUtilisation,
+    coreUsPerOperation: result.targetCoreUsPerRead,
+    coreUtilisationRpc: Number.NaN,
+    coreUtilisationSsdIo: Number.NaN,
+    coreUtilisationNvmeTarget: result.targetCoreUtilisation,
+    clientUsPerOperation: Number.NaN,
+    idealHitRatio: Number.NaN,
+    lruHitRatio: Number.NaN,
+    ssdIopsByDevice: result.iopsBySsd.map((iops) => Math.round(iops)).join(';'),
+    operations: Math.round(result.iops * (result.durationNs / 1e9)),
+    measuredSeconds: result.durationNs / 1e9,
+  };
+}

@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ScalioError } from '../src/errors.js';
+import { renderChart } from '../src/figures/chart.js';
+import { FIGURES } from '../src/figures/definitions.js';
+import { generateFigures, mergeShards, rowsOf, selectFigures } from '../src/figures/generate.js';
+import { linePanel, figureChart } from '../src/figures/panels.js';
+import type { PointMetrics } from '../src/figures/point.js';
+import { SCALES, type Scale } from '../src/figures/scale.js';
+import { type CachedPoint, PointCache, parseShard, pointKey, shardOf, sweep } from '../src/figures/sweep.js';
+import type { FigureDefinition } from '../src/figures/types.js';
+import { codeVersion } from '../src/figures/version.js';
+import { packageRoot } from '../src/paths.js';
+
+const exec = promisify(execFile);
+const directory = mkdtempSync(join(tmpdir(), 'scalio-figures-'));
+const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+
+async function scalio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { timeout: 100_000, killSignal: 'SIGKILL' });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+/** A figure small enough for a test: two systems, one and two SSDs, a few thousand operations. */
+const TINY_SCALE: Scale = { name: 'quick', records: 2_000, operations: 3_000, warmupOperations: 500, microbenchmarkReads: 1_000 };
+const tinyFigure: FigureDefinition = {
+  id: 'tiny',
+  title: 'A tiny figure',
+  paper: 'none',
+  configuration: () => 'tiny',
+  points: (scale) => ['scalio', 'leed'].flatMap((system) => [1, 2].map((ssds) => ({
+    panel: 'C', series: system, x: ssds,
+    run: { system, workload: 'A', config: { records: scale.records, ssds, dpuCores: 2, clients: 16, seed: 3 }, operations: scale.operations, warmupOperations: scale.warmupOperations },
+  }))),
+  chart: (rows) => figureChart('tiny', ['test'], [linePanel({ ours: rows.map((row) => ({ panel: row.panel, series: row.series, x: row.x, y: row.operationsPerSecond })), series: ['scalio', 'leed'], x: { title: 'SSDs' }, y: { title: 'ops/s' } })]),
+  errors: (rows) => [{ figure: 'tiny', what: 'scalio at 1 SSD', paper: 1e6, ours: rows[0].operationsPerSecond, unit: 'ops/s', source: 'made up', note: '' }],
+  claims: () => [{ claim: 'none', source: 'test', holds: true, ours: '' }],
+  differences: () => ['none'],
+};
+
+describe('scalio figures', () => {
+  it('a sweep run twice gives identical CSVs; run again it resumes from its cache', async () => {
+    const first = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'first'), threads: 2, anchors: false });
+    const second = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'second'), threads: 2, anchors: false });
+    expect(first.timing.computed).toBe(4);
+    expect(second.timing.computed).toBe(4);
+    const csv = readFileSync(join(directory, 'first', 'fig-tiny.csv'), 'utf8');
+    expect(csv.trim().split('\n')).toHaveLength(5);
+    expect(readFileSync(join(directory, 'second', 'fig-tiny.csv'), 'utf8')).toBe(csv);
+    const again = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'first'), threads: 2, anchors: false });
+    expect(again.timing).toMatchObject({ computed: 0, fromCache: 4 });
+    expect(readFileSync(join(directory, 'first', 'fig-tiny.csv'), 'utf8')).toBe(csv);
+    const json = JSON.parse(readFileSync(join(directory, 'first', 'fig-tiny.json'), 'utf8'));
+    expect(json.codeVersion.modelHash).toBe(codeVersion().modelHash);
+    expect(json.points).toHaveLength(4);
+    expect(readFileSync(join(directory, 'first', 'fig-tiny.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(join(directory, 'first', 'fig-tiny.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(readFileSync(join(directory, 'first', 'report.md'), 'utf8')).toMatch(/!\[A tiny figure\]\(fig-tiny\.png\)/);
+  });
+
+  it('shards split the points disjointly and --merge assembles the same CSV', async () => {
+    const points = tinyFigure.points(TINY_SCALE);
+    const shards = [1, 2, 3].map((index) => shardOf(points, { index, count: 3 }));
+    expect(shards.flat().map((point) => pointKey(point.run, codeVersion())).sort()).toEqual(points.map((point) => pointKey(point.run, codeVersion())).sort());
+    for (const index of [1, 2]) {
+      await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, `shard-${index}`), cacheDirectory: join(directory, 'first', 'points'), shard: { index, count: 2 } });
+    }
+    await mergeShards([join(directory, 'shard-1'), join(directory, 'shard-2')], join(directory, 'merged'), [tinyFigure]);
+    expect(readFileSync(join(directory, 'merged', 'fig-tiny.csv'), 'utf8')).toBe(readFileSync(join(directory, 'first', 'fig-tiny.csv'), 'utf8'));
+    await expect(mergeShards([join(directory, 'shard-1')], join(directory, 'merged'), [tinyFigure])).rejects.toThrow(/shard 2\/2 missing/);
+    await expect(mergeShards([join(directory, 'shard-1'), join(directory, 'shard-1')], join(directory, 'merged'), [tinyFigure])).rejects.toThrow(/given twice/);
+    const broken = join(directory, 'broken-shard');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'shard-1-of-2.json'), '{"figures": 3}');
+    await expect(mergeShards([broken], join(directory, 'merged'), [tinyFigure])).rejects.toThrow(ScalioError);
+  });
+
+  it('a figure this build cannot make is refused when asked for, and named when left out of "all"', async () => {
+    const never: FigureDefinition = { ...tinyFigure, id: 'never', unavailable: async () => 'needs a part this model lacks' };
+    await expect(generateFigures({ figures: [never], scale: TINY_SCALE, out: join(directory, 'never'), anchors: false })).rejects.toThrow('--figure never: needs a part this model lacks');
+    const outcome = await generateFigures({ figures: [never], scale: TINY_SCALE, out: join(directory, 'never'), anchors: false, skipUnavailable: true });
+    expect(outcome.skipped).toEqual(['Fig. never: needs a part this model lacks']);
+    expect(readFileSync(join(directory, 'never', 'report.md'), 'utf8')).toMatch(/Left out: Fig\. never: needs a part this model lacks/);
+  });
+
+  it('a point the model refuses in a worker thread is a user error (exit 2), not a crash', async () => {
+    // An error's class is lost on its way out of a worker: before points returned refusals, this was a plain Error (exit 70).
+    const run = { system: 'scalio', workload: 'C', config: { records: 1000, ssds: 100, dpuCores: 2, clients: 16 }, operations: 10, warmupOperations: 0 };
+    const failure = sweep([run], { cache: new PointCache(join(directory, 'refused')), version: codeVersion(), threads: 1 });
+    await expect(failure).rejects.toBeInstanceOf(ScalioError);
+    await expect(failure).rejects.toThrow(/figure point scalio on YCSB C, .*ssds must be an integer from 1 to 64, got 100/);
+  });
+
+  it('parses --shard and --figure strictly', () => {
+    expect(parseShard('3/8')).toEqual({ index: 3, count: 8 });
+    for (const bad of ['0/3', '4/3', '3', 'a/b', '1/0', '-1/2']) expect(() => parseShard(bad)).toThrow(/--shard must be K\/N/);
+    expect(selectFigures('13, 10').map((figure) => figure.id)).toEqual(['10', '13']);
+    expect(() => selectFigures('10,99')).toThrow(/unknown figure "99"/);
+  });
+
+  it('every figure draws a chart from its points (synthetic numbers, no runs)', async () => {
+    const version = codeVersion();
+    for (const figure of FIGURES) {
+      const points = figure.points(SCALES.quick);
+      expect(points.length).toBeGreaterThan(0);
+      const results = new Map<string, CachedPoint>();
+      points.forEach((point, index) => {
+        const key = pointKey(point.run, version);
+        const metrics = { operationsPerSecond: 1e5 * (1 + index), latencyMeanUs: 50 + index, latencyP50Us: 40, latencyP99Us: 200, hitRatio: 0.8, ssdReadIops: 1e5, ssdWriteIops: 1e4, ssdIops: 1.1e5, ssdIopsMaxDevice: 2e4, ssdIosPerOperation: 1, rpcsPerOperation: 1, coreUtilisation: 0.5, coreUsPerOperation: 5, coreUtilisationRpc: 0.3, coreUtilisationSsdIo: 0.2, coreUtilisationNvmeTarget: 0, clientUsPerOperation: 1, idealHitRatio: 0.85, lruHitRatio: 0.8, ssdIopsByDevice: '1;2', operations: 100, measuredSeconds: 0.1 } satisfies PointMetrics;
+        results.set(key, { key, run: point.run, modelHash: version.modelHash, result: { metrics, timing: { wallSeconds: 1 } } });
+      });
+      const rows = rowsOf(figure, points, results, version);
+      const { svg, png } = await renderChart(figure.chart(rows, SCALES.quick));
+      expect(svg, `figure ${figure.id}`).toMatch(/^<svg/);
+      expect(png.length).toBeGreaterThan(1000);
+      expect(figure.claims(rows).length + figure.errors(rows).length).toBeGreaterThan(0);
+      expect(figure.differences(rows, SCALES.quick).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('bad input: exit 2 and one line', async () => {
+    const unknown = await scalio('figures', '--figure', '10,99');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--figure: unknown figure "99"; known: 5, /)]);
+    const shard = await scalio('figures', '--shard', '9/8');
+    expect(shard.code).toBe(2);
+    expect(shard.stderr.trim().split('\n')).toHaveLength(1);
+    const empty = join(directory, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const merge = await scalio('figures', '--merge', empty, join(directory, 'nowhere'));
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toMatch(/has no shard-K-of-N\.json/);
+    const both = await scalio('figures', '--quick', '--full');
+    expect(both.code).toBe(2);
+    // The paper's 20 M records do not fit an emulated SSD: refused before any point runs.
+    const full = await scalio('figures', '--full', '--figure', '5', '--out', join(directory, 'full'));
+    expect(full.code).toBe(2);
+    expect(full.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Fig\. 5 at the full scale cannot run its point LEED at 1 \(C uniform\): each SSD would be [\d.]+ GiB/)]);
+  });
+});
