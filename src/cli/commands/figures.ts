@@ -36,7 +36,7 @@ ${optionHelp(OPTIONS)}
 `;
 
 export async function figures(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, OPTIONS);
+  const { values, positionals } = parse(argv, OPTIONS, 'scalio figures', { positionals: true });
   if (values.help === true) {
     process.stdout.write(FIGURES_HELP);
     return;
