@@ -38,7 +38,8 @@ ${optionHelp(OPTIONS)}
 `;
 
 export async function figures(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, OPTIONS);
+  // Directories are words, not flags: `--merge DIR...` (anything else with words is refused below).
+  const { values, positionals } = parse(argv, OPTIONS, 'scalio figures', { positionals: true });
   if (values.help === true) {
     process.stdout.write(FIGURES_HELP);
     return;
