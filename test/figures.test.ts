@@ -9,7 +9,8 @@ import { renderChart } from '../src/figures/chart.js';
 import { FIGURES } from '../src/figures/definitions.js';
 import { generateFigures, mergeShards, rowsOf, selectFigures } from '../src/figures/generate.js';
 import { linePanel, figureChart } from '../src/figures/panels.js';
-import type { PointMetrics } from '../src/figures/point.js';
+import { type NvmeOfReadsRun, type PointMetrics, pointProfileOf, runPoint } from '../src/figures/point.js';
+import { loadProfile } from '../src/hw/profile.js';
 import { SCALES, type Scale } from '../src/figures/scale.js';
 import { type CachedPoint, PointCache, parseShard, pointKey, shardOf, sweep } from '../src/figures/sweep.js';
 import type { FigureDefinition } from '../src/figures/types.js';
@@ -127,7 +128,58 @@ describe('scalio figures', () => {
     }
   });
 
+  it('--profile: every point runs on it, a changed profile file recomputes the points, the JSON records it', async () => {
+    const paperFile = join(packageRoot(), 'profiles', 'paper.json');
+    const mine = join(directory, 'my-profile.json');
+    const profileJson = JSON.parse(readFileSync(paperFile, 'utf8'));
+    profileJson.name = 'mine';
+    writeFileSync(mine, JSON.stringify(profileJson));
+    const cacheDirectory = join(directory, 'profile-points');
+    const paper = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'profile-paper'), cacheDirectory, threads: 2, anchors: false });
+    expect(paper.timing.computed).toBe(4);
+    // The same values under another name: other keys (the name is content), so computed again.
+    const same = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'profile-mine'), cacheDirectory, threads: 2, anchors: false, profile: mine });
+    expect(same.timing).toMatchObject({ computed: 4, fromCache: 0 });
+    const again = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'profile-mine'), cacheDirectory, threads: 2, anchors: false, profile: mine });
+    expect(again.timing).toMatchObject({ computed: 0, fromCache: 4 });
+    const csvBefore = readFileSync(join(directory, 'profile-mine', 'fig-tiny.csv'), 'utf8');
+    // The user edits the file: a slower network. The old points must not be reused, and the numbers move.
+    profileJson.parameters.networkOneWayNs.value *= 4;
+    writeFileSync(mine, JSON.stringify(profileJson));
+    const edited = await generateFigures({ figures: [tinyFigure], scale: TINY_SCALE, out: join(directory, 'profile-mine'), cacheDirectory, threads: 2, anchors: false, profile: mine });
+    expect(edited.timing).toMatchObject({ computed: 4, fromCache: 0 });
+    const csvAfter = readFileSync(join(directory, 'profile-mine', 'fig-tiny.csv'), 'utf8');
+    expect(csvAfter).not.toBe(csvBefore);
+    expect(csvAfter.split('\n')[1]).toMatch(/,mine,/);
+    const json = JSON.parse(readFileSync(join(directory, 'profile-mine', 'fig-tiny.json'), 'utf8'));
+    expect(json.profile).toMatchObject({ name: 'mine', file: mine });
+    expect(json.profile.parameters.networkOneWayNs.value).toBe(profileJson.parameters.networkOneWayNs.value);
+    expect(json.points[0].run.profile).toBeUndefined();
+    expect(readFileSync(join(directory, 'profile-mine', 'report.md'), 'utf8')).toContain(`on the \`mine\` hardware profile (${mine}, content hash ${json.profile.contentHash}`);
+  });
+
+  it("Fig. 6's NVMe-oF read points run on the point's profile", async () => {
+    const paper = loadProfile('paper');
+    const point: NvmeOfReadsRun = { kind: 'nvmeof-reads', target: 'offload', ssds: 1, queueDepth: 4, dpuCores: 8, commands: 2_000 };
+    const slow = { ...pointProfileOf(paper), parameters: { ...pointProfileOf(paper).parameters, networkOneWayNs: paper.networkOneWayNs + 20_000 } };
+    const onPaper = await runPoint({ ...point, profile: pointProfileOf(paper) });
+    const onDefault = await runPoint(point);
+    const onSlow = await runPoint({ ...point, profile: slow });
+    expect(onPaper.metrics).toEqual(onDefault.metrics);
+    // 20 µs more each way: 40 µs more per read.
+    expect(onSlow.metrics.latencyMeanUs - onPaper.metrics.latencyMeanUs).toBeCloseTo(40, 0);
+  });
+
   it('bad input: exit 2 and one line', async () => {
+    const unknownProfile = await scalio('figures', '--profile', 'nope', '--figure', '10', '--out', join(directory, 'unused'));
+    expect(unknownProfile.code).toBe(2);
+    expect(unknownProfile.stderr.trim().split('\n')).toEqual([expect.stringMatching(/profile "nope" is neither a shipped profile \(paper\) nor a file/)]);
+    const broken = join(directory, 'broken-profile.json');
+    writeFileSync(broken, JSON.stringify({ name: 'broken', parameters: { networkOneWayNs: { value: -1, source: 'x' } } }));
+    const malformed = await scalio('figures', '--profile', broken, '--figure', '10', '--out', join(directory, 'unused'));
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr.trim().split('\n')).toEqual([expect.stringMatching(/profile .*broken-profile\.json: parameter "networkOneWayNs" is negative/)]);
+
     const unknown = await scalio('figures', '--figure', '10,99');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--figure: unknown figure "99"; known: 5, /)]);

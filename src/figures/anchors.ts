@@ -6,6 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HardwareProfile } from '../hw/profile.js';
+import { profileRecordOf } from './profile-record.js';
 import type { Scale } from './scale.js';
 import type { CodeVersion } from './version.js';
 
@@ -36,11 +38,14 @@ interface CalibrationTable {
   readonly predictions: readonly PredictionRow[];
 }
 
-type CalibrationTableFunction = (request: { scale?: string }) => Promise<CalibrationTable>;
+type CalibrationTableFunction = (request: { scale?: string; profile?: HardwareProfile }) => Promise<CalibrationTable>;
 
-/** The calibration scale closest to a figures scale (the anchors barely move with scale). */
+/**
+ * The calibration scale for a figures scale: `scalio calibrate`'s default (quick: 1 M records,
+ * the scale the fit was made at, ~2 minutes) below the paper's dataset, so the report's table
+ * is the one the README and `scalio calibrate` show; the full scale at the paper's.
+ */
 function calibrationScaleOf(scale: Scale): string {
-  if (scale.records <= 200_000) return 'test';
   return scale.records < 20_000_000 ? 'quick' : 'full';
 }
 
@@ -67,7 +72,7 @@ export function anchorMarkdown(table: CalibrationTable): string {
 }
 
 /** The anchor table as Markdown, or null when this model has no calibration. */
-export async function anchorTable(scale: Scale, cacheDirectory: string, version: CodeVersion): Promise<string | null> {
+export async function anchorTable(scale: Scale, cacheDirectory: string, version: CodeVersion, profile: HardwareProfile): Promise<string | null> {
   let calibrationTable: CalibrationTableFunction | undefined;
   try {
     calibrationTable = ((await import(CALIBRATION_MODULE)) as { calibrationTable?: CalibrationTableFunction }).calibrationTable;
@@ -76,12 +81,13 @@ export async function anchorTable(scale: Scale, cacheDirectory: string, version:
   }
   if (typeof calibrationTable !== 'function') return null;
   const calibrationScale = calibrationScaleOf(scale);
-  const path = join(cacheDirectory, `anchors-${calibrationScale}-${version.modelHash}.json`);
+  // Keyed by the profile's content too: a profile file edited between two sweeps recomputes the table.
+  const path = join(cacheDirectory, `anchors-${calibrationScale}-${version.modelHash}-${profileRecordOf(profile).contentHash}.json`);
   let table: CalibrationTable;
   if (existsSync(path)) {
     table = JSON.parse(readFileSync(path, 'utf8')) as CalibrationTable;
   } else {
-    table = await calibrationTable({ scale: calibrationScale });
+    table = await calibrationTable({ scale: calibrationScale, profile });
     mkdirSync(cacheDirectory, { recursive: true });
     writeFileSync(path, `${JSON.stringify(table)}\n`);
   }

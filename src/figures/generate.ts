@@ -5,10 +5,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScalioError } from '../errors.js';
+import { type HardwareProfile, parseProfile, resolveProfile } from '../hw/profile.js';
 import { anchorTable } from './anchors.js';
 import { renderChart } from './chart.js';
 import { FIGURES, figureById } from './definitions.js';
-import { checkPoint } from './point.js';
+import { type PointProfile, checkPoint, pointProfileOf } from './point.js';
+import { type ProfileRecord, profileRecordOf } from './profile-record.js';
 import { type ReportFigure, reportPage } from './report.js';
 import { SCALES, type Scale, type ScaleName } from './scale.js';
 import { type CachedPoint, PointCache, type Shard, type SweepProgress, pointKey, shardOf, sweep } from './sweep.js';
@@ -24,6 +26,16 @@ export function selectFigures(text: string | undefined): FigureDefinition[] {
     if (figureById(id) === undefined) throw new ScalioError(`--figure: unknown figure "${id}"; known: ${FIGURES.map((figure) => figure.id).join(', ')}`);
   }
   return FIGURES.filter((figure) => ids.includes(figure.id));
+}
+
+/** A recorded profile as a profile again (checked as a file is). */
+function profileOfRecord(record: ProfileRecord, where: string): HardwareProfile {
+  return parseProfile({ name: record.name, description: record.description, parameters: record.parameters }, where);
+}
+
+/** A figure's points, each to run on the profile. */
+export function pointsOf(figure: FigureDefinition, scale: Scale, profile: PointProfile): FigurePoint[] {
+  return figure.points(scale).map((point) => ({ ...point, run: { ...point.run, profile } }));
 }
 
 /** A figure's finished points as CSV rows (in the figure's own order). */
@@ -45,7 +57,7 @@ export function rowsOf(figure: FigureDefinition, points: readonly FigurePoint[],
         requestDistribution: run.workloadChanges?.requestDistribution ?? (run.workload === 'D' ? 'latest' : 'zipfian'),
         theta: run.workloadChanges?.zipfianConstant ?? 0.99,
       };
-    return { figure: figure.id, panel: point.panel, series: point.series, x: point.x, ...described, ...entry.result.metrics, key };
+    return { figure: figure.id, panel: point.panel, series: point.series, x: point.x, ...described, profile: run.profile?.name ?? 'paper', ...entry.result.metrics, key };
   });
 }
 
@@ -80,12 +92,14 @@ export interface SweepTiming {
 }
 
 /** Writes every figure's files and the report page into `out`. */
-export async function writeFigures(figures: readonly FigureDefinition[], scale: Scale, results: ReadonlyMap<string, CachedPoint>, version: CodeVersion, out: string, timing: SweepTiming | null, skipped: readonly string[] = [], anchors: string | null = null): Promise<string[]> {
+export async function writeFigures(figures: readonly FigureDefinition[], scale: Scale, results: ReadonlyMap<string, CachedPoint>, version: CodeVersion, out: string, timing: SweepTiming | null, profile: HardwareProfile, skipped: readonly string[] = [], anchors: string | null = null): Promise<string[]> {
   mkdirSync(out, { recursive: true });
   const written: string[] = [];
   const report: ReportFigure[] = [];
+  const record = profileRecordOf(profile);
+  const content = pointProfileOf(profile);
   for (const figure of figures) {
-    const points = figure.points(scale);
+    const points = pointsOf(figure, scale, content);
     const rows = rowsOf(figure, points, results, version);
     const base = join(out, `fig-${figure.id}`);
     write(`${base}.csv`, csvOf(rows));
@@ -99,7 +113,9 @@ export async function writeFigures(figures: readonly FigureDefinition[], scale: 
       scale,
       codeVersion: version,
       engine: 'sim',
-      points: points.map((point) => ({ panel: point.panel, series: point.series, x: point.x, key: pointKey(point.run, version), run: point.run })),
+      // Every point ran on this profile (each point's run below leaves it out; its key includes it).
+      profile: record,
+      points: points.map((point) => ({ panel: point.panel, series: point.series, x: point.x, key: pointKey(point.run, version), run: { ...point.run, profile: undefined } })),
       published: errors,
       claims,
     }, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`);
@@ -109,7 +125,7 @@ export async function writeFigures(figures: readonly FigureDefinition[], scale: 
     written.push(`${base}.csv`, `${base}.json`, `${base}.svg`, `${base}.png`);
     report.push({ figure, rows, errors, claims, image: `fig-${figure.id}.png`, differences: figure.differences(rows, scale), configuration: figure.configuration(scale) });
   }
-  const page = reportPage(report, scale, version, timing, skipped, anchors);
+  const page = reportPage(report, scale, version, timing, skipped, anchors, record);
   write(join(out, 'report.md'), page);
   written.push(join(out, 'report.md'));
   return written;
@@ -127,6 +143,7 @@ export interface ShardManifest {
   readonly scale: Scale;
   readonly shard: Shard;
   readonly codeVersion: CodeVersion;
+  readonly profile: ProfileRecord;
   readonly keys: readonly string[];
 }
 
@@ -145,6 +162,8 @@ export interface FiguresRequest {
   readonly skipUnavailable?: boolean;
   /** Put the calibration's anchor table in the report (runs its anchor points once per model; default true). */
   readonly anchors?: boolean;
+  /** The hardware profile every point runs on: a shipped name, a file's path, or a profile (default 'paper'). */
+  readonly profile?: string | HardwareProfile;
 }
 
 export interface FiguresOutcome {
@@ -170,11 +189,14 @@ async function availableFigures(figures: readonly FigureDefinition[], skip: bool
 /** Runs the figures' points (or one shard of them) and, unless sharded, writes the figures. */
 export async function generateFigures(request: FiguresRequest): Promise<FiguresOutcome> {
   const scale = typeof request.scale === 'string' ? SCALES[request.scale] : request.scale;
+  // A bad profile is refused before anything runs.
+  const profile = resolveProfile(request.profile);
+  const content = pointProfileOf(profile);
   const version = codeVersion();
   const { figures, skipped } = await availableFigures(request.figures, request.skipUnavailable ?? false);
-  const all = figures.flatMap((figure) => figure.points(scale));
+  const all = figures.flatMap((figure) => pointsOf(figure, scale, content));
   for (const figure of figures) {
-    for (const point of figure.points(scale)) {
+    for (const point of pointsOf(figure, scale, content)) {
       try {
         checkPoint(point.run);
       } catch (error) {
@@ -196,14 +218,14 @@ export async function generateFigures(request: FiguresRequest): Promise<FiguresO
     const own = new PointCache(join(request.out, POINTS_DIRECTORY));
     for (const entry of result.points.values()) if (own.get(entry.key) === undefined) own.put(entry);
     const manifest: ShardManifest = {
-      scalioFiguresShard: 1, figures: figures.map((figure) => figure.id), scale, shard: request.shard, codeVersion: version, keys: [...result.points.keys()].sort(),
+      scalioFiguresShard: 1, figures: figures.map((figure) => figure.id), scale, shard: request.shard, codeVersion: version, profile: profileRecordOf(profile), keys: [...result.points.keys()].sort(),
     };
     const path = join(request.out, manifestName(request.shard));
     write(path, `${JSON.stringify(manifest, null, 2)}\n`);
     return { written: [path], timing, skipped };
   }
-  const anchors = request.anchors === false ? null : await anchorTable(scale, cache.directory, version);
-  return { written: await writeFigures(figures, scale, result.points, version, request.out, timing, skipped, anchors), timing, skipped };
+  const anchors = request.anchors === false ? null : await anchorTable(scale, cache.directory, version, profile);
+  return { written: await writeFigures(figures, scale, result.points, version, request.out, timing, profile, skipped, anchors), timing, skipped };
 }
 
 function dedupe(points: readonly FigurePoint[], version: CodeVersion): FigurePoint[] {
@@ -224,6 +246,7 @@ function readManifest(path: string, catalogue: readonly FigureDefinition[]): Sha
   }
   const valid = manifest !== null && typeof manifest === 'object' && manifest.scalioFiguresShard === 1 && Array.isArray(manifest.figures) && Array.isArray(manifest.keys)
     && isScale(manifest.scale) && typeof manifest.codeVersion?.modelHash === 'string'
+    && typeof manifest.profile?.contentHash === 'string' && typeof manifest.profile.parameters === 'object' && manifest.profile.parameters !== null
     && Number.isSafeInteger(manifest.shard?.index) && Number.isSafeInteger(manifest.shard?.count) && manifest.shard.index >= 1 && manifest.shard.index <= manifest.shard.count
     && manifest.figures.every((id) => catalogue.some((figure) => figure.id === id));
   if (!valid) throw new ScalioError(`--merge: ${path} is not a valid shard manifest (made by \`scalio figures --shard K/N\`)`);
@@ -243,10 +266,12 @@ export async function mergeShards(directories: readonly string[], out: string, c
   const first = manifests[0].manifest;
   for (const { manifest, directory } of manifests) {
     const same = manifest.figures.join(',') === first.figures.join(',') && JSON.stringify(manifest.scale) === JSON.stringify(first.scale) && manifest.shard.count === first.shard.count
-      && manifest.codeVersion.modelHash === first.codeVersion.modelHash && manifest.codeVersion.packageVersion === first.codeVersion.packageVersion;
+      && manifest.codeVersion.modelHash === first.codeVersion.modelHash && manifest.codeVersion.packageVersion === first.codeVersion.packageVersion
+      && manifest.profile.contentHash === first.profile.contentHash;
     if (!same) {
       throw new ScalioError(`--merge: shard ${manifest.shard.index}/${manifest.shard.count} in ${directory} was run with other settings (figures ${manifest.figures.join(',')}, ` +
-        `--${manifest.scale.name}, model ${manifest.codeVersion.modelHash}) than shard ${first.shard.index}/${first.shard.count} (figures ${first.figures.join(',')}, --${first.scale.name}, model ${first.codeVersion.modelHash})`);
+        `--${manifest.scale.name}, model ${manifest.codeVersion.modelHash}, profile ${manifest.profile.name} ${manifest.profile.contentHash}) than shard ${first.shard.index}/${first.shard.count} ` +
+        `(figures ${first.figures.join(',')}, --${first.scale.name}, model ${first.codeVersion.modelHash}, profile ${first.profile.name} ${first.profile.contentHash})`);
     }
   }
   const indexes = manifests.map(({ manifest }) => manifest.shard.index);
@@ -264,7 +289,8 @@ export async function mergeShards(directories: readonly string[], out: string, c
     }
   }
   const figures = first.figures.map((id) => catalogue.find((figure) => figure.id === id) as FigureDefinition);
-  const written = await writeFigures(figures, first.scale, results, first.codeVersion, out, null);
+  const profile = profileOfRecord(first.profile, `recorded in ${join(manifests[0].directory, manifestName(first.shard))}`);
+  const written = await writeFigures(figures, first.scale, results, first.codeVersion, out, null, profile);
   return { written, timing: { points: results.size, computed: 0, fromCache: results.size, wallSeconds: 0, pointSeconds: 0, cachedPointSeconds: [...results.values()].reduce((total, entry) => total + entry.result.timing.wallSeconds, 0), threads: 0 }, skipped: [] };
 }
 

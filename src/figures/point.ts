@@ -12,6 +12,7 @@ import { ScalioError } from '../errors.js';
 import { type RunMetrics, metricsOf } from '../engine/metrics.js';
 import { type RunRequest, run } from '../engine/run.js';
 import { CoreCounter, DeviceCounter } from '../hw/counters.js';
+import { type HardwareProfile, type HardwareTiming, TIMING_PARAMETERS, resolveProfile } from '../hw/profile.js';
 import { systemByName } from '../systems/registry.js';
 import { WORKLOADS, type Workload, describeMix, recordSettings } from '../ycsb/workloads.js';
 
@@ -23,6 +24,29 @@ export interface WorkloadChanges {
 
 /** Everything that decides a point's result: the cache key is a hash of this and the code. */
 export type PointRun = YcsbRun | NvmeOfReadsRun;
+
+/**
+ * The hardware profile a point runs on, as data: its name and every parameter's value — what
+ * decides the numbers, so the point's cache key hashes it (a profile file edited between two
+ * sweeps recomputes the points). Where each value comes from is kept in the figure's JSON.
+ * Absent: the shipped `paper` profile (whose file the model hash covers).
+ */
+export interface PointProfile {
+  readonly name: string;
+  readonly parameters: Readonly<Record<keyof HardwareTiming, number>>;
+}
+
+/** A profile's content as a point carries it. */
+export function pointProfileOf(profile: HardwareProfile): PointProfile {
+  const parameters = Object.fromEntries(TIMING_PARAMETERS.map((key) => [key, profile[key]])) as Record<keyof HardwareTiming, number>;
+  return { name: profile.name, parameters };
+}
+
+/** The profile a point runs on, checked as a file would be (undefined: the run's default). */
+function hardwareProfileOf(profile: PointProfile | undefined): HardwareProfile | undefined {
+  if (profile === undefined) return undefined;
+  return resolveProfile({ ...profile.parameters, name: profile.name, description: '', sources: {} as HardwareProfile['sources'], file: `"${profile.name}" (a figure point's profile)` });
+}
 
 /** A key-value store run: a system on a YCSB workload. */
 export interface YcsbRun {
@@ -36,6 +60,7 @@ export interface YcsbRun {
   readonly warmupOperations: number;
   /** Also compute the cache's ideal hit ratio and LRU's bound for this workload (where the model can). */
   readonly hitRatioBounds?: true;
+  readonly profile?: PointProfile;
 }
 
 /** Fig. 6's microbenchmark: 512-byte NVMe-oF random reads, no store, standard target or offload. */
@@ -47,6 +72,7 @@ export interface NvmeOfReadsRun {
   readonly queueDepth: number;
   readonly dpuCores: number;
   readonly commands: number;
+  readonly profile?: PointProfile;
 }
 
 /** Where the model's hit-ratio bounds live (newer models only: loaded by path). */
@@ -79,7 +105,7 @@ interface NvmeOfReadsResult {
   readonly latencyMeanUs: number;
   readonly durationNs: number;
 }
-type RunNvmeOfReads = (request: Omit<NvmeOfReadsRun, 'kind'>) => NvmeOfReadsResult;
+type RunNvmeOfReads = (request: Omit<NvmeOfReadsRun, 'kind' | 'profile'> & { readonly profile?: HardwareProfile }) => NvmeOfReadsResult;
 
 /** The model's NVMe-oF read microbenchmark, or null when this build has none. */
 export async function nvmeOfReadsBenchmark(): Promise<RunNvmeOfReads | null> {
@@ -164,6 +190,7 @@ export function requestOf(point: YcsbRun): RunRequest {
     config: point.config,
     operations: point.operations,
     warmupOperations: point.warmupOperations,
+    profile: hardwareProfileOf(point.profile),
   };
 }
 
@@ -234,8 +261,8 @@ export async function runPoint(point: PointRun): Promise<PointResult> {
   if (point.kind === 'nvmeof-reads') {
     const benchmark = await nvmeOfReadsBenchmark();
     if (benchmark === null) throw new ScalioError('this build has no NVMe-oF read microbenchmark (src/engine/nvmeof.ts): Fig. 6 cannot run');
-    const { kind: _kind, ...request } = point;
-    const result = benchmark(request);
+    const { kind: _kind, profile, ...request } = point;
+    const result = benchmark({ ...request, profile: hardwareProfileOf(profile) });
     return { metrics: microbenchmarkMetrics(result), timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
   }
   const report = await run(requestOf(point));

@@ -2,9 +2,10 @@
  * The report page: every chart, the paper's published numbers beside ours (the error table),
  * the paper's claims in words checked against our points, and where and why we differ.
  */
-import { type Scale, describeScale } from './scale.js';
+import { PAPER_RECORDS, type Scale, describeScale } from './scale.js';
 import type { SweepTiming } from './generate.js';
 import type { ClaimCheck, ErrorRow, FigureDefinition, FigureRow } from './types.js';
+import type { ProfileRecord } from './profile-record.js';
 import type { CodeVersion } from './version.js';
 
 export interface ReportFigure {
@@ -53,13 +54,26 @@ function claimTable(claims: readonly { figure: string | null; claim: ClaimCheck 
   return `${lines.join('\n')}\n`;
 }
 
+/** What a scale below the paper's shrinks, and what it keeps (so a reader knows what the numbers stand for). */
+export function scaleNote(scale: Scale): string {
+  if (scale.records >= PAPER_RECORDS) return 'This is the paper\'s dataset size (20 M records).';
+  return `What this scale changes against the paper: the records loaded (${scale.records.toLocaleString('en-US')} against 20 M; Fig. 16 loads 1–4× this, against 20–80 M), ` +
+    `the DRAM cache with them (its slots stay at the paper's share of the records, so hit ratios compare), and the operations measured per point ` +
+    `(${scale.operations.toLocaleString('en-US')} after ${scale.warmupOperations.toLocaleString('en-US')} of warm-up, against the artifact's 8 M per client process; ` +
+    `Fig. 6: ${scale.microbenchmarkReads.toLocaleString('en-US')} reads per point). ` +
+    'It keeps the testbed: the SSD counts, DPU cores, in-flight operations, θ, slots per bucket and value size of each figure are the paper\'s, and so is the hardware profile. ' +
+    'The calibration\'s anchor table below runs at its own scale (1 M records): where a quantity appears in both tables (Scalio ÷ LEED on C at 7 SSDs, LEED at 4 SSDs), the difference between them is the effect of the dataset and run length, not a second calibration.';
+}
+
 /** The report page; `anchors` is the calibration's anchor table in Markdown (null: none). */
-export function reportPage(figures: readonly ReportFigure[], scale: Scale, version: CodeVersion, timing: SweepTiming | null, skipped: readonly string[], anchors: string | null): string {
+export function reportPage(figures: readonly ReportFigure[], scale: Scale, version: CodeVersion, timing: SweepTiming | null, skipped: readonly string[], anchors: string | null, profile: ProfileRecord): string {
   const out: string[] = [];
   out.push('# Scalio\'s evaluation, reproduced on the simulator\n');
   out.push(`Made by \`scalio figures\` at the **${scale.name}** scale — ${describeScale(scale)}. ` +
     `Code: scalio ${version.packageVersion}, commit ${version.gitCommit ?? 'unknown'}${version.gitDirty === true ? ' with uncommitted changes' : ''}, model hash ${version.modelHash}. ` +
-    'Every point is a deterministic simulator run on the `paper` hardware profile: the same code and configuration give the same numbers.\n');
+    `Every point is a deterministic simulator run on the \`${profile.name}\` hardware profile (${profile.file ?? 'built in code'}, content hash ${profile.contentHash}; every parameter's value and source are in each figure's JSON): ` +
+    'the same code, profile and configuration give the same numbers.\n');
+  out.push(`${scaleNote(scale)}\n`);
   if (timing !== null && timing.computed > 0) {
     out.push(`Sweep: ${timing.points} distinct points (${timing.computed} computed, ${timing.fromCache} from the cache) in ${timing.wallSeconds.toFixed(0)} s of wall time on ${timing.threads} worker threads ` +
       `(${timing.pointSeconds.toFixed(0)} s of point time).\n`);

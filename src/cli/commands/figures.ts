@@ -4,7 +4,8 @@ import { FIGURES } from '../../figures/definitions.js';
 import { generateFigures, mergeShards, selectFigures } from '../../figures/generate.js';
 import { SCALES, type ScaleName, customScale } from '../../figures/scale.js';
 import { duration, parseShard, sweepProgressLine } from '../../figures/sweep.js';
-import { optionHelp, parse, positiveInteger } from '../options.js';
+import { DEFAULT_PROFILE_NAME } from '../../hw/profile.js';
+import { optionHelp, parse, positiveInteger, profileOption } from '../options.js';
 
 const OPTIONS = {
   figure: { type: 'string', value: 'LIST', help: `comma-separated figures (default: all: ${FIGURES.map((figure) => figure.id).join(', ')})` },
@@ -15,12 +16,13 @@ const OPTIONS = {
   out: { type: 'string', value: 'DIR', help: 'where the figures, the report and the finished points go (default: figures)' },
   cache: { type: 'string', value: 'DIR', help: 'finished points, reused by any later sweep of the same code (default: DIR/points)' },
   threads: { type: 'string', value: 'N', help: 'worker threads running points (default: the machine\'s cores)' },
+  profile: { type: 'string', value: 'NAME|FILE', help: 'hardware profile every point runs on: a shipped name (paper) or a profile JSON file (default: paper; README, Calibration)' },
   shard: { type: 'string', value: 'K/N', help: 'run only the K-th of N deterministic shares of the points (an array job\'s task), then --merge' },
   merge: { type: 'boolean', help: 'assemble the figures from shards\' --out directories given as arguments: --merge DIR...' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
 
-export const FIGURES_HELP = `Usage: scalio figures [--figure LIST] [--quick | --full] [--out DIR] [--shard K/N]
+export const FIGURES_HELP = `Usage: scalio figures [--figure LIST] [--quick | --full] [--profile NAME|FILE] [--out DIR] [--shard K/N]
        scalio figures --merge DIR... [--out DIR]
 
 Regenerates the paper's evaluation figures on the simulator: for each, a CSV of its points,
@@ -36,6 +38,7 @@ ${optionHelp(OPTIONS)}
 `;
 
 export async function figures(argv: string[]): Promise<void> {
+  // Directories are words, not flags: `--merge DIR...` (anything else with words is refused below).
   const { values, positionals } = parse(argv, OPTIONS, 'scalio figures', { positionals: true });
   if (values.help === true) {
     process.stdout.write(FIGURES_HELP);
@@ -43,8 +46,8 @@ export async function figures(argv: string[]): Promise<void> {
   }
   const out = typeof values.out === 'string' ? values.out : 'figures';
   if (values.merge === true) {
-    for (const flag of ['figure', 'quick', 'full', 'records', 'ops', 'shard', 'cache', 'threads'] as const) {
-      if (values[flag] !== undefined) throw new ScalioError(`--merge takes its figures and scale from the shards; drop --${flag}`);
+    for (const flag of ['figure', 'quick', 'full', 'records', 'ops', 'shard', 'cache', 'threads', 'profile'] as const) {
+      if (values[flag] !== undefined) throw new ScalioError(`--merge takes its figures, scale and profile from the shards; drop --${flag}`);
     }
     const outcome = await mergeShards(positionals, out);
     process.stdout.write(`merged ${outcome.timing.points} points from ${positionals.length} director${positionals.length === 1 ? 'y' : 'ies'}; wrote ${outcome.written.length} files to ${out} (report: ${out}/report.md)\n`);
@@ -57,11 +60,13 @@ export async function figures(argv: string[]): Promise<void> {
   const selected = selectFigures(typeof values.figure === 'string' ? values.figure : undefined);
   const shard = typeof values.shard === 'string' ? parseShard(values.shard) : undefined;
   const threads = positiveInteger('threads', values.threads);
+  // Checked here, before any point runs: a bad name or file is one line and exit 2.
+  const profile = profileOption(values) ?? DEFAULT_PROFILE_NAME;
   const progress = sweepProgressLine();
   let outcome;
   try {
     outcome = await generateFigures({
-      figures: selected, scale, out, shard, threads, skipUnavailable: values.figure === undefined,
+      figures: selected, scale, out, shard, threads, profile, skipUnavailable: values.figure === undefined,
       ...(typeof values.cache === 'string' ? { cacheDirectory: values.cache } : {}),
       onProgress: progress.update,
     });
@@ -75,6 +80,7 @@ export async function figures(argv: string[]): Promise<void> {
     process.stdout.write(`shard ${shard.index}/${shard.count}: ${what}; wrote ${outcome.written[0]}. Assemble all shards with: scalio figures --merge DIR...\n`);
   } else {
     const made = selected.filter((figure) => !outcome.skipped.some((reason) => reason.startsWith(`Fig. ${figure.id}:`)));
-    process.stdout.write(`figures ${made.map((figure) => figure.id).join(', ')} at the ${scale.name} scale: ${what}; wrote ${outcome.written.length} files to ${out} (report: ${out}/report.md)\n`);
+    const profileName = typeof profile === 'string' ? profile : profile.name;
+    process.stdout.write(`figures ${made.map((figure) => figure.id).join(', ')} at the ${scale.name} scale on the "${profileName}" profile: ${what}; wrote ${outcome.written.length} files to ${out} (report: ${out}/report.md)\n`);
   }
 }
