@@ -13,11 +13,11 @@ describe('emulated SSDs', () => {
     const writer = new Worker(`
       const { workerData } = require('node:worker_threads');
       import(workerData.module).then(({ SsdArray }) => {
-        const ssds = new SsdArray(workerData.buffers, 64, workerData.stripes);
+        const ssds = new SsdArray(workerData.ssds);
         const stop = new Int32Array(workerData.stop);
         const patterns = [new Uint8Array(1024).fill(0xaa), new Uint8Array(1024).fill(0x55)];
         for (let round = 0; Atomics.load(stop, 0) === 0; round++) ssds.write(0, 5, 2, patterns[round & 1], 0);
-      });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, buffers: ssds.buffers, stripes: ssds.stripeBuffer, stop: stop.buffer } });
+      });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, ssds: ssds.memory, stop: stop.buffer } });
     const target = new Uint8Array(512);
     let mixed = 0;
     let patterns = new Set<number>();

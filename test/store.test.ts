@@ -109,7 +109,7 @@ describe('garbage collection', () => {
     for (const setBatch of [1, 8]) {
       const config = { records: 2000, ssds: 1, dpuCores: 1, clients: 32, valueLogOverProvision: 2, setBatch, seed: 5 };
       const report = await run({ system: 'scalio', engine: 'sim', config, workload: UPDATE_ONLY, operations: setBatch === 1 ? 40_000 : 80_000, recordHistory: true });
-      const capacity = report.config.ssds === 1 ? report.images.buffers[0].byteLength / 512 : Number.NaN;
+      const capacity = report.config.ssds === 1 ? report.images.ssds.blocksPerDevice : Number.NaN;
       const written = report.counters.getDevice(0, DeviceCounter.blocksWritten);
       expect(written, `setBatch ${setBatch}: blocks written vs device capacity ${capacity}`).toBeGreaterThan(10 * capacity);
       expect(report.counters.get(Counter.deviceFullRefusals)).toBe(0);
@@ -167,10 +167,10 @@ describe('restart from SSD images', () => {
     const directory = mkdtempSync(join(tmpdir(), 'scalio-images-'));
     try {
       const first = await run({ system: 'scalio', engine: 'sim', config: { records: 3000, clients: 1 }, script: [[set('saved', 'on disk'), remove(recordKey(3)), set(recordKey(4), 'four')]] });
-      saveImages(first.images.buffers, first.config, directory);
-      expect(statSync(join(directory, 'ssd-0.img')).size).toBe(first.images.buffers[0].byteLength);
+      saveImages(first.images.ssds, first.config, directory);
+      expect(statSync(join(directory, 'ssd-0.img')).size).toBe(first.images.ssds.blocksPerDevice * 512);
       const images = loadImages(directory);
-      const second = await run({ system: 'scalio', engine: 'live', config: { clients: 1 }, images: { config: images.manifest.config, buffers: images.buffers }, script: [[get('saved'), get(recordKey(3)), get(recordKey(4)), get(recordKey(5))]] });
+      const second = await run({ system: 'scalio', engine: 'live', config: { clients: 1 }, images: { config: images.manifest.config, ssds: images.ssds }, script: [[get('saved'), get(recordKey(3)), get(recordKey(4)), get(recordKey(5))]] });
       const results = second.scriptResults?.[0] ?? [];
       expect(new TextDecoder().decode(results[0] as Uint8Array)).toBe('on disk');
       expect(results[1]).toBeNull();
