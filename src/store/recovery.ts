@@ -42,6 +42,12 @@ export interface ImageManifest {
   readonly config: ResolvedConfig;
   readonly devices: number;
   readonly blocksPerDevice: number;
+  /**
+   * Per device, the stretches of the image that hold written blocks, as [first byte, bytes]
+   * pairs (a loader reads only these; the rest of the sparse file is zeros). Absent in
+   * images saved before it existed: the loader then reads the whole file.
+   */
+  readonly writtenRanges?: readonly (readonly (readonly [number, number])[])[];
 }
 
 function imagePath(directory: string, device: number): string {
@@ -58,7 +64,10 @@ export function saveImages(memory: SsdMemory, config: ResolvedConfig, directory:
   const ssds = new SsdArray(memory);
   const { blocksPerDevice } = ssds;
   const chunk = new Uint8Array(IMAGE_CHUNK_BYTES);
+  const writtenRanges: [number, number][][] = [];
   for (let device = 0; device < ssds.count; device++) {
+    const ranges: [number, number][] = [];
+    writtenRanges.push(ranges);
     const file = openSync(imagePath(directory, device), 'w');
     try {
       ftruncateSync(file, blocksPerDevice * BLOCK_BYTES);
@@ -69,6 +78,9 @@ export function saveImages(memory: SsdMemory, config: ResolvedConfig, directory:
         if (!written) continue;
         ssds.read(device, block, blocks, chunk, 0);
         writeSync(file, chunk, 0, blocks * BLOCK_BYTES, block * BLOCK_BYTES);
+        const last = ranges.at(-1);
+        if (last !== undefined && last[0] + last[1] === block * BLOCK_BYTES) last[1] += blocks * BLOCK_BYTES;
+        else ranges.push([block * BLOCK_BYTES, blocks * BLOCK_BYTES]);
       }
     } finally {
       closeSync(file);
@@ -80,6 +92,7 @@ export function saveImages(memory: SsdMemory, config: ResolvedConfig, directory:
     config,
     devices: ssds.count,
     blocksPerDevice,
+    writtenRanges,
   };
   writeFileSync(join(directory, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
@@ -112,15 +125,20 @@ export function loadImages(directory: string): { manifest: ImageManifest; ssds: 
       if (size !== manifest.blocksPerDevice * BLOCK_BYTES) {
         throw new ConfigError(`image ${path} has ${size} bytes; the manifest says ${manifest.blocksPerDevice} blocks of ${BLOCK_BYTES}`);
       }
-      for (let offset = 0; offset < size; offset += IMAGE_CHUNK_BYTES) {
-        const length = Math.min(IMAGE_CHUNK_BYTES, size - offset);
-        for (let filled = 0; filled < length;) {
-          const read = readSync(file, chunk, filled, length - filled, offset + filled);
-          if (read <= 0) throw new ConfigError(`image ${path} ended early at byte ${offset + filled}`);
-          filled += read;
+      for (const [rangeStart, rangeBytes] of manifest.writtenRanges?.[device] ?? [[0, size]]) {
+        if (rangeStart < 0 || rangeStart % BLOCK_BYTES !== 0 || rangeStart + rangeBytes > size) {
+          throw new ConfigError(`${manifestPath} names a written range [${rangeStart}, +${rangeBytes}) outside image ${path}`);
         }
-        if (Buffer.compare(chunk.subarray(0, length), zero.subarray(0, length)) === 0) continue;
-        ssds.write(device, offset / BLOCK_BYTES, length / BLOCK_BYTES, chunk, 0);
+        for (let offset = rangeStart; offset < rangeStart + rangeBytes; offset += IMAGE_CHUNK_BYTES) {
+          const length = Math.min(IMAGE_CHUNK_BYTES, rangeStart + rangeBytes - offset);
+          for (let filled = 0; filled < length;) {
+            const read = readSync(file, chunk, filled, length - filled, offset + filled);
+            if (read <= 0) throw new ConfigError(`image ${path} ended early at byte ${offset + filled}`);
+            filled += read;
+          }
+          if (Buffer.compare(chunk.subarray(0, length), zero.subarray(0, length)) === 0) continue;
+          ssds.write(device, offset / BLOCK_BYTES, length / BLOCK_BYTES, chunk, 0);
+        }
       }
     } finally {
       closeSync(file);
