@@ -182,6 +182,30 @@ describe('restart from SSD images', () => {
     }
   });
 
+  it('runs, saves and restarts a store on an SSD larger than 4 GiB (its value log past 4 GiB)', { timeout: 60_000 }, async () => {
+    // A bucket log of 2^17 ids × 64 = 8.4 M blocks puts the whole value log past the 4 GiB
+    // (8,388,608 blocks) a SharedArrayBuffer holds in Node 20: the device is several buffers.
+    const big = { records: 2000, ssds: 1, clients: 4, bucketIdBits: 17, bucketLogOverProvision: 64 };
+    const directory = mkdtempSync(join(tmpdir(), 'scalio-big-images-'));
+    try {
+      const first = await run({ system: 'scalio', engine: 'sim', config: big, workload: 'A', operations: 4000 });
+      expect(first.images.ssds.blocksPerDevice * 512).toBeGreaterThan(2 ** 32);
+      const updated = await run({ system: 'scalio', engine: 'live', config: { clients: 1 }, images: first.images, script: [[set(recordKey(1999), 'past 4 GiB'), get(recordKey(1999))]] });
+      expect(new TextDecoder().decode(updated.scriptResults?.[0][1] as Uint8Array)).toBe('past 4 GiB');
+      saveImages(updated.images.ssds, updated.config, directory);
+      const images = loadImages(directory);
+      const keys = Array.from({ length: 2000 }, (_, record) => recordKey(record));
+      const reread = await run({ system: 'scalio', engine: 'sim', config: { clients: 1 }, images: { config: images.manifest.config, ssds: images.ssds }, script: [keys.map((key) => get(key))] });
+      const results = reread.scriptResults?.[0] ?? [];
+      expect(new TextDecoder().decode(results[1999] as Uint8Array)).toBe('past 4 GiB');
+      expect(results.every((result) => result instanceof Uint8Array)).toBe(true);
+      expect(reread.recovery?.buckets).toBe(updated.recovery?.buckets);
+      expect(reread.recovery?.damagedItems).toBe(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('refuses images made with another layout, saying which setting differs', async () => {
     const first = await run({ system: 'scalio', engine: 'sim', config: { records: 1000, clients: 1 }, script: [[get('x')]] });
     await expect(run({ system: 'scalio', engine: 'sim', config: { bucketIdBits: first.config.bucketIdBits + 1, clients: 1 }, images: first.images, script: [[get('x')]] }))
