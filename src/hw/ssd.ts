@@ -99,9 +99,9 @@ function allocatorWords(blocksPerDevice: number, chunkBytes: number): number {
 
 export class SsdArray {
   private readonly tables: Uint32Array[];
-  /** Per device, per chunk: bytes and 32-bit words (a slot starts on a 64-byte boundary). */
-  private readonly chunkBytesViews: Uint8Array[][];
-  private readonly chunkWordViews: Int32Array[][];
+  /** Every device's chunks, device after device (chunk c of device d at d × poolChunkCount + c): bytes and 32-bit words. */
+  private readonly chunkBytesViews: Uint8Array[];
+  private readonly chunkWordViews: Int32Array[];
   private readonly allocator: Int32Array;
   private readonly allocatorStride: number;
   private readonly unitBits: number;
@@ -123,13 +123,13 @@ export class SsdArray {
       if (table.byteLength !== blocksPerDevice * 4) throw new NvmeError(`SSD ${index}'s block table has ${table.byteLength / 4} entries, expected ${blocksPerDevice}`);
       return new Uint32Array(table);
     });
-    this.chunkBytesViews = memory.chunks.map((chunks, index) => {
+    memory.chunks.forEach((chunks, index) => {
       if (chunks.length !== this.poolChunkCount || chunks.some((chunk) => chunk.byteLength !== chunkBytes)) {
         throw new NvmeError(`SSD ${index} has ${chunks.length} chunks; expected ${this.poolChunkCount} of ${chunkBytes} bytes`);
       }
-      return chunks.map((chunk) => new Uint8Array(chunk));
     });
-    this.chunkWordViews = memory.chunks.map((chunks) => chunks.map((chunk) => new Int32Array(chunk)));
+    this.chunkBytesViews = memory.chunks.flat().map((chunk) => new Uint8Array(chunk));
+    this.chunkWordViews = memory.chunks.flat().map((chunk) => new Int32Array(chunk));
     this.allocatorStride = allocatorWords(blocksPerDevice, chunkBytes);
     if (memory.allocator.byteLength !== devices * this.allocatorStride * 4) throw new NvmeError('the SSDs\' allocator does not match the device count');
     this.allocator = new Int32Array(memory.allocator);
@@ -219,7 +219,20 @@ export class SsdArray {
         if ((sequence & 1) !== 0) writing = index;
       }
       if (writing < 0) {
-        for (let index = 0; index < blockCount; index++) this.copyOut(device, block + index, target, targetOffset + index * BLOCK_BYTES);
+        for (let index = 0; index < blockCount; index++) {
+          // One block: its slot, then zeros to the block's end (inline: the hot path of every GET).
+          const at = targetOffset + index * BLOCK_BYTES;
+          const entry = this.tables[device][block + index];
+          let slotBytes = 0;
+          if (entry !== 0) {
+            const place = entry - 1;
+            const chunk = place >>> this.unitBits;
+            const offset = (place & this.unitMask) << SLOT_UNIT_SHIFT;
+            slotBytes = this.allocator[device * this.allocatorStride + ALLOCATOR_CHUNK_CLASSES + chunk] << SLOT_UNIT_SHIFT;
+            target.set(this.chunkBytesViews[device * this.poolChunkCount + chunk].subarray(offset, offset + slotBytes), at);
+          }
+          if (slotBytes < BLOCK_BYTES) target.fill(0, at + slotBytes, at + BLOCK_BYTES);
+        }
         let moved = false;
         for (let index = 0; index < stripesCrossed; index++) {
           if (Atomics.load(this.stripes, base + ((block + index) % STRIPES)) !== this.seen[index]) {
@@ -248,38 +261,20 @@ export class SsdArray {
     for (let index = 0; index < stripesCrossed; index++) Atomics.add(this.stripes, base + ((block + index) % STRIPES), 1);
   }
 
-  /** One block's bytes into `target` (a racing write is caught by the caller's stripe check). */
-  private copyOut(device: number, block: number, target: Uint8Array, targetOffset: number): void {
-    const entry = this.tables[device][block];
-    if (entry === 0) {
-      target.fill(0, targetOffset, targetOffset + BLOCK_BYTES);
-      return;
-    }
-    const place = entry - 1;
-    const chunk = place >>> this.unitBits;
-    const offset = (place & this.unitMask) << SLOT_UNIT_SHIFT;
-    const slotBytes = this.allocator[device * this.allocatorStride + ALLOCATOR_CHUNK_CLASSES + chunk] << SLOT_UNIT_SHIFT;
-    target.set(this.chunkBytesViews[device][chunk].subarray(offset, offset + slotBytes), targetOffset);
-    if (slotBytes < BLOCK_BYTES) target.fill(0, targetOffset + slotBytes, targetOffset + BLOCK_BYTES);
-  }
-
   /** Stores one block: in its slot if its size class is unchanged, else in a new slot (the old one freed). */
   private store(device: number, block: number, source: Uint8Array, sourceOffset: number): void {
-    const usedBytes = this.usedBytes(source, sourceOffset);
-    const slotClass = (usedBytes + SLOT_UNIT_BYTES - 1) >>> SLOT_UNIT_SHIFT;
+    const slotClass = this.slotClassOf(source, sourceOffset);
     const table = this.tables[device];
     const old = table[block];
     const chunkClasses = device * this.allocatorStride + ALLOCATOR_CHUNK_CLASSES;
     const oldClass = old === 0 ? 0 : this.allocator[chunkClasses + ((old - 1) >>> this.unitBits)];
     const entry = slotClass === oldClass ? old : slotClass === 0 ? 0 : this.allocate(device, slotClass);
     if (entry !== 0) {
+      // The slot takes the block's first slotClass units: what follows them is all zeros.
       const place = entry - 1;
       const chunk = place >>> this.unitBits;
       const offset = (place & this.unitMask) << SLOT_UNIT_SHIFT;
-      const bytes = this.chunkBytesViews[device][chunk];
-      bytes.set(source.subarray(sourceOffset, sourceOffset + usedBytes), offset);
-      const slotEnd = offset + (slotClass << SLOT_UNIT_SHIFT);
-      if (offset + usedBytes < slotEnd) bytes.fill(0, offset + usedBytes, slotEnd);
+      this.chunkBytesViews[device * this.poolChunkCount + chunk].set(source.subarray(sourceOffset, sourceOffset + (slotClass << SLOT_UNIT_SHIFT)), offset);
     }
     if (entry !== old) {
       table[block] = entry;
@@ -287,23 +282,27 @@ export class SsdArray {
     }
   }
 
-  /** Bytes of a block up to and including its last non-zero byte. */
-  private usedBytes(source: Uint8Array, sourceOffset: number): number {
+  /** The slot class of a block: its 64-byte units up to the last one that is not all zeros. */
+  private slotClassOf(source: Uint8Array, sourceOffset: number): number {
     const start = source.byteOffset + sourceOffset;
-    let end = BLOCK_BYTES;
     if ((start & 3) === 0) {
       if (this.sourceWordsBuffer !== source.buffer) {
         this.sourceWordsBuffer = source.buffer;
         this.sourceWords = new Int32Array(source.buffer, 0, source.buffer.byteLength >>> 2);
       }
       const words = this.sourceWords as Int32Array;
-      const first = start >>> 2;
-      let word = BLOCK_BYTES >>> 2;
-      while (word > 0 && words[first + word - 1] === 0) word--;
-      end = word << 2;
+      for (let unit = SLOT_CLASSES; unit > 0; unit--) {
+        // A unit is 16 words: or them together (no branch per word).
+        const w = (start >>> 2) + (unit - 1) * (SLOT_UNIT_BYTES >>> 2);
+        const any = words[w] | words[w + 1] | words[w + 2] | words[w + 3] | words[w + 4] | words[w + 5] | words[w + 6] | words[w + 7]
+          | words[w + 8] | words[w + 9] | words[w + 10] | words[w + 11] | words[w + 12] | words[w + 13] | words[w + 14] | words[w + 15];
+        if (any !== 0) return unit;
+      }
+      return 0;
     }
+    let end = BLOCK_BYTES;
     while (end > 0 && source[sourceOffset + end - 1] === 0) end--;
-    return end;
+    return (end + SLOT_UNIT_BYTES - 1) >>> SLOT_UNIT_SHIFT;
   }
 
   private allocate(device: number, slotClass: number): number {
@@ -314,7 +313,7 @@ export class SsdArray {
       const place = free - 1;
       const chunk = place >>> this.unitBits;
       const offset = (place & this.unitMask) << SLOT_UNIT_SHIFT;
-      this.allocator[classBase + CLASS_FREE_HEAD] = this.chunkWordViews[device][chunk][offset >>> 2];
+      this.allocator[classBase + CLASS_FREE_HEAD] = this.chunkWordViews[device * this.poolChunkCount + chunk][offset >>> 2];
       return free >>> 0;
     }
     const slotBytes = slotClass << SLOT_UNIT_SHIFT;
@@ -340,7 +339,7 @@ export class SsdArray {
     const place = entry - 1;
     const chunk = place >>> this.unitBits;
     const offset = (place & this.unitMask) << SLOT_UNIT_SHIFT;
-    this.chunkWordViews[device][chunk][offset >>> 2] = this.allocator[classBase + CLASS_FREE_HEAD];
+    this.chunkWordViews[device * this.poolChunkCount + chunk][offset >>> 2] = this.allocator[classBase + CLASS_FREE_HEAD];
     this.allocator[classBase + CLASS_FREE_HEAD] = entry;
   }
 }
