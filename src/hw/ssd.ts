@@ -194,6 +194,13 @@ export class SsdArray {
     return this.tables[device][block] !== 0;
   }
 
+  /** Whether any of `blockCount` blocks from `block` holds anything but zeros (a scan may skip those that do not). */
+  anyWritten(device: number, block: number, blockCount: number): boolean {
+    const table = this.tables[device];
+    for (let index = block; index < block + blockCount; index++) if (table[index] !== 0) return true;
+    return false;
+  }
+
   /** Refuses a command outside the device, as a controller answers "LBA out of range". */
   checkRange(operation: string, device: number, block: number, blockCount: number): void {
     if (!Number.isInteger(device) || device < 0 || device >= this.memory.devices) {

@@ -235,6 +235,8 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
     let newestStamp = 0;
     for (let chunkStart = 0; chunkStart < capacity; chunkStart += chunkBlocks) {
       const blocks = Math.min(chunkBlocks, capacity - chunkStart);
+      // Blocks never written read as zeros: sequence 0, nothing to find (a shortcut of the emulation, not a protocol step).
+      if (!ssds.anyWritten(device, geometry.bucketLogStart + chunkStart, blocks)) continue;
       ssds.read(device, geometry.bucketLogStart + chunkStart, blocks, bytes, scratch);
       for (let index = 0; index < blocks; index++) {
         const block = scratch + index * BLOCK_BYTES;
@@ -266,6 +268,7 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
     let newestValueStamp = 0;
     for (let chunkStart = 0; chunkStart < geometry.valueLogBlocks; chunkStart += chunkBlocks) {
       const blocks = Math.min(chunkBlocks, geometry.valueLogBlocks - chunkStart);
+      if (!ssds.anyWritten(device, geometry.valueLogStart + chunkStart, blocks)) continue;
       ssds.read(device, geometry.valueLogStart + chunkStart, blocks, bytes, scratch);
       for (let index = 0; index < blocks; index++) newestValueStamp = Math.max(newestValueStamp, kernels.valueBlockSequence(scratch + index * BLOCK_BYTES));
     }
