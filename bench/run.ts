@@ -2,8 +2,9 @@
  * `npm run bench`: kernel micro-benchmarks, then the engines' speed at the default scale,
  * checked against the targets (live YCSB-C ≥ 2 M ops/s on 2 cores; simulator ≥ 0.5 M
  * simulated ops per wall-clock second); then the store's throughput and write amplification
- * under sustained updates. Options: --quick (shorter, 1 repetition),
- * --only kernels|engines|store, --json FILE.
+ * under sustained updates; then memory per loaded record (peak RSS of a fresh process against
+ * the bytes of data the store holds; target ≤ 2×). Options: --quick (shorter, 1 repetition),
+ * --only kernels|engines|store|memory, --json FILE.
  */
 import { availableParallelism } from 'node:os';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
@@ -13,12 +14,13 @@ import { writeFileAtomically } from '../src/files.js';
 import { benchmarkEngine, type EngineResult } from './engines.js';
 import { benchmarkKernels, type KernelResult } from './kernels.js';
 import { benchmarkStore, type StoreResult } from './store.js';
+import { benchmarkMemory, type MemoryResult } from './memory.js';
 
 const TARGETS = { live: 2_000_000, sim: 500_000 } as const;
 
 const OPTIONS = {
   quick: { type: 'boolean', help: 'shorter runs, 1 repetition' },
-  only: { type: 'string', value: 'PART', help: 'only kernels, engines or store' },
+  only: { type: 'string', value: 'PART', help: 'only kernels, engines, store or memory' },
   json: { type: 'string', value: 'FILE', output: true, help: 'also write the results as JSON to this file' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
@@ -28,8 +30,8 @@ const OPTIONS = {
 let values: ReturnType<typeof parse<typeof OPTIONS>>['values'];
 try {
   values = parse(process.argv.slice(2), OPTIONS, 'npm run bench --').values;
-  if (values.only !== undefined && !['kernels', 'engines', 'store'].includes(values.only as string)) {
-    throw new ScalioError(`--only must be kernels, engines or store, got "${String(values.only)}"`);
+  if (values.only !== undefined && !['kernels', 'engines', 'store', 'memory'].includes(values.only as string)) {
+    throw new ScalioError(`--only must be kernels, engines, store or memory, got "${String(values.only)}"`);
   }
 } catch (error) {
   if (!(error instanceof ScalioError)) throw error;
@@ -42,7 +44,7 @@ if (values.help === true) {
 }
 const runs = (part: string) => values.only === undefined || values.only === part;
 const quick = values.quick === true;
-const output: { kernels?: KernelResult[]; engines?: EngineResult[]; store?: StoreResult[]; machine: Record<string, unknown> } = {
+const output: { kernels?: KernelResult[]; engines?: EngineResult[]; store?: StoreResult[]; memory?: MemoryResult[]; machine: Record<string, unknown> } = {
   machine: { cores: availableParallelism(), node: process.version, date: new Date().toISOString() },
 };
 
@@ -112,6 +114,31 @@ if (runs('store')) {
     { title: 'write amplification', value: (row) => fixed(row.writeAmplification, 1), right: true },
     { title: 'blocks/SET', value: (row) => fixed(row.blocksPerSet, 2), right: true },
     { title: 'device capacities written', value: (row) => fixed(row.capacitiesWritten, 1), right: true },
+  ])}\n`);
+}
+
+if (runs('memory')) {
+  // [records, SSDs]: the default scale, then the paper's 20 M records on its 7 SSDs.
+  const points: [number, number][] = quick ? [[1_000_000, 4], [5_000_000, 4]] : [[1_000_000, 4], [5_000_000, 4], [20_000_000, 7]];
+  const results: MemoryResult[] = [];
+  for (const [records, ssds] of points) {
+    process.stderr.write(`memory: ${integer(records)} records on ${ssds} SSDs, YCSB-C...\n`);
+    results.push(benchmarkMemory(records, ssds, 100_000));
+  }
+  output.memory = results;
+  process.stdout.write('\nMemory per loaded record (a fresh process: load, then 50,000 warm-up + 100,000 YCSB-C operations on the simulator)\n\n');
+  process.stdout.write(`${table(results, [
+    { title: 'records', value: (row) => integer(row.records), right: true },
+    { title: 'SSDs', value: (row) => String(row.ssds), right: true },
+    { title: 'load s', value: (row) => fixed(row.loadSeconds, 1), right: true },
+    { title: 'peak RSS', value: (row) => `${fixed(row.peakRssBytes / 2 ** 30, 2)} GiB`, right: true },
+    { title: 'SSDs store', value: (row) => `${fixed(row.ssdStoredBytes / 2 ** 30, 2)} GiB`, right: true },
+    { title: 'RSS B/record', value: (row) => fixed(row.rssBytesPerRecord, 0), right: true },
+    { title: 'data B/record', value: (row) => fixed(row.dataBytesPerRecord, 0), right: true },
+    {
+      title: 'target (≤ 2× data)',
+      value: (row) => `${row.rssBytesPerRecord <= 2 * row.dataBytesPerRecord ? 'met' : 'MISSED'}: ${fixed(row.rssBytesPerRecord / row.dataBytesPerRecord, 2)}×`,
+    },
   ])}\n`);
 }
 

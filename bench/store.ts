@@ -29,7 +29,7 @@ export async function benchmarkStore(engine: EngineName, setBatch: number, opera
   const report = await run({ system: 'scalio', engine, config, workload: UPDATE_ONLY, operations, warmupOperations: operations / 4 });
   const counters = report.counters;
   const blocksWritten = counters.totalDevice(DeviceCounter.blocksWritten);
-  const capacity = report.images.buffers[0].byteLength / BLOCK_BYTES;
+  const capacity = report.images.ssds.blocksPerDevice;
   return {
     engine,
     setBatch,

@@ -4,6 +4,7 @@
  * from the others, and refuses impossible combinations with a message that says what to do.
  */
 import { ConfigError } from './errors.js';
+import { DEVICE_BYTES_MAX } from './hw/ssd.js';
 import { BLOCK_BYTES, CHAIN_BLOCKS_MAX, INDEX_BLOCK_BITS, ITEM_KEY_BYTES_MAX, VALUE_BYTES_MAX, VALUE_CONTINUATION_PAYLOAD_BYTES, VALUE_RECORD_HEADER_BYTES } from './layout/store.js';
 
 /** Cache slots per record in the paper's setup: 280,576 buckets × 8 slots over 20 M records. */
@@ -213,9 +214,9 @@ export function resolveConfig(overrides: Partial<ClusterConfig> = {}): ResolvedC
   requireInteger('valueLogBlocks', config.valueLogBlocks, logMinimum, 2 ** INDEX_BLOCK_BITS - 1,
     `garbage collection needs room to move a segment (gcSegmentBlocks ${config.gcSegmentBlocks}) and a longest chain`);
   const deviceBytes = deviceBlocks(config) * BLOCK_BYTES;
-  if (deviceBytes > 2 ** 32) {
+  if (deviceBytes > DEVICE_BYTES_MAX) {
     throw new ConfigError(
-      `each SSD would be ${(deviceBytes / 2 ** 30).toFixed(2)} GiB, more than the 4 GiB buffer Node 20 allocates; ` +
+      `each SSD would be ${(deviceBytes / 2 ** 30).toFixed(2)} GiB, more than the ${DEVICE_BYTES_MAX / 2 ** 30} GiB an emulated SSD addresses; ` +
       'use more SSDs, fewer bucketIdBits, or lower valueLogOverProvision or valueLogBlocks',
     );
   }

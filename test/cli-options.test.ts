@@ -11,6 +11,8 @@ import { refuseRunsTooLargeForMemory } from '../src/cli/memory.js';
 import { OUTPUT_OPTIONS, type OptionSpec, nonNegativeInteger, parse, positiveInteger, positiveNumber } from '../src/cli/options.js';
 import { WORKLOAD_OPTIONS } from '../src/cli/workload-options.js';
 import { estimateMemory } from '../src/engine/memory-estimate.js';
+import { buildCluster } from '../src/engine/cluster.js';
+import { SsdArray } from '../src/hw/ssd.js';
 import { plannedCluster } from '../src/engine/run.js';
 import { ScalioError } from '../src/errors.js';
 import { writeFileAtomically } from '../src/files.js';
@@ -142,16 +144,28 @@ describe('runs too large for memory', () => {
   it('estimates the SSD images and DRAM from the planned cluster', () => {
     const layout = plannedCluster({ system: 'scalio', engine: 'sim', config: { records: 1_000_000 }, workload, operations: 1000 });
     const estimate = estimateMemory(layout, { engine: 'sim' });
-    // 4 SSDs of a superblock, a bucket log and a value log, 512-byte blocks: ~3.1 GB for 1 M records.
-    expect(estimate.ssdBytes).toBe(layout.config.ssds * layout.store.blocksPerDevice * 512);
-    expect(estimate.ssdBytes / 1e9).toBeCloseTo(3.1, 1);
+    // The SSDs store what their blocks hold (~155 B per record), not their 3.1 GB of capacity.
+    expect(estimate.ssdBytes / 1e6).toBeGreaterThan(140);
+    expect(estimate.ssdBytes / 1e6).toBeLessThan(170);
+    // Writes add to it, up to the logs' worth.
+    const writing = estimateMemory(layout, { engine: 'sim', writeOperations: 1_000_000 });
+    expect(writing.ssdBytes).toBeGreaterThan(estimate.ssdBytes + 200e6);
+    expect(estimateMemory(layout, { engine: 'sim', writeOperations: Infinity }).ssdBytes).toBeLessThan(layout.config.ssds * layout.store.blocksPerDevice * 512);
     expect(estimate.dramBytes).toBe(layout.plan.totalBytes);
     expect(estimate.totalBytes).toBeGreaterThan(estimate.ssdBytes + estimate.dramBytes);
   });
 
+  it('estimates what the loaded SSDs store, as they store it', () => {
+    const cluster = buildCluster({ records: 100_000, ssds: 2 }, 'scalio');
+    const estimate = estimateMemory(cluster.spec.layout, { engine: 'sim' });
+    const stored = new SsdArray(cluster.spec.ssds).storedBytes();
+    expect(estimate.ssdBytes / stored).toBeGreaterThan(0.95);
+    expect(estimate.ssdBytes / stored).toBeLessThan(1.1);
+  });
+
   it('refuses one that does not fit, saying what fits and which flag to change', () => {
     expect(() => refuseRunsTooLargeForMemory([{ system: 'scalio', engine: 'sim', config: { records: 1_000_000 }, workload, operations: 1000 }], machine)).not.toThrow();
-    const refused = () => refuseRunsTooLargeForMemory([{ system: 'scalio', engine: 'sim', config: { records: 40_000_000, ssds: 64 }, workload, operations: 1000 }], machine);
+    const refused = () => refuseRunsTooLargeForMemory([{ system: 'scalio', engine: 'sim', config: { records: 80_000_000, ssds: 64 }, workload, operations: 1000 }], machine);
     expect(refused).toThrow(ScalioError);
     expect(refused).toThrowError(/^this run \(scalio on sim\) needs about [\d.]+ GiB of memory \(SSD images [\d.]+ GiB.*\), more than the 8.0 GiB available on this machine \(16.0 GiB in all\); about [\d,]+ records fit with these settings: lower --records/);
     // What it says fits does fit.

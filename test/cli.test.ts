@@ -136,7 +136,7 @@ describe('the scalio command', () => {
     [['run', '-p', 'recordcount'], /write a property as NAME=VALUE/],
     [['run', '--duration=-1'], /--duration must be a positive decimal number/],
     [['run', '--ops', '1.5'], /--ops must be a positive integer in decimal digits/],
-    [['run', '--records', '200000000', '--ssds', '1'], /each SSD would be .* GiB, more than the 4 GiB/],
+    [['run', '--records', '200000000', '--ssds', '1'], /each SSD would be .* GiB, more than the 96 GiB an emulated SSD addresses/],
     [['run', '--clients', '100000'], /clients must be an integer from 1 to 4096/],
     [['run', '--rank-space', 'gauss'], /--rank-space must be one of java, records/],
     [['run', '--workload', 'A', '--value-bytes', '5000'], /valueBytes must be an integer from 1 to 4096/],
@@ -234,7 +234,7 @@ describe('bad input is refused before any work', () => {
   });
 
   it('runs too large for this machine\'s memory, with what fits and the flag to change', { timeout: 30_000 }, async () => {
-    // ~250 GiB of SSD images, and a 2-billion-operation history: more than any test machine has.
+    // ~30 GiB of stored SSD data (200 M records), and a 2-billion-operation history: more than any test machine has.
     expect(await refused('run', '--records', '200000000', '--ssds', '64', '--over-provision', '2')).toMatch(
       /^scalio: this run \(scalio on sim\) needs about [\d.]+ GiB of memory \(SSD images [\d.]+ GiB.*\), more than the [\d.]+ GiB available on this machine .*; about [\d,]+ records fit with these settings: lower --records/);
     expect(await refused('check', '--ops', '2000000000')).toMatch(/^scalio: checking 2,000,000,000 operations needs about [\d.]+ GiB of JavaScript heap.*; about [\d,]+ operations fit: lower --ops/);

@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NvmeError } from '../src/errors.js';
+import { resolveConfig } from '../src/config.js';
 import { SsdArray } from '../src/hw/ssd.js';
+import { loadImages, saveImages } from '../src/store/recovery.js';
 import { builtModulePath } from '../src/paths.js';
 
 describe('emulated SSDs', () => {
@@ -13,11 +18,11 @@ describe('emulated SSDs', () => {
     const writer = new Worker(`
       const { workerData } = require('node:worker_threads');
       import(workerData.module).then(({ SsdArray }) => {
-        const ssds = new SsdArray(workerData.buffers, 64, workerData.stripes);
+        const ssds = new SsdArray(workerData.ssds);
         const stop = new Int32Array(workerData.stop);
         const patterns = [new Uint8Array(1024).fill(0xaa), new Uint8Array(1024).fill(0x55)];
         for (let round = 0; Atomics.load(stop, 0) === 0; round++) ssds.write(0, 5, 2, patterns[round & 1], 0);
-      });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, buffers: ssds.buffers, stripes: ssds.stripeBuffer, stop: stop.buffer } });
+      });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, ssds: ssds.memory, stop: stop.buffer } });
     const target = new Uint8Array(512);
     let mixed = 0;
     let patterns = new Set<number>();
@@ -33,6 +38,91 @@ describe('emulated SSDs', () => {
     await writer.terminate();
     expect(mixed).toBe(0);
     expect(patterns.has(0xaa) && patterns.has(0x55)).toBe(true);
+  });
+
+  it('never show a block half written while it moves between slots of different sizes', async () => {
+    const ssds = SsdArray.create(1, 64, 64 * 1024);
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    // A full block and a short one alternate: every rewrite moves the block to a slot of the
+    // other size and frees the old slot, which the next rewrite reuses.
+    const writer = new Worker(`
+      const { workerData } = require('node:worker_threads');
+      import(workerData.module).then(({ SsdArray }) => {
+        const ssds = new SsdArray(workerData.ssds);
+        const stop = new Int32Array(workerData.stop);
+        const full = new Uint8Array(512).fill(0xaa);
+        const short = new Uint8Array(512);
+        short.fill(0x55, 0, 100);
+        for (let round = 0; Atomics.load(stop, 0) === 0; round++) ssds.write(0, 5 + (round & 1), 1, (round & 2) === 0 ? full : short, 0);
+      });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, ssds: ssds.memory, stop: stop.buffer } });
+    const target = new Uint8Array(512);
+    let wrong = 0;
+    const seen = new Set<number>();
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      for (let read = 0; read < 1000; read++) {
+        ssds.read(0, 5 + (read & 1), 1, target, 0);
+        const first = target[0];
+        seen.add(first);
+        const expected = (index: number) => (first === 0xaa || index < 100 ? first : 0);
+        if (first !== 0 && first !== 0xaa && first !== 0x55) wrong++;
+        else if (first !== 0) for (let index = 0; index < 512; index++) if (target[index] !== expected(index)) { wrong++; break; }
+      }
+    }
+    Atomics.store(stop, 0, 1);
+    await writer.terminate();
+    expect(wrong).toBe(0);
+    expect(seen.has(0xaa) && seen.has(0x55)).toBe(true);
+    // Two blocks, each in one full and at most one short slot at a time: freed slots were reused.
+    expect(ssds.storedBytes()).toBeLessThanOrEqual(4 * 512);
+  });
+
+  it('store what blocks hold: unwritten blocks cost nothing, a written one its bytes rounded to 64', () => {
+    const ssds = SsdArray.create(2, 1 << 20, 64 * 1024);
+    expect(ssds.storedBytes()).toBe(0);
+    const block = new Uint8Array(1024);
+    block[99] = 7; // 100 bytes used: a 128-byte slot
+    block.fill(9, 512, 1024); // a full block
+    ssds.write(1, 1000, 2, block, 0);
+    expect(ssds.storedBytes()).toBe(128 + 512);
+    const read = new Uint8Array(1536).fill(0xff);
+    ssds.read(1, 999, 3, read, 0);
+    expect(read.subarray(0, 512).every((byte) => byte === 0)).toBe(true);
+    expect(Array.from(read.subarray(512, 1536))).toEqual(Array.from(block));
+    // Zeroing a block frees its slot; the next block of that size takes it again.
+    ssds.write(1, 1000, 1, new Uint8Array(512), 0);
+    expect(ssds.isWritten(1, 1000)).toBe(false);
+    ssds.write(0, 5, 1, block, 0);
+    ssds.write(1, 7, 1, block, 0);
+    expect(ssds.storedBytes()).toBe(2 * 128 + 512);
+  });
+
+  it('keep blocks past 4 GiB: a device larger than one buffer, saved and loaded as an image', () => {
+    const blocks = 9_000_000; // 4.6 GB, more than the 4 GiB a SharedArrayBuffer holds in Node 20
+    const ssds = SsdArray.create(1, blocks);
+    const block = new Uint8Array(512);
+    for (const at of [1, 8_400_000, blocks - 1]) {
+      block.fill(at % 251, 0, 300);
+      ssds.write(0, at, 1, block, 0);
+    }
+    const directory = mkdtempSync(join(tmpdir(), 'scalio-big-ssd-'));
+    try {
+      const config = resolveConfig({ records: 10 });
+      saveImages(ssds.memory, config, directory);
+      const loaded = new SsdArray(loadImages(directory).ssds);
+      const read = new Uint8Array(512);
+      for (const at of [1, 8_400_000, blocks - 1]) {
+        loaded.read(0, at, 1, read, 0);
+        expect(read[0]).toBe(at % 251);
+        expect(read[299]).toBe(at % 251);
+        expect(read[300]).toBe(0);
+      }
+      loaded.read(0, 8_399_999, 1, read, 0);
+      expect(read.every((byte) => byte === 0)).toBe(true);
+      expect(loaded.storedBytes()).toBe(3 * 320);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuse commands outside the device', () => {

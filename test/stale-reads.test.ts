@@ -166,7 +166,7 @@ describe('live readers while tiny logs lap dozens of times', () => {
     const config = { records: 40, ssds: 1, dpuCores: 1, clients: 32, setBatch: 1, valueBytesMax: VALUE_BYTES, gcSegmentBlocks: 1, valueLogOverProvision: 1, bucketLogOverProvision: 1, seed: 21 };
     const report = await run({ system: 'scalio', engine: 'live', config, workload, operations: 60_000, recordHistory: true });
     // Blocks written over the whole device's blocks: a lower bound on laps of either log.
-    const laps = report.counters.getDevice(0, DeviceCounter.blocksWritten) / (report.images.buffers[0].byteLength / BLOCK_BYTES);
+    const laps = report.counters.getDevice(0, DeviceCounter.blocksWritten) / report.images.ssds.blocksPerDevice;
     const check = checkHistory(report.history as Float64Array, { initialValue: loadedValues(report.config), timeLimitMs: 60_000 });
     console.log(`lapping: ${laps.toFixed(0)}+ laps of the logs, ${report.counters.get(Counter.staleChainReads)} stale chains and ${report.counters.get(Counter.staleValueReads)} stale values caught, verdict ${check.verdict}`);
     expect(laps).toBeGreaterThan(50);

@@ -109,7 +109,7 @@ describe('garbage collection', () => {
     for (const setBatch of [1, 8]) {
       const config = { records: 2000, ssds: 1, dpuCores: 1, clients: 32, valueLogOverProvision: 2, setBatch, seed: 5 };
       const report = await run({ system: 'scalio', engine: 'sim', config, workload: UPDATE_ONLY, operations: setBatch === 1 ? 40_000 : 80_000, recordHistory: true });
-      const capacity = report.config.ssds === 1 ? report.images.buffers[0].byteLength / 512 : Number.NaN;
+      const capacity = report.config.ssds === 1 ? report.images.ssds.blocksPerDevice : Number.NaN;
       const written = report.counters.getDevice(0, DeviceCounter.blocksWritten);
       expect(written, `setBatch ${setBatch}: blocks written vs device capacity ${capacity}`).toBeGreaterThan(10 * capacity);
       expect(report.counters.get(Counter.deviceFullRefusals)).toBe(0);
@@ -167,16 +167,40 @@ describe('restart from SSD images', () => {
     const directory = mkdtempSync(join(tmpdir(), 'scalio-images-'));
     try {
       const first = await run({ system: 'scalio', engine: 'sim', config: { records: 3000, clients: 1 }, script: [[set('saved', 'on disk'), remove(recordKey(3)), set(recordKey(4), 'four')]] });
-      saveImages(first.images.buffers, first.config, directory);
-      expect(statSync(join(directory, 'ssd-0.img')).size).toBe(first.images.buffers[0].byteLength);
+      saveImages(first.images.ssds, first.config, directory);
+      expect(statSync(join(directory, 'ssd-0.img')).size).toBe(first.images.ssds.blocksPerDevice * 512);
       const images = loadImages(directory);
-      const second = await run({ system: 'scalio', engine: 'live', config: { clients: 1 }, images: { config: images.manifest.config, buffers: images.buffers }, script: [[get('saved'), get(recordKey(3)), get(recordKey(4)), get(recordKey(5))]] });
+      const second = await run({ system: 'scalio', engine: 'live', config: { clients: 1 }, images: { config: images.manifest.config, ssds: images.ssds }, script: [[get('saved'), get(recordKey(3)), get(recordKey(4)), get(recordKey(5))]] });
       const results = second.scriptResults?.[0] ?? [];
       expect(new TextDecoder().decode(results[0] as Uint8Array)).toBe('on disk');
       expect(results[1]).toBeNull();
       expect(new TextDecoder().decode(results[2] as Uint8Array)).toBe('four');
       expect(resultId(results[3])).toBe(loadedValueId(1, 5, 64));
       expect(second.recovery?.damagedItems).toBe(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('runs, saves and restarts a store on an SSD larger than 4 GiB (its value log past 4 GiB)', { timeout: 60_000 }, async () => {
+    // A bucket log of 2^17 ids × 64 = 8.4 M blocks puts the whole value log past the 4 GiB
+    // (8,388,608 blocks) a SharedArrayBuffer holds in Node 20: the device is several buffers.
+    const big = { records: 2000, ssds: 1, clients: 4, bucketIdBits: 17, bucketLogOverProvision: 64 };
+    const directory = mkdtempSync(join(tmpdir(), 'scalio-big-images-'));
+    try {
+      const first = await run({ system: 'scalio', engine: 'sim', config: big, workload: 'A', operations: 4000 });
+      expect(first.images.ssds.blocksPerDevice * 512).toBeGreaterThan(2 ** 32);
+      const updated = await run({ system: 'scalio', engine: 'live', config: { clients: 1 }, images: first.images, script: [[set(recordKey(1999), 'past 4 GiB'), get(recordKey(1999))]] });
+      expect(new TextDecoder().decode(updated.scriptResults?.[0][1] as Uint8Array)).toBe('past 4 GiB');
+      saveImages(updated.images.ssds, updated.config, directory);
+      const images = loadImages(directory);
+      const keys = Array.from({ length: 2000 }, (_, record) => recordKey(record));
+      const reread = await run({ system: 'scalio', engine: 'sim', config: { clients: 1 }, images: { config: images.manifest.config, ssds: images.ssds }, script: [keys.map((key) => get(key))] });
+      const results = reread.scriptResults?.[0] ?? [];
+      expect(new TextDecoder().decode(results[1999] as Uint8Array)).toBe('past 4 GiB');
+      expect(results.every((result) => result instanceof Uint8Array)).toBe(true);
+      expect(reread.recovery?.buckets).toBe(updated.recovery?.buckets);
+      expect(reread.recovery?.damagedItems).toBe(0);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

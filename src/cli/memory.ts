@@ -10,6 +10,7 @@ import {
 } from '../engine/memory-estimate.js';
 import { type EngineName, plannedCluster } from '../engine/run.js';
 import type { Workload } from '../ycsb/workloads.js';
+import { resolveWorkload } from '../ycsb/workload-file.js';
 import { integer } from './format.js';
 
 /** A run a command is about to start. */
@@ -33,7 +34,11 @@ function gibibytes(bytes: number): string {
 function estimateOf(run: PlannedRun): MemoryEstimate {
   const layout = plannedCluster({ system: run.system, engine: run.engine, config: run.config, workload: run.workload, operations: run.operations, warmupOperations: run.warmupOperations });
   const checked = run.checked === true ? run.operations : 0;
-  return estimateMemory(layout, { engine: run.engine, recordedOperations: checked, checkedOperations: checked });
+  const workload = resolveWorkload(run.workload);
+  const shares = workload.readProportion + workload.updateProportion + workload.insertProportion + workload.readModifyWriteProportion;
+  const writeShare = shares > 0 ? (workload.updateProportion + workload.insertProportion + workload.readModifyWriteProportion) / shares : 0;
+  const writeOperations = writeShare > 0 ? (run.operations + (run.warmupOperations ?? 0)) * writeShare : 0;
+  return estimateMemory(layout, { engine: run.engine, writeOperations, recordedOperations: checked, checkedOperations: checked });
 }
 
 /** The most records (up to `records`) whose run fits in `bytes`, by bisection; 0 if none does. */
@@ -96,8 +101,8 @@ export function refuseRunsTooLargeForMemory(runs: readonly PlannedRun[], machine
     } else {
       const fit = roughly(recordsThatFit(run, estimate.records, machine.availableBytes));
       advice = fit > 0
-        ? `about ${integer(fit)} records fit with these settings: lower --records (or --over-provision, the logs' room per record)`
-        : 'lower --records or --over-provision (the logs\' room per record)';
+        ? `about ${integer(fit)} records fit with these settings: lower --records (or --ops, if the run writes)`
+        : 'lower --records (or --ops, if the run writes)';
     }
     throw new ScalioError(`${needs}; ${advice}`);
   }

@@ -16,10 +16,9 @@ import { Hardware } from '../hw/hardware.js';
 import { type Kernels, instantiateKernels, kernelModule } from '../hw/kernels.js';
 import { KERNEL_STATIC_BYTES, type RegionRequest, planMemory } from '../hw/memory-plan.js';
 import { RpcTransport, rpcRegionRequests } from '../hw/rpc.js';
-import { SsdArray } from '../hw/ssd.js';
+import { SsdArray, type SsdMemory } from '../hw/ssd.js';
 import { type BulkLoadResult, bulkLoad, bulkLoadScratchBytes } from '../store/bulk-load.js';
 import { type RecoveryReport, RECOVERY_SCRATCH_BYTES_MIN, checkSuperblocks, recoverStore } from '../store/recovery.js';
-import { BLOCK_BYTES } from '../layout/store.js';
 import { BucketLocks } from '../store/bucket-locks.js';
 import { StoreState, storeGeometry, storeRegionRequests } from '../store/geometry.js';
 import type { ClusterLayout, CoreServer, ThreadServices } from '../systems/context.js';
@@ -71,9 +70,8 @@ export interface ClusterSpec {
   readonly layout: ClusterLayout;
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
-  readonly ssdBuffers: readonly SharedArrayBuffer[];
-  /** The SSDs' per-block sequence locks (shared by every thread). */
-  readonly ssdStripes: SharedArrayBuffer;
+  /** The SSDs: block tables, chunk pools, allocator words and block locks, shared by every thread. */
+  readonly ssds: SsdMemory;
 }
 
 export interface Cluster {
@@ -90,7 +88,7 @@ export interface Cluster {
 export interface SsdImages {
   /** The configuration the images were made with (layout settings must not change). */
   readonly config: ResolvedConfig;
-  readonly buffers: readonly SharedArrayBuffer[];
+  readonly ssds: SsdMemory;
 }
 
 export function planCluster(config: ResolvedConfig, system: SystemDefinition): ClusterLayout {
@@ -150,20 +148,18 @@ export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: Sy
     ssds = SsdArray.create(config.ssds, layout.store.blocksPerDevice);
     load = bulkLoad(kernels, memory, ssds, layout, scratch.base);
   } else {
-    if (images.buffers.length !== config.ssds) {
-      throw new ConfigError(`there are ${images.buffers.length} SSD images; the configuration has ${config.ssds} SSDs`);
+    if (images.ssds.devices !== config.ssds) {
+      throw new ConfigError(`there are ${images.ssds.devices} SSD images; the configuration has ${config.ssds} SSDs`);
     }
-    for (const [device, buffer] of images.buffers.entries()) {
-      if (buffer.byteLength !== layout.store.blocksPerDevice * BLOCK_BYTES) {
-        throw new ConfigError(`the image of SSD ${device} has ${buffer.byteLength / BLOCK_BYTES} blocks; this configuration lays out ${layout.store.blocksPerDevice}`);
-      }
+    if (images.ssds.blocksPerDevice !== layout.store.blocksPerDevice) {
+      throw new ConfigError(`the SSD images have ${images.ssds.blocksPerDevice} blocks; this configuration lays out ${layout.store.blocksPerDevice}`);
     }
-    ssds = new SsdArray(images.buffers, layout.store.blocksPerDevice, SsdArray.createStripes(images.buffers.length));
+    ssds = new SsdArray(images.ssds);
     checkSuperblocks(ssds, layout);
     recovery = recoverStore(kernels, memory, ssds, layout, scratch.base, scratch.bytes);
   }
   const loadMs = performance.now() - started;
-  const spec: ClusterSpec = { layout, module, memory, ssdBuffers: ssds.buffers, ssdStripes: ssds.stripeBuffer };
+  const spec: ClusterSpec = { layout, module, memory, ssds: ssds.memory };
   new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base).initialize();
   return { spec, load, recovery, loadMs };
 }
@@ -214,7 +210,7 @@ export function attachThread(spec: ClusterSpec, now: () => number): ThreadNode {
   const kernels = instantiateKernels(memory, spec.module);
   configureRecordKernels(kernels, config);
   const counters = new Counters(config.ssds, config.dpuCores);
-  const ssds = new SsdArray(spec.ssdBuffers, layout.store.blocksPerDevice, spec.ssdStripes);
+  const ssds = new SsdArray(spec.ssds);
   const hardware = new Hardware(memory, kernels, layout.plan, ssds, counters);
   const transport = new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base);
   const services: ThreadServices = {

@@ -5,15 +5,25 @@
  * minutes in.
  *
  * Most of a run lives outside the JavaScript heap (SharedArrayBuffers and the WebAssembly
- * memory): the SSD images, which the logs fill as a run goes on (the estimate takes them
- * whole), and the DPU DRAM. Checking a history is the one large structure on the heap.
+ * memory): the SSDs and the DPU DRAM. An emulated SSD stores only what its blocks hold, each
+ * block rounded up to a slot of 64 bytes (src/hw/ssd.ts): the loaded dataset (value records
+ * packed into blocks, one chain block per non-empty bucket, ~90 of its 512 bytes used) and
+ * what the run's writes append, never more than the logs hold when every block of them has
+ * been written. The DRAM regions are counted whole. Checking a history is the one large
+ * structure on the heap.
  */
 import { availableParallelism, freemem, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { BLOCK_BYTES } from '../layout/store.js';
+import { BLOCK_BYTES, BUCKET_HEADER_BYTES, BUCKET_ITEMS_PER_BLOCK, ITEM_BYTES, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
+import { type ResolvedConfig, bucketLogBlocks, valueRecordBlocks } from '../config.js';
+import { SLOT_UNIT_BYTES } from '../hw/ssd.js';
 import { HISTORY_FIELDS } from './driver.js';
 import type { ClusterLayout } from '../systems/context.js';
 
+/** Bytes of a YCSB key in the store (keys are hashed to 16 bytes). */
+const YCSB_KEY_BYTES = 16;
+/** The SSDs' block tables: a u32 per block, resident where blocks were written. */
+const TABLE_BYTES_PER_BLOCK = 4;
 /** A Node process before a run: code, the kernels' module, buffers (measured: ~117 MB resident). */
 export const PROCESS_BASE_BYTES = 128 * 2 ** 20;
 /** Each live-engine worker thread: its own V8 isolate, heap and kernel instance. */
@@ -44,7 +54,7 @@ export const HEAP_USABLE_SHARE = 0.6;
 export interface MemoryEstimate {
   /** The run's record count (YCSB recordcount), as the estimate resolved it. */
   readonly records: number;
-  /** The SSD images, whole. */
+  /** What the SSDs store: the loaded dataset and the run's writes (src/hw/ssd.ts stores blocks by what they hold). */
   readonly ssdBytes: number;
   /** The DPU DRAM and every other region of the shared WebAssembly memory. */
   readonly dramBytes: number;
@@ -62,6 +72,8 @@ export interface MemoryEstimate {
 
 export interface EstimateOptions {
   readonly engine: 'live' | 'sim';
+  /** Operations of the run (warm-up included) that write: updates, inserts, read-modify-writes (Infinity: a run of a duration). */
+  readonly writeOperations?: number;
   /** Operations whose history is recorded (0: none). */
   readonly recordedOperations?: number;
   /** Operations whose history is then checked for linearizability (0: none). */
@@ -70,7 +82,7 @@ export interface EstimateOptions {
 
 export function estimateMemory(layout: ClusterLayout, options: EstimateOptions): MemoryEstimate {
   const config = layout.config;
-  const ssdBytes = config.ssds * layout.store.blocksPerDevice * BLOCK_BYTES;
+  const ssdBytes = estimateSsdBytes(config, options.writeOperations ?? 0);
   const dramBytes = layout.plan.totalBytes;
   const loadBytes = LOAD_BYTES_PER_RECORD * config.capacityRecords + LOAD_BYTES_PER_BUCKET_ID * 2 ** config.bucketIdBits;
   const historyBytes = HISTORY_BYTES_PER_OPERATION * (options.recordedOperations ?? 0);
@@ -106,4 +118,51 @@ export function machineMemory(): MachineMemory {
     heapLimitBytes,
     heapUsableBytes: heapLimitBytes * HEAP_USABLE_SHARE,
   };
+}
+
+function slotBytes(usedBytes: number): number {
+  return Math.ceil(usedBytes / SLOT_UNIT_BYTES) * SLOT_UNIT_BYTES;
+}
+
+/**
+ * The mean bytes a non-empty bucket's chain takes on an SSD when `itemsPerBucket` items are
+ * spread over the buckets at random (Poisson): full blocks of 16 items, then a last block of
+ * the rest, each rounded up to its slot.
+ */
+function chainBytesPerNonEmptyBucket(itemsPerBucket: number): number {
+  let probability = Math.exp(-itemsPerBucket); // P(0 items)
+  const empty = probability;
+  let total = 0;
+  const itemsMax = Math.max(64, Math.ceil(itemsPerBucket * 4 + 64));
+  for (let items = 1; items <= itemsMax; items++) {
+    probability *= itemsPerBucket / items;
+    const fullBlocks = Math.floor((items - 1) / BUCKET_ITEMS_PER_BLOCK);
+    const lastItems = items - fullBlocks * BUCKET_ITEMS_PER_BLOCK;
+    total += probability * (fullBlocks * slotBytes(BUCKET_HEADER_BYTES + BUCKET_ITEMS_PER_BLOCK * ITEM_BYTES) + slotBytes(BUCKET_HEADER_BYTES + lastItems * ITEM_BYTES));
+  }
+  return total / (1 - empty);
+}
+
+/** The bytes one value record takes in the value log: packed with others, or whole blocks (the last one a slot). */
+function valueRecordBytes(config: ResolvedConfig): number {
+  const bytes = VALUE_RECORD_HEADER_BYTES + YCSB_KEY_BYTES + config.valueBytes;
+  if (bytes <= BLOCK_BYTES) return BLOCK_BYTES / Math.floor(BLOCK_BYTES / bytes);
+  return valueRecordBlocks(YCSB_KEY_BYTES, config.valueBytes) * BLOCK_BYTES;
+}
+
+/**
+ * What the SSDs will store: the loaded records' value blocks and chains, then a value record
+ * and a chain version per write, at most what the logs hold once every block was written.
+ */
+export function estimateSsdBytes(config: ResolvedConfig, writeOperations: number): number {
+  const bucketIds = 2 ** config.bucketIdBits;
+  const itemsPerBucket = Math.max(config.loadCount, 1) / bucketIds;
+  const chainBytes = chainBytesPerNonEmptyBucket(itemsPerBucket);
+  const nonEmptyBuckets = bucketIds * (1 - Math.exp(-itemsPerBucket));
+  const recordBytes = valueRecordBytes(config);
+  const loadedBlocks = nonEmptyBuckets + (config.loadCount * recordBytes) / BLOCK_BYTES;
+  const loaded = nonEmptyBuckets * chainBytes + config.loadCount * recordBytes;
+  const written = writeOperations > 0 ? writeOperations * (slotBytes(recordBytes) + chainBytes) : 0;
+  const full = config.ssds * (bucketLogBlocks(config) * chainBytes + config.valueLogBlocks * BLOCK_BYTES);
+  return Math.min(full, loaded + written) + loadedBlocks * TABLE_BYTES_PER_BLOCK;
 }

@@ -193,7 +193,7 @@ export async function run(request: RunRequest): Promise<RunReport> {
     loadedRecords: cluster.load?.records ?? 0,
     loadMs: cluster.loadMs,
     warmupOperations,
-    images: { config, buffers: cluster.spec.ssdBuffers },
+    images: { config, ssds: cluster.spec.ssds },
     recovery: cluster.recovery,
   };
 

@@ -154,7 +154,8 @@ export function bulkLoad(kernels: Kernels, memory: WebAssembly.Memory, ssds: Ssd
 /** Block 0 of a device: what a restart needs to check that an image fits the configuration. */
 function writeSuperblock(ssds: SsdArray, layout: StoreLayout, device: number): void {
   const { config, store: geometry } = layout;
-  const block = new DataView(ssds.buffers[device], 0, BLOCK_BYTES);
+  const bytes = new Uint8Array(BLOCK_BYTES);
+  const block = new DataView(bytes.buffer);
   block.setUint32(SUPERBLOCK_MAGIC_OFFSET, SUPERBLOCK_MAGIC_LOW, true);
   block.setUint32(SUPERBLOCK_MAGIC_OFFSET + 4, SUPERBLOCK_MAGIC_HIGH, true);
   block.setUint32(SUPERBLOCK_VERSION_OFFSET, SUPERBLOCK_VERSION, true);
@@ -167,4 +168,5 @@ function writeSuperblock(ssds: SsdArray, layout: StoreLayout, device: number): v
   block.setFloat64(SUPERBLOCK_VALUE_LOG_BLOCKS_OFFSET, geometry.valueLogBlocks, true);
   block.setUint32(SUPERBLOCK_KEY_BYTES_MAX_OFFSET, config.keyBytesMax, true);
   block.setUint32(SUPERBLOCK_VALUE_BYTES_MAX_OFFSET, config.valueBytesMax, true);
+  ssds.write(device, 0, 1, bytes, 0);
 }

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { type ResolvedConfig, valueRecordBlocks } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Kernels } from '../hw/kernels.js';
-import type { SsdArray } from '../hw/ssd.js';
+import { SsdArray, type SsdMemory } from '../hw/ssd.js';
 import {
   BLOCK_BYTES, CHAIN_BLOCKS_MAX, SUPERBLOCK_BUCKET_ID_BITS_OFFSET, SUPERBLOCK_BUCKET_LOG_BLOCKS_OFFSET,
   SUPERBLOCK_BUCKET_LOG_START_OFFSET, SUPERBLOCK_DEVICE_COUNT_OFFSET, SUPERBLOCK_DEVICE_INDEX_OFFSET, SUPERBLOCK_KEY_BYTES_MAX_OFFSET,
@@ -34,6 +34,7 @@ import { StoreState, StoreStateField, indexEntryAddress } from './geometry.js';
 
 const MANIFEST = 'manifest.json';
 const IMAGE_CHUNK_BYTES = 1 << 20;
+const IMAGE_CHUNK_BLOCKS = IMAGE_CHUNK_BYTES / BLOCK_BYTES;
 
 export interface ImageManifest {
   readonly format: 'scalio-ssd-images';
@@ -41,6 +42,12 @@ export interface ImageManifest {
   readonly config: ResolvedConfig;
   readonly devices: number;
   readonly blocksPerDevice: number;
+  /**
+   * Per device, the stretches of the image that hold written blocks, as [first byte, bytes]
+   * pairs (a loader reads only these; the rest of the sparse file is zeros). Absent in
+   * images saved before it existed: the loader then reads the whole file.
+   */
+  readonly writtenRanges?: readonly (readonly (readonly [number, number])[])[];
 }
 
 function imagePath(directory: string, device: number): string {
@@ -48,38 +55,50 @@ function imagePath(directory: string, device: number): string {
 }
 
 /**
- * Saves each SSD as `ssd-<n>.img` in `directory`, with a manifest of the configuration.
- * Files are sparse: runs of zero bytes (never-written blocks) are not written.
+ * Saves each SSD as `ssd-<n>.img` in `directory`, with a manifest of the configuration: the
+ * device's blocks in order, as a real SSD's image would be. Files are sparse: stretches of
+ * never-written (all zero) blocks are not written.
  */
-export function saveImages(buffers: readonly SharedArrayBuffer[], config: ResolvedConfig, directory: string): void {
+export function saveImages(memory: SsdMemory, config: ResolvedConfig, directory: string): void {
   mkdirSync(directory, { recursive: true });
-  const zero = new Uint8Array(IMAGE_CHUNK_BYTES);
-  buffers.forEach((buffer, device) => {
+  const ssds = new SsdArray(memory);
+  const { blocksPerDevice } = ssds;
+  const chunk = new Uint8Array(IMAGE_CHUNK_BYTES);
+  const writtenRanges: [number, number][][] = [];
+  for (let device = 0; device < ssds.count; device++) {
+    const ranges: [number, number][] = [];
+    writtenRanges.push(ranges);
     const file = openSync(imagePath(directory, device), 'w');
     try {
-      ftruncateSync(file, buffer.byteLength);
-      for (let offset = 0; offset < buffer.byteLength; offset += IMAGE_CHUNK_BYTES) {
-        const length = Math.min(IMAGE_CHUNK_BYTES, buffer.byteLength - offset);
-        const chunk = new Uint8Array(buffer, offset, length);
-        if (Buffer.compare(chunk, zero.subarray(0, length)) === 0) continue;
-        writeSync(file, chunk, 0, length, offset);
+      ftruncateSync(file, blocksPerDevice * BLOCK_BYTES);
+      for (let block = 0; block < blocksPerDevice; block += IMAGE_CHUNK_BLOCKS) {
+        const blocks = Math.min(IMAGE_CHUNK_BLOCKS, blocksPerDevice - block);
+        let written = false;
+        for (let index = 0; index < blocks && !written; index++) written = ssds.isWritten(device, block + index);
+        if (!written) continue;
+        ssds.read(device, block, blocks, chunk, 0);
+        writeSync(file, chunk, 0, blocks * BLOCK_BYTES, block * BLOCK_BYTES);
+        const last = ranges.at(-1);
+        if (last !== undefined && last[0] + last[1] === block * BLOCK_BYTES) last[1] += blocks * BLOCK_BYTES;
+        else ranges.push([block * BLOCK_BYTES, blocks * BLOCK_BYTES]);
       }
     } finally {
       closeSync(file);
     }
-  });
+  }
   const manifest: ImageManifest = {
     format: 'scalio-ssd-images',
     version: 1,
     config,
-    devices: buffers.length,
-    blocksPerDevice: buffers[0].byteLength / BLOCK_BYTES,
+    devices: ssds.count,
+    blocksPerDevice,
+    writtenRanges,
   };
   writeFileSync(join(directory, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** Reads the images saved in `directory` into new SSD buffers. */
-export function loadImages(directory: string): { manifest: ImageManifest; buffers: SharedArrayBuffer[] } {
+/** Reads the images saved in `directory` into new SSDs (all-zero stretches take no memory). */
+export function loadImages(directory: string): { manifest: ImageManifest; ssds: SsdMemory } {
   const manifestPath = join(directory, MANIFEST);
   if (!existsSync(manifestPath)) throw new ConfigError(`${directory} holds no SSD images (no ${MANIFEST}); save them with saveImages first`);
   let manifest: ImageManifest;
@@ -91,29 +110,41 @@ export function loadImages(directory: string): { manifest: ImageManifest; buffer
   if (manifest.format !== 'scalio-ssd-images' || manifest.version !== 1) {
     throw new ConfigError(`${manifestPath} is not a scalio image manifest of version 1`);
   }
-  const buffers: SharedArrayBuffer[] = [];
   for (let device = 0; device < manifest.devices; device++) {
     const path = imagePath(directory, device);
     if (!existsSync(path)) throw new ConfigError(`image ${path} is missing: the manifest names ${manifest.devices} SSDs`);
+  }
+  const ssds = SsdArray.create(manifest.devices, manifest.blocksPerDevice);
+  const chunk = new Uint8Array(IMAGE_CHUNK_BYTES);
+  const zero = new Uint8Array(IMAGE_CHUNK_BYTES);
+  for (let device = 0; device < manifest.devices; device++) {
+    const path = imagePath(directory, device);
     const file = openSync(path, 'r');
     try {
       const size = fstatSync(file).size;
       if (size !== manifest.blocksPerDevice * BLOCK_BYTES) {
         throw new ConfigError(`image ${path} has ${size} bytes; the manifest says ${manifest.blocksPerDevice} blocks of ${BLOCK_BYTES}`);
       }
-      const buffer = new SharedArrayBuffer(size);
-      const bytes = new Uint8Array(buffer);
-      for (let offset = 0; offset < size;) {
-        const read = readSync(file, bytes, offset, Math.min(IMAGE_CHUNK_BYTES, size - offset), offset);
-        if (read <= 0) throw new ConfigError(`image ${path} ended early at byte ${offset}`);
-        offset += read;
+      for (const [rangeStart, rangeBytes] of manifest.writtenRanges?.[device] ?? [[0, size]]) {
+        if (rangeStart < 0 || rangeStart % BLOCK_BYTES !== 0 || rangeStart + rangeBytes > size) {
+          throw new ConfigError(`${manifestPath} names a written range [${rangeStart}, +${rangeBytes}) outside image ${path}`);
+        }
+        for (let offset = rangeStart; offset < rangeStart + rangeBytes; offset += IMAGE_CHUNK_BYTES) {
+          const length = Math.min(IMAGE_CHUNK_BYTES, rangeStart + rangeBytes - offset);
+          for (let filled = 0; filled < length;) {
+            const read = readSync(file, chunk, filled, length - filled, offset + filled);
+            if (read <= 0) throw new ConfigError(`image ${path} ended early at byte ${offset + filled}`);
+            filled += read;
+          }
+          if (Buffer.compare(chunk.subarray(0, length), zero.subarray(0, length)) === 0) continue;
+          ssds.write(device, offset / BLOCK_BYTES, length / BLOCK_BYTES, chunk, 0);
+        }
       }
-      buffers.push(buffer);
     } finally {
       closeSync(file);
     }
   }
-  return { manifest, buffers };
+  return { manifest, ssds: ssds.memory };
 }
 
 /** Checks that each image's superblock describes the layout this cluster plans. */
@@ -121,7 +152,9 @@ export function checkSuperblocks(ssds: SsdArray, layout: StoreLayout): void {
   const { config, store } = layout;
   if (ssds.count !== store.devices) throw new ConfigError(`there are ${ssds.count} SSD images; the configuration has ${store.devices} SSDs`);
   for (let device = 0; device < ssds.count; device++) {
-    const block = new DataView(ssds.buffers[device], 0, BLOCK_BYTES);
+    const superblock = new Uint8Array(BLOCK_BYTES);
+    ssds.read(device, 0, 1, superblock, 0);
+    const block = new DataView(superblock.buffer);
     const expect = (what: string, found: number, wanted: number) => {
       if (found !== wanted) throw new ConfigError(`the image of SSD ${device} has ${what} ${found}; this configuration needs ${wanted}`);
     };
@@ -202,6 +235,8 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
     let newestStamp = 0;
     for (let chunkStart = 0; chunkStart < capacity; chunkStart += chunkBlocks) {
       const blocks = Math.min(chunkBlocks, capacity - chunkStart);
+      // Blocks never written read as zeros: sequence 0, nothing to find (a shortcut of the emulation, not a protocol step).
+      if (!ssds.anyWritten(device, geometry.bucketLogStart + chunkStart, blocks)) continue;
       ssds.read(device, geometry.bucketLogStart + chunkStart, blocks, bytes, scratch);
       for (let index = 0; index < blocks; index++) {
         const block = scratch + index * BLOCK_BYTES;
@@ -233,6 +268,7 @@ export function recoverStore(kernels: Kernels, memory: WebAssembly.Memory, ssds:
     let newestValueStamp = 0;
     for (let chunkStart = 0; chunkStart < geometry.valueLogBlocks; chunkStart += chunkBlocks) {
       const blocks = Math.min(chunkBlocks, geometry.valueLogBlocks - chunkStart);
+      if (!ssds.anyWritten(device, geometry.valueLogStart + chunkStart, blocks)) continue;
       ssds.read(device, geometry.valueLogStart + chunkStart, blocks, bytes, scratch);
       for (let index = 0; index < blocks; index++) newestValueStamp = Math.max(newestValueStamp, kernels.valueBlockSequence(scratch + index * BLOCK_BYTES));
     }

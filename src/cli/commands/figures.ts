@@ -10,7 +10,7 @@ import { optionHelp, parse, positiveInteger, profileOption } from '../options.js
 const OPTIONS = {
   figure: { type: 'string', value: 'LIST', help: `comma-separated figures (default: all: ${FIGURES.map((figure) => figure.id).join(', ')})` },
   quick: { type: 'boolean', help: 'small runs, the whole list in minutes: 200 K records, 100 K operations per point (default: 1 M and 500 K)' },
-  full: { type: 'boolean', help: 'the paper\'s 20 M records and 8 M operations per point: refused today (20 M records do not fit a 4 GiB emulated SSD)' },
+  full: { type: 'boolean', help: 'the paper\'s 20 M records and 8 M operations per point (~3.5 GiB per point running; hours)' },
   records: { type: 'string', value: 'N', help: 'records loaded per point instead of the scale\'s (Fig. 16 runs 1–4×)' },
   ops: { type: 'string', value: 'N', help: 'measured operations per point instead of the scale\'s (warm-up: half as many)' },
   out: { type: 'string', value: 'DIR', help: 'where the figures, the report and the finished points go (default: figures)' },
