@@ -477,7 +477,8 @@ function breakdownDifferences(rows: readonly FigureRow[]): string[] {
       (writeBound.length > 0 ? `on ${writeBound.join(' and ')} every unbatched system is held by the hottest keys' serialised writes (about 240 K ops/s, Fig. 11's differences), which a read cache cannot lift, so stages 1 and 2 tie there within the run's noise; ` : '') +
       (cacheDrops.includes('D') ? 'on D stage 1 is bound by its SSDs (two reads per GET, ~440 K IOPS per SSD) and stage 2 by the NIC → Arm-memory path its one-sided verbs cross, at nearly the same level: with that path\'s message time halved, stage 2 on D goes from 1.56 M to 2.83 M while stage 1 stays at 1.58 M; ' : '') +
       (undiagnosed.length > 0 ? `${undiagnosed.join(', ')}: not diagnosed; ` : '') +
-      `batching (stage 3) lifts ${lifted.length === cacheDrops.length ? 'every one of them' : lifted.join(', ') || 'none of them'} above stage 1.`);
+      (lifted.length === cacheDrops.length ? 'batching (stage 3) lifts every one of them above stage 1.'
+        : `batching (stage 3) lifts ${lifted.length > 0 ? lifted.join(', ') : 'none of them'} above stage 1${cacheDrops.includes('D') && !lifted.includes('D') ? ' (D\'s stage 3 is held by the same memory path)' : ''}.`));
   }
   lines.push('Until the fix of issue 8, stage 2 was also far below stage 1 on A, B and F (B 955 K → 784 K): a GET that gave up on the cache and fell back to a DPU-core read took the key\'s bucket lock, queuing behind every write waiting on a hot key (~35 ms at 512 in flight). ' +
     'The lock was not needed — the core commits a write and invalidates its slots in one step — and without it stage 2 on B is 1.44 M.');
