@@ -13,7 +13,9 @@ import { type Request, badRequest, readRequest, writeResponse } from './rpc-serv
 export interface StoreServerOptions {
   /**
    * Take the bucket's lock for a GET, so it never lands between a write's commit and that
-   * write's commit hook (needed by a system whose hook invalidates a cache: Scalio).
+   * write's commit hook. The store runs the hook in the same step as the commit (no verb in
+   * between, src/store/apply.ts), and a key's GETs and writes run on one core, so Scalio
+   * reads unlocked; the cost of locking is a GET queued behind all of a hot bucket's writes.
    */
   readonly lockReads: boolean;
   /** Serves operations the store does not know (the artifact's metadata RPC); returns the response length. */

@@ -26,8 +26,8 @@
  * DPU core's sweep; the late owner's publishing CAS then fails, as the word changed.
  *
  * Every wait and retry is bounded; a GET that cannot get through (a key stuck pending, a
- * bucket whose slots are all pending) falls back to an RPC read on the DPU core, which reads
- * the store under the bucket's lock.
+ * bucket whose slots are all pending) falls back to an RPC read on the DPU core (./core.ts),
+ * which reads the store without waiting for the key's queued writes.
  *
  * SET is an RPC to the DPU core owning the key's SSD (./core.ts).
  */

@@ -9,8 +9,9 @@
  *   6.   reply — only now is the write acknowledged — then collect garbage if a log runs low.
  *
  * GET (the fallback of a client whose bounded GET could not get through the cache): read
- * the store on the core, under the bucket's lock, so that the read never falls between a
- * write's commit and its invalidation.
+ * the store on the core. No bucket lock: the core commits a write and invalidates its slots
+ * in one step, so the read never falls between a write's commit and its invalidation (a
+ * lock would queue the read behind every write waiting on the bucket).
  */
 import { Counter } from '../../hw/counters.js';
 import { ProtocolError } from '../../errors.js';
