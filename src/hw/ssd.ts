@@ -50,8 +50,15 @@ const READ_STUCK_MS = 10_000;
 export const SLOT_UNIT_BYTES = 64;
 const SLOT_UNIT_SHIFT = 6;
 export const SLOT_CLASSES = BLOCK_BYTES / SLOT_UNIT_BYTES;
-/** Chunk sizes: about a sixteenth of a device, as a power of two within these bounds. */
-export const CHUNK_BYTES_MIN = 64 * 1024;
+/**
+ * Chunk sizes: about a sixteenth of a device, as a power of two within these bounds. The lower
+ * bound is above glibc's largest dynamic mmap threshold (32 MiB on 64-bit): a smaller
+ * SharedArrayBuffer can come from the malloc heap once an earlier run's chunks were freed,
+ * and calloc then zeroes (touches) all of it, so a process that builds cluster after cluster
+ * (a figures sweep's worker) grew to gigabytes of resident memory. Chunks this large are
+ * always fresh mappings: pages a run never writes stay untouched and cost nothing.
+ */
+export const CHUNK_BYTES_MIN = 64 * 2 ** 20;
 export const CHUNK_BYTES_MAX = 2 ** 30;
 /**
  * The largest device: the table's u32 entries address 2^32 slot units of 64 bytes (256 GiB of
