@@ -137,6 +137,7 @@ export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>): [string
     ['ycsbNext', 'YCSB next op: zipfian + key name + 2 hashes', () => { sink += kernels.ycsbNextOperation(random, key + 512, value); }],
     ['key', 'key: "user"+fnv → 16 B hash → placement hash', () => { kernels.ycsbKey(sink++ & 0xfffff, key + 512); }],
     ['scanHit', 'bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands, 0); }],
+    ['scanMiss', 'bucket scan, miss in a full bucket (the oldest slot is the victim)', () => { sink += kernels.cacheScan(bucket, missingKey, operands, 0); }],
     ['scanReclaim', 'bucket scan, miss taking an expired reservation (lease reclaim)', () => { sink += kernels.cacheScan(expiredBucket, missingKey, operands, 100); }],
     ['sweep', 'DPU lease sweep, 4,096 slots of the table (one epoch\'s share)', () => {
       sink += kernels.cacheSweep(cache, sweepFrom, 4096, 100);

@@ -26,6 +26,7 @@ function webAssemblyLines(setup: ReturnType<typeof setUpKernelBench>): string[] 
     lines.push(`next ${draw} ${operation} ${kernels.ycsbLastRecord()} ${hex(word(p.key + 512))}`);
   }
   lines.push(`scanHit ${kernels.cacheScan(p.bucket, p.key, p.operands, 0)}`);
+  lines.push(`scanMiss ${kernels.cacheScan(p.bucket, p.missingKey, p.operands, 0)} ${hex(word(p.operands + ATOMIC_COMPARE_OFFSET))}`);
   lines.push(`scanReclaim ${kernels.cacheScan(p.expiredBucket, p.missingKey, p.operands, 100)} ${hex(word(p.operands + ATOMIC_COMPARE_OFFSET))}`);
   const murmur = (address: number, length: number) => BigInt.asUintN(64, BigInt(kernels.murmur3x64(address, length, 1)));
   kernels.rdmaReadCopy(p.bucket + 4096, p.bucket, bucketBytes);
@@ -62,5 +63,7 @@ describe('native kernel references', () => {
     // Not vacuous: keys were drawn, and the scans found what the bench set up.
     expect(new Set(lines.filter((line) => line.startsWith('next')).map((line) => line.split(' ')[3])).size).toBeGreaterThan(50);
     expect(lines).toContain(`scanHit ${(1 << 8) | 4}`);
+    expect(lines.find((line) => line.startsWith('scanMiss'))).toMatch(new RegExp(`^scanMiss ${4 << 8} `)); // slot 0, the oldest
+    expect(lines.find((line) => line.startsWith('scanReclaim'))).toMatch(new RegExp(`^scanReclaim ${(6 << 8) | 2} `));
   });
 });

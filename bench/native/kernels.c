@@ -266,6 +266,23 @@ static inline int slotHoldsKey(const u8 *slot, const u8 *descriptor) {
 }
 static NOINLINE i32 cacheScan(u8 *bucket, const u8 *descriptor, u8 *operands, i32 epoch) {
   const u32 fingerprint = keyFingerprint(descriptor);
+  i32 fastOldestSlot = 0, fastIndex = 0;
+  u64 fastOldestWord = 0, fastOldestTime = UINT64_MAX;
+  for (; fastIndex < slotsPerBucket; fastIndex++) {
+    const u8 *slot = bucket + (size_t)(fastIndex * slotBytes);
+    const u64 word = load64(slot + SLOT_STATE_WORD_OFFSET);
+    if (stateOf(word) != SLOT_STATE_VALID) break;
+    if (fingerprintOf(word) == fingerprint) {
+      if (slotChecksum(slot) != tagOf(word)) break;
+      if (slotHoldsKey(slot, descriptor)) return (SCAN_HIT << SCAN_CODE_SHIFT) | fastIndex;
+    }
+    const u64 accessTime = load64(slot + SLOT_ACCESS_TIME_OFFSET);
+    if (accessTime < fastOldestTime || fastIndex == 0) { fastOldestTime = accessTime; fastOldestSlot = fastIndex; fastOldestWord = word; }
+  }
+  if (fastIndex == slotsPerBucket && fastIndex > 0) {
+    store64(operands + ATOMIC_COMPARE_OFFSET, fastOldestWord);
+    return (SCAN_MISS << SCAN_CODE_SHIFT) | fastOldestSlot;
+  }
   i32 tornSlot = -1, emptySlot = -1, expiredSlot = -1, oldestSlot = -1;
   u64 tornWord = 0, emptyWord = 0, expiredWord = 0, oldestWord = 0, oldestTime = UINT64_MAX;
   int pending = 0;
@@ -443,6 +460,7 @@ static u64 word = 0;
 static NOINLINE void taskYcsbNext(void) { sink += ycsbNextOperation(at(aRandom), at(aKey + 512), at(aValue)); }
 static NOINLINE void taskKey(void) { ycsbKey((double)(((i64)sink) & 0xfffff), at(aKey + 512)); sink++; }
 static NOINLINE void taskScanHit(void) { sink += cacheScan(at(aBucket), at(aKey), at(aOperands), 0); }
+static NOINLINE void taskScanMiss(void) { sink += cacheScan(at(aBucket), at(aMissingKey), at(aOperands), 0); }
 static NOINLINE void taskScanReclaim(void) { sink += cacheScan(at(aExpiredBucket), at(aMissingKey), at(aOperands), 100); }
 static NOINLINE void taskSweep(void) {
   sink += cacheSweep(at(aCache), sweepFrom, 4096, 100);
@@ -470,7 +488,7 @@ static NOINLINE void taskHistogram(void) { histogramRecord((double)((((i64)sink)
 
 typedef struct { const char *id; void (*run)(void); } Task;
 static const Task TASKS[] = {
-  { "ycsbNext", taskYcsbNext }, { "key", taskKey }, { "scanHit", taskScanHit }, { "scanReclaim", taskScanReclaim },
+  { "ycsbNext", taskYcsbNext }, { "key", taskKey }, { "scanHit", taskScanHit }, { "scanMiss", taskScanMiss }, { "scanReclaim", taskScanReclaim },
   { "sweep", taskSweep }, { "copyCached", taskCopyCached }, { "copyRandom", taskCopyRandom },
   { "copyCachedStrided", taskCopyCachedStrided }, { "copyRandomStrided", taskCopyRandomStrided },
   { "cas", taskCas }, { "fill", taskFill }, { "chainFind", taskChainFind }, { "chainUpsert", taskChainUpsert },
@@ -512,6 +530,8 @@ static void verify(void) {
     printf("next %d %d %.0f %016llx\n", draw, operation, lastRecordNumber, (unsigned long long)load64(at(aKey + 512)));
   }
   printf("scanHit %d\n", cacheScan(at(aBucket), at(aKey), at(aOperands), 0));
+  const i32 miss = cacheScan(at(aBucket), at(aMissingKey), at(aOperands), 0);
+  printf("scanMiss %d %016llx\n", miss, (unsigned long long)load64(at(aOperands) + ATOMIC_COMPARE_OFFSET));
   const i32 reclaim = cacheScan(at(aExpiredBucket), at(aMissingKey), at(aOperands), 100); /* before the operand is read */
   printf("scanReclaim %d %016llx\n", reclaim, (unsigned long long)load64(at(aOperands) + ATOMIC_COMPARE_OFFSET));
   rdmaReadCopy(at(aBucket + 4096), at(aBucket), bucketBytes);
