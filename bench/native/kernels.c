@@ -68,7 +68,8 @@ static u64 murmur3x64(const u8 *source, i32 length, u32 seed) {
   u64 k1 = 0, k2 = 0;
   for (i32 i = tailLength - 1; i >= 8; i--) k2 = (k2 << 8) | tail[i];
   if (tailLength > 8) { k2 *= MURMUR_C2; k2 = rotl64(k2, 33); k2 *= MURMUR_C1; h2 ^= k2; }
-  for (i32 i = (tailLength < 8 ? tailLength : 8) - 1; i >= 0; i--) k1 = (k1 << 8) | tail[i];
+  if (tailLength >= 8) k1 = load64(tail);
+  else for (i32 i = tailLength - 1; i >= 0; i--) k1 = (k1 << 8) | tail[i];
   if (tailLength > 0) { k1 *= MURMUR_C1; k1 = rotl64(k1, 31); k1 *= MURMUR_C2; h1 ^= k1; }
   h1 ^= (u64)length; h2 ^= (u64)length;
   h1 += h2; h2 += h1;
@@ -100,6 +101,7 @@ static inline double randomDouble(u8 *state) { return (double)(randomNext(state)
 
 /* ---------------------------------------------------------------- assembly/key.ts */
 static int bytesEqual(const u8 *a, const u8 *b, i32 length) {
+  if (length == 16) return load64(a) == load64(b) && load64(a + 8) == load64(b + 8);
   i32 i = 0;
   for (; i + 8 <= length; i += 8) if (load64(a + i) != load64(b + i)) return 0;
   for (; i < length; i++) if (a[i] != b[i]) return 0;
