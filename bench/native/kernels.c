@@ -164,6 +164,12 @@ static double nextKeyNumber(u8 *state) {
 static inline void writeDigits(u8 *end, u32 value, int digits) {
   for (int i = 1; i <= digits; i++) { end[-i] = (u8)(48 + value % 10); value /= 10; }
 }
+static inline void writeEightDigits(u8 *output, u32 value) {
+  output[7] = (u8)(48 + value % 10); value /= 10; output[6] = (u8)(48 + value % 10); value /= 10;
+  output[5] = (u8)(48 + value % 10); value /= 10; output[4] = (u8)(48 + value % 10); value /= 10;
+  output[3] = (u8)(48 + value % 10); value /= 10; output[2] = (u8)(48 + value % 10); value /= 10;
+  output[1] = (u8)(48 + value % 10); value /= 10; output[0] = (u8)(48 + value);
+}
 static inline int digitCount(u32 value) { int digits = 1; while (value >= 10) { value /= 10; digits++; } return digits; }
 #define TEN_TO_THE_8 100000000ULL
 static i32 ycsbKeyName(double record, u8 *output) {
@@ -179,14 +185,14 @@ static i32 ycsbKeyName(double record, u8 *output) {
   if (top != 0) {
     const int topDigits = digits - 16;
     writeDigits(output + length + topDigits, top, topDigits); length += topDigits;
-    writeDigits(output + length + 8, middle, 8); length += 8;
-    writeDigits(output + length + 8, low, 8);
+    writeEightDigits(output + length, middle); length += 8;
+    writeEightDigits(output + length, low);
     return length + 8;
   }
   if (middle != 0) {
     const int middleDigits = digits - 8;
     writeDigits(output + length + middleDigits, middle, middleDigits); length += middleDigits;
-    writeDigits(output + length + 8, low, 8);
+    writeEightDigits(output + length, low);
     return length + 8;
   }
   writeDigits(output + length + digits, low, digits);
