@@ -401,11 +401,10 @@ static NOINLINE i32 chainFind(u8 *chain, i32 blocks, const u8 *descriptor) {
   for (i32 block = 0; block < blocks; block++) {
     i32 count = itemCountOf(chain, block);
     if (count > BUCKET_ITEMS_PER_BLOCK) count = BUCKET_ITEMS_PER_BLOCK;
-    for (i32 slot = 0; slot < count; slot++) {
-      const i32 item = block * BUCKET_ITEMS_PER_BLOCK + slot;
-      const u8 *address = itemAddress(chain, item);
+    const u8 *address = blockAt(chain, block) + BUCKET_HEADER_BYTES;
+    for (i32 slot = 0; slot < count; slot++, address += ITEM_BYTES) {
       if ((i32)address[ITEM_KEY_LENGTH_OFFSET] != keyLength) continue;
-      if (bytesEqual(address + ITEM_KEY_OFFSET, key, keyLength)) return item;
+      if (bytesEqual(address + ITEM_KEY_OFFSET, key, keyLength)) return block * BUCKET_ITEMS_PER_BLOCK + slot;
     }
   }
   return -1;
