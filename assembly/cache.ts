@@ -133,6 +133,33 @@ export function slotChecksum(slot: usize): u32 {
  */
 export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epoch: i32): i32 {
   const fingerprint = keyFingerprint(descriptor);
+  // The steady state first, with little state so the compiled loop keeps it in registers:
+  // slots VALID up to a hit, or all VALID and none the key's (the victim: the oldest). On
+  // anything else (an EMPTY, pending or torn slot) the full scan below decides; on the
+  // words this pass read, it would decide the same.
+  let fastOldestSlot = 0;
+  let fastOldestWord: u64 = 0;
+  let fastOldestTime: u64 = u64.MAX_VALUE;
+  let fastIndex = 0;
+  for (; fastIndex < slotsPerBucket; fastIndex++) {
+    const slot = bucket + <usize>(fastIndex * slotBytes);
+    const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+    if (stateOf(word) != SLOT_STATE_VALID) break;
+    if (fingerprintOf(word) == fingerprint) {
+      if (slotChecksum(slot) != tagOf(word)) break;
+      if (slotHoldsKey(slot, descriptor)) return (SCAN_HIT << SCAN_CODE_SHIFT) | fastIndex;
+    }
+    const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
+    if (accessTime < fastOldestTime || fastIndex == 0) {
+      fastOldestTime = accessTime;
+      fastOldestSlot = fastIndex;
+      fastOldestWord = word;
+    }
+  }
+  if (fastIndex == slotsPerBucket && fastIndex > 0) {
+    store<u64>(operands, fastOldestWord, ATOMIC_COMPARE_OFFSET);
+    return (SCAN_MISS << SCAN_CODE_SHIFT) | fastOldestSlot;
+  }
   let tornSlot = -1;
   let tornWord: u64 = 0;
   let pending = false;

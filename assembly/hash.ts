@@ -48,7 +48,11 @@ export function murmur3x64(source: usize, length: i32, seed: u32): u64 {
   if (tailLength > 8) {
     k2 *= MURMUR_C2; k2 = rotl<u64>(k2, 33); k2 *= MURMUR_C1; h2 ^= k2;
   }
-  for (let i = min(tailLength, 8) - 1; i >= 0; i--) k1 = (k1 << 8) | <u64>load<u8>(tail + <usize>i);
+  if (tailLength >= 8) {
+    k1 = load<u64>(tail); // the same 8 little-endian bytes, without 8 loop iterations
+  } else {
+    for (let i = tailLength - 1; i >= 0; i--) k1 = (k1 << 8) | <u64>load<u8>(tail + <usize>i);
+  }
   if (tailLength > 0) {
     k1 *= MURMUR_C1; k1 = rotl<u64>(k1, 31); k1 *= MURMUR_C2; h1 ^= k1;
   }

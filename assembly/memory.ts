@@ -31,6 +31,24 @@ export function rdmaReadCopy(destination: usize, source: usize, length: i32): vo
   }
 }
 
+/**
+ * RDMA READ data movement from a region whose layout needs only some words moved whole: the
+ * 8-byte words at `regionBase + k × stride` (the cache's slot state words). The bytes are
+ * moved in bulk, in any order and size, then each of those words is loaded again, atomically,
+ * over its bulk copy. A cache READ may see a slot's other bytes torn or newer than its state
+ * word: the reader trusts a VALID slot only when its checksum, which is in the state word,
+ * matches the bytes (src/layout/cache-slot.ts), and bytes that match the checksum a state
+ * word carries are the value that word published, whenever they were read.
+ */
+export function rdmaReadCopyStrided(destination: usize, source: usize, length: i32, regionBase: usize, stride: i32): void {
+  memory.copy(destination, source, <usize>length);
+  const into = (source - regionBase) % <usize>stride;
+  let offset: usize = into == 0 ? 0 : <usize>stride - into;
+  for (; offset + 8 <= <usize>length; offset += <usize>stride) {
+    store<u64>(destination + offset, atomic.load<u64>(source + offset));
+  }
+}
+
 /** RDMA WRITE data movement: a client's buffer (`source`) → DPU DRAM (`destination`). */
 export function rdmaWriteCopy(destination: usize, source: usize, length: i32): void {
   if (((destination | source | <usize>length) & 7) != 0) {

@@ -138,11 +138,11 @@ export function chainFind(chain: usize, blocks: i32, descriptor: usize): i32 {
   const key = descriptor + KEY_BYTES_OFFSET;
   for (let block = 0; block < blocks; block++) {
     const count = min(itemCountOf(chain, block), BUCKET_ITEMS_PER_BLOCK);
-    for (let slot = 0; slot < count; slot++) {
-      const item = block * BUCKET_ITEMS_PER_BLOCK + slot;
-      const address = itemAddress(chain, item);
+    // The item's address advances by ITEM_BYTES (itemAddress, without its division).
+    let address = blockAt(chain, block) + BUCKET_HEADER_BYTES;
+    for (let slot = 0; slot < count; slot++, address += ITEM_BYTES) {
       if (<i32>load<u8>(address, ITEM_KEY_LENGTH_OFFSET) != keyLength) continue;
-      if (bytesEqual(address + ITEM_KEY_OFFSET, key, keyLength)) return item;
+      if (bytesEqual(address + ITEM_KEY_OFFSET, key, keyLength)) return block * BUCKET_ITEMS_PER_BLOCK + slot;
     }
   }
   return -1;

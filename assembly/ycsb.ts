@@ -322,6 +322,19 @@ export function ycsbWriteValue(state: usize, output: usize): i32 {
   }
 }
 
+/** Writes the 8 decimal digits of `value` (< 10^8, zero padded) at `output`, unrolled (no loop). */
+// @ts-ignore: decorator
+@inline function writeEightDigits(output: usize, value: u32): void {
+  store<u8>(output, <u8>(48 + value % 10), 7); value /= 10;
+  store<u8>(output, <u8>(48 + value % 10), 6); value /= 10;
+  store<u8>(output, <u8>(48 + value % 10), 5); value /= 10;
+  store<u8>(output, <u8>(48 + value % 10), 4); value /= 10;
+  store<u8>(output, <u8>(48 + value % 10), 3); value /= 10;
+  store<u8>(output, <u8>(48 + value % 10), 2); value /= 10;
+  store<u8>(output, <u8>(48 + value % 10), 1); value /= 10;
+  store<u8>(output, <u8>(48 + value), 0);
+}
+
 /** Decimal digits of a u32 (1 for zero). */
 // @ts-ignore: decorator
 @inline function digitCount(value: u32): i32 {
@@ -359,16 +372,16 @@ export function ycsbKeyName(record: f64, output: usize): i32 {
     const topDigits = digits - 16;
     writeDigits(output + <usize>(length + topDigits), top, topDigits);
     length += topDigits;
-    writeDigits(output + <usize>(length + 8), middle, 8);
+    writeEightDigits(output + <usize>length, middle);
     length += 8;
-    writeDigits(output + <usize>(length + 8), low, 8);
+    writeEightDigits(output + <usize>length, low);
     return length + 8;
   }
   if (middle != 0) {
     const middleDigits = digits - 8;
     writeDigits(output + <usize>(length + middleDigits), middle, middleDigits);
     length += middleDigits;
-    writeDigits(output + <usize>(length + 8), low, 8);
+    writeEightDigits(output + <usize>length, low);
     return length + 8;
   }
   writeDigits(output + <usize>(length + digits), low, digits);

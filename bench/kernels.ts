@@ -3,6 +3,7 @@
  * and reports the time per call through `overriddenDuration` (one call, tens of nanoseconds,
  * is below the timer's resolution) while charging the whole loop to the time budget.
  */
+import { rmSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import { resolveConfig } from '../src/config.js';
 import { LatencyHistogram } from '../src/engine/histogram.js';
@@ -11,33 +12,52 @@ import { KERNEL_STATIC_BYTES } from '../src/hw/memory-plan.js';
 import { SLOT_FILL_OFFSET } from '../src/layout/cache-slot.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
 import { LEASE_EPOCHS } from '../src/systems/scalio/lease.js';
+import { DISTRIBUTION_ZIPFIAN, FIELD_LENGTH_CONSTANT, FIELD_LENGTH_UNIFORM, YCSB_SHARED_BYTES } from '../src/layout/ycsb.js';
 import { configureRecordKernels, configureWorkloadKernels, planWorkload, WORKLOADS } from '../src/ycsb/workloads.js';
+import { buildNativeKernels, runNative, writeImage } from './native.js';
 
 export interface KernelResult {
   readonly name: string;
   readonly nsPerCallMedian: number;
   readonly nsPerCallP99: number;
   readonly samples: number;
+  /** The C port's median ns per call in the same run (median over its runs), when built. */
+  readonly nativeNsPerCallMedian?: number;
+  /** nsPerCallMedian / nativeNsPerCallMedian. */
+  readonly ratioToNative?: number;
+}
+
+export interface KernelReport {
+  readonly results: KernelResult[];
+  /** Why there are no native references (no C compiler), or undefined when there are. */
+  readonly nativeSkipped?: string;
+  readonly compiler?: string;
 }
 
 const LOOP = 2000;
 
-export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> {
+/**
+ * The benchmark's memory and kernels, set up as every task expects them. Exported for the
+ * unit test that checks the C references compute what the WebAssembly kernels compute.
+ */
+export function setUpKernelBench(module?: WebAssembly.Module) {
   const config = resolveConfig({});
   const { slotBytes, valueOffset, bucketBytes } = slotGeometry(config);
   const cacheBytes = (config.cacheSlots / config.slotsPerBucket) * bucketBytes;
   const pages = Math.ceil((KERNEL_STATIC_BYTES + cacheBytes + 2 ** 22) / 65536);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const kernels = instantiateKernels(memory);
+  const kernels = instantiateKernels(memory, module);
   kernels.configureCache(config.slotsPerBucket, slotBytes, config.keyBytesMax, config.valueBytesMax, valueOffset);
   configureRecordKernels(kernels, config);
 
-  // Scratch layout: random state, key, value, local bucket, slot image, operands, chain; then a cache table.
+  // Scratch layout: random state; key descriptors at key, key + 256 (the chain's) and key + 512
+  // (drawn keys); value; local bucket (its READ copies go 4 KiB above it); slot image,
+  // operands, chain, a bucket with an expired reservation; then a cache table.
   const base = KERNEL_STATIC_BYTES;
   const random = base;
   const key = base + 64;
-  const value = base + 128;
-  const bucket = base + 256;
+  const value = base + 1024;
+  const bucket = base + 2048;
   const image = bucket + bucketBytes + 64;
   const operands = image + slotBytes + 64;
   const chain = operands + 64;
@@ -45,7 +65,8 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   const bucketCount = config.cacheSlots / config.slotsPerBucket;
   const ycsbShared = Math.ceil((cache + cacheBytes) / 64) * 64;
   kernels.initializeSharedState(ycsbShared, config.records);
-  configureWorkloadKernels(kernels, planWorkload(WORKLOADS.C, config, 0), ycsbShared);
+  const workload = planWorkload(WORKLOADS.C, config, 0);
+  configureWorkloadKernels(kernels, workload, ycsbShared);
   kernels.randomSeed(random, 1, 0);
 
   // A bucket with 8 valid slots, the key in slot 4.
@@ -73,36 +94,94 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
   kernels.copyBytes(expiredBucket + 2 * slotBytes, operands + 8, 8); // the FILLING word staged by stageReserve
   const missingKey = expiredBucket + bucketBytes + 64;
   kernels.ycsbKey(999_999, missingKey);
-  const tableSlots = config.cacheSlots;
+
+  // The table holds copies of that bucket, so its READs and the sweep touch real memory
+  // (pages never written read as the one zero page, always in cache).
+  for (let index = 0; index < bucketCount; index++) kernels.copyBytes(cache + index * bucketBytes, bucket, bucketBytes);
+
+  const fieldLengthMax = config.valueBytes / config.valueFields;
+  // Everything the C port needs: the kernels' run-time settings and the scratch addresses.
+  const parameters: Record<string, number> = {
+    slotsPerBucket: config.slotsPerBucket, slotBytes, keyBytesMax: config.keyBytesMax, valueBytesMax: config.valueBytesMax,
+    valueOffset, leaseEpochs: LEASE_EPOCHS,
+    zipfianItems: workload.zipfian?.items ?? 0, zipfianTheta: workload.zipfian?.theta ?? 0, zipfianZetan: workload.zipfian?.zetan ?? 0,
+    readShare: workload.readShare, updateShare: workload.updateShare, insertShare: workload.insertShare,
+    chooserMin: workload.chooserMin, chooserItemCount: workload.chooserItemCount, shared: ycsbShared,
+    orderedKeys: config.orderedKeys, keyZeroPadding: config.keyZeroPadding, fields: config.valueFields,
+    fieldLengthMin: config.valueFieldBytesMin === 0 ? fieldLengthMax : config.valueFieldBytesMin, fieldLengthMax,
+    fieldLengthDistribution: config.valueFieldBytesMin === 0 ? FIELD_LENGTH_CONSTANT : FIELD_LENGTH_UNIFORM,
+    random, key, value, bucket, image, operands, chain, expiredBucket, missingKey, cache,
+    bucketBytes, bucketCount, tableSlots: config.cacheSlots,
+  };
+  if (workload.distribution !== DISTRIBUTION_ZIPFIAN) throw new Error('the C port draws keys with the zipfian chooser only');
+  const imageBase = base;
+  const imageEnd = ycsbShared + YCSB_SHARED_BYTES;
+  return { config, memory, kernels, parameters, imageBase, imageEnd, slotBytes, bucketBytes, bucketCount, cacheBytes };
+}
+
+/** The memory a set-up bench works on, as the C port loads it. */
+export function benchImage(setup: ReturnType<typeof setUpKernelBench>): Uint8Array {
+  return new Uint8Array(setup.memory.buffer, setup.imageBase, setup.imageEnd - setup.imageBase).slice();
+}
+
+/** The benchmark's tasks over a set-up bench: [the C port's task id, name, one call]. */
+export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>): [string, string, () => void][] {
+  const { kernels, parameters: p, slotBytes, bucketBytes, bucketCount } = setup;
+  const { random, key, value, bucket, image, operands, chain, expiredBucket, missingKey, cache, tableSlots } = p;
   let sweepFrom = 0;
 
   const histogram = new LatencyHistogram();
   let sink = 0;
   let word = 0;
-  const tasks: [string, () => void][] = [
-    ['YCSB next op: zipfian + key name + 2 hashes', () => { sink += kernels.ycsbNextOperation(random, key + 512, value); }],
-    ['key: "user"+fnv → 16 B hash → placement hash', () => { kernels.ycsbKey(sink++ & 0xfffff, key + 512); }],
-    ['bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands, 0); }],
-    ['bucket scan, miss taking an expired reservation (lease reclaim)', () => { sink += kernels.cacheScan(expiredBucket, missingKey, operands, 100); }],
-    ['DPU lease sweep, 4,096 slots of the table (one epoch\'s share)', () => {
+  return [
+    ['ycsbNext', 'YCSB next op: zipfian + key name + 2 hashes', () => { sink += kernels.ycsbNextOperation(random, key + 512, value); }],
+    ['key', 'key: "user"+fnv → 16 B hash → placement hash', () => { kernels.ycsbKey(sink++ & 0xfffff, key + 512); }],
+    ['scanHit', 'bucket scan, hit in slot 4 (8 slots + checksum)', () => { sink += kernels.cacheScan(bucket, key, operands, 0); }],
+    ['scanMiss', 'bucket scan, miss in a full bucket (the oldest slot is the victim)', () => { sink += kernels.cacheScan(bucket, missingKey, operands, 0); }],
+    ['scanReclaim', 'bucket scan, miss taking an expired reservation (lease reclaim)', () => { sink += kernels.cacheScan(expiredBucket, missingKey, operands, 100); }],
+    ['sweep', 'DPU lease sweep, 4,096 slots of the table (one epoch\'s share)', () => {
       sink += kernels.cacheSweep(cache, sweepFrom, 4096, 100);
       sweepFrom = (sweepFrom + 4096) % (tableSlots - 4096);
     }],
-    ['RDMA READ copy of a bucket, in cache (832 B)', () => { kernels.rdmaReadCopy(bucket + 4096, bucket, bucketBytes); }],
-    ['RDMA READ copy of a random bucket (11 MB table)', () => { kernels.rdmaReadCopy(bucket + 4096, cache + ((sink = (sink * 1103515245 + 12345) & 0x7fffffff) % bucketCount) * bucketBytes, bucketBytes); }],
-    ['state word: stage reservation + CAS', () => {
+    ['copyCached', 'RDMA READ, every word whole, a bucket in cache (832 B)', () => { kernels.rdmaReadCopy(bucket + 4096, bucket, bucketBytes); }],
+    ['copyRandom', 'RDMA READ, every word whole, a random bucket (11 MB table)', () => { kernels.rdmaReadCopy(bucket + 4096, cache + ((sink = (sink * 1103515245 + 12345) & 0x7fffffff) % bucketCount) * bucketBytes, bucketBytes); }],
+    ['copyCachedStrided', 'cache READ (bulk + state words), a bucket in cache', () => { kernels.rdmaReadCopyStrided(bucket + 4096, bucket, bucketBytes, bucket, slotBytes); }],
+    ['copyRandomStrided', 'cache READ (bulk + state words), a random bucket', () => { kernels.rdmaReadCopyStrided(bucket + 4096, cache + ((sink = (sink * 1103515245 + 12345) & 0x7fffffff) % bucketCount) * bucketBytes, bucketBytes, cache, slotBytes); }],
+    ['cas', 'state word: stage reservation + CAS', () => {
       kernels.stageReserve(operands, key, word & 1, 0);
       kernels.compareAndSwap64(cache, operands);
       word++;
     }],
-    ['slot fill image + checksum', () => { kernels.stageFill(image, key, value, 64, 1, operands, 3, 0); }],
-    ['store bucket: find key in 16 items', () => { sink += kernels.chainFind(chain, 1, key + 256); }],
-    ['store bucket: upsert existing key', () => { sink += kernels.chainUpsert(chain, 1, key + 256, 64, 12345); }],
-    ['latency histogram record', () => { histogram.record((sink++ & 0xffff) * 37); }],
+    ['fill', 'slot fill image + checksum', () => { kernels.stageFill(image, key, value, 64, 1, operands, 3, 0); }],
+    ['chainFind', 'store bucket: find key in 16 items', () => { sink += kernels.chainFind(chain, 1, key + 256); }],
+    ['chainUpsert', 'store bucket: upsert existing key', () => { sink += kernels.chainUpsert(chain, 1, key + 256, 64, 12345); }],
+    ['histogram', 'latency histogram record', () => { histogram.record((sink++ & 0xffff) * 37); }],
   ];
 
+}
+
+export async function benchmarkKernels(timeMs: number): Promise<KernelReport> {
+  const setup = setUpKernelBench();
+  const native = buildNativeKernels();
+  const imagePath = 'executable' in native ? writeImage(benchImage(setup)) : '';
+  const p = setup.parameters;
+  const tasks = kernelTasks(setup);
+
+  // The C port runs before and after the WebAssembly kernels (same machine, same run): its
+  // figure is the median over both runs, so a load change during the run shows as spread.
+  const nativeRuns: Map<string, number>[] = [];
+  const runNativeOnce = () => {
+    if (!('executable' in native)) return;
+    const times = new Map<string, number>();
+    for (const line of runNative(native.executable, imagePath, setup.imageBase, ['time', String(timeMs)], p)) {
+      const parsed = JSON.parse(line) as { id: string; nsPerCallMedian: number };
+      times.set(parsed.id, parsed.nsPerCallMedian);
+    }
+    nativeRuns.push(times);
+  };
+  runNativeOnce();
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
-  for (const [name, kernel] of tasks) {
+  for (const [, name, kernel] of tasks) {
     bench.add(name, () => {
       const started = performance.now();
       for (let i = 0; i < LOOP; i++) kernel();
@@ -112,14 +191,27 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelResult[]> 
     });
   }
   await bench.run();
-  return bench.tasks.map((task) => {
+  runNativeOnce();
+  if (imagePath !== '') rmSync(imagePath, { force: true });
+  const results = bench.tasks.map((task, index) => {
     const result = task.result as { latency?: { p50: number; p99: number; samples?: unknown[] } };
     const latency = result.latency;
+    const nsPerCallMedian = (latency?.p50 ?? Number.NaN) * 1e6;
+    const nativeTimes = nativeRuns.map((times) => times.get(tasks[index][0])).filter((time): time is number => time !== undefined);
+    const nativeNsPerCallMedian = nativeTimes.length === 0 ? undefined : median(nativeTimes);
     return {
       name: task.name,
-      nsPerCallMedian: (latency?.p50 ?? Number.NaN) * 1e6,
+      nsPerCallMedian,
       nsPerCallP99: (latency?.p99 ?? Number.NaN) * 1e6,
       samples: latency?.samples?.length ?? 0,
+      ...(nativeNsPerCallMedian === undefined ? {} : { nativeNsPerCallMedian, ratioToNative: nsPerCallMedian / nativeNsPerCallMedian }),
     };
   });
+  return 'executable' in native ? { results, compiler: native.compiler } : { results, nativeSkipped: native.skipped };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -6,17 +6,19 @@
  * the bytes of data the store holds; target ≤ 2×). Options: --quick (shorter, 1 repetition),
  * --only kernels|engines|store|memory, --json FILE.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
 import { optionHelp, parse } from '../src/cli/options.js';
 import { ScalioError } from '../src/errors.js';
 import { writeFileAtomically } from '../src/files.js';
 import { benchmarkEngine, type EngineResult } from './engines.js';
-import { benchmarkKernels, type KernelResult } from './kernels.js';
+import { benchmarkKernels, type KernelReport } from './kernels.js';
 import { benchmarkStore, type StoreResult } from './store.js';
 import { benchmarkMemory, type MemoryResult } from './memory.js';
 
 const TARGETS = { live: 2_000_000, sim: 500_000 } as const;
+/** Issue 9: every kernel within 1.3× of its C port. */
+const KERNEL_RATIO_TARGET = 1.3;
 
 const OPTIONS = {
   quick: { type: 'boolean', help: 'shorter runs, 1 repetition' },
@@ -44,20 +46,29 @@ if (values.help === true) {
 }
 const runs = (part: string) => values.only === undefined || values.only === part;
 const quick = values.quick === true;
-const output: { kernels?: KernelResult[]; engines?: EngineResult[]; store?: StoreResult[]; memory?: MemoryResult[]; machine: Record<string, unknown> } = {
+const output: { kernels?: KernelReport; engines?: EngineResult[]; store?: StoreResult[]; memory?: MemoryResult[]; machine: Record<string, unknown> } = {
   machine: { cores: availableParallelism(), node: process.version, date: new Date().toISOString() },
 };
 
 if (runs('kernels')) {
   process.stderr.write('kernels...\n');
-  const kernels = await benchmarkKernels(quick ? 300 : 1000);
-  output.kernels = kernels;
-  process.stdout.write(`Kernels (ns per call, median and p99 of ${quick ? 'short' : '1 s'} runs of ${2000}-call loops)\n\n`);
-  process.stdout.write(`${table(kernels, [
+  const report = await benchmarkKernels(quick ? 300 : 1000);
+  output.kernels = report;
+  const native = report.compiler === undefined ? '' : `; C: the same kernel ported to C (bench/native/kernels.c), ${report.compiler} -O2, median of a run before and one after`;
+  process.stdout.write(`Kernels (ns per call, median and p99 of ${quick ? 'short' : '1 s'} runs of ${2000}-call loops${native})\n\n`);
+  process.stdout.write(`${table(report.results, [
     { title: 'kernel', value: (row) => row.name },
     { title: 'median ns', value: (row) => fixed(row.nsPerCallMedian, 1), right: true },
     { title: 'p99 ns', value: (row) => fixed(row.nsPerCallP99, 1), right: true },
-  ])}\n\n`);
+    { title: 'C ns', value: (row) => (row.nativeNsPerCallMedian === undefined ? '-' : fixed(row.nativeNsPerCallMedian, 1)), right: true },
+    {
+      title: 'ratio (target ≤ 1.3)',
+      value: (row) => (row.ratioToNative === undefined ? '-' : `${fixed(row.ratioToNative, 2)}×${row.ratioToNative <= KERNEL_RATIO_TARGET ? '' : ' MISSED'}`),
+      right: true,
+    },
+  ])}\n`);
+  if (report.nativeSkipped !== undefined) process.stdout.write(`note: ${report.nativeSkipped}; ratios not measured\n`);
+  process.stdout.write(`load average at the end: ${loadavg().map((load) => load.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n\n`);
 }
 
 if (runs('engines')) {

@@ -27,6 +27,20 @@ describe('RDMA verbs stay inside registered regions', () => {
     expect(node.hardware.execute(client, client.rdmaCompareSwap(cache, cache.base + 64, client.arena.operands))).toBe(1);
   });
 
+  it('a READ of the cache moves its bytes exactly, from any offset (state words whole, the rest in bulk)', () => {
+    expect(cache.wholeWordStrideBytes).toBeGreaterThan(0);
+    const bytes = node.services.bytes;
+    const stride = cache.wholeWordStrideBytes;
+    for (let index = 0; index < 3 * stride; index++) bytes[cache.base + index] = (index * 37 + 11) & 0xff;
+    // From the middle of a slot, across two state words, to the middle of the third slot.
+    const from = cache.base + 24;
+    const length = 2 * stride + 16;
+    bytes.fill(0, client.arena.system, client.arena.system + length);
+    node.hardware.execute(client, client.rdmaRead(cache, from, client.arena.system, length));
+    expect(bytes.slice(client.arena.system, client.arena.system + length)).toEqual(bytes.slice(from, from + length));
+    bytes.fill(0, cache.base, cache.base + 3 * stride);
+  });
+
   it('a READ running past the end of the region fails like an RDMA remote access error', () => {
     const end = cache.base + cache.bytes;
     expect(() => node.hardware.execute(client, client.rdmaRead(cache, end - 32, client.arena.system, 64)))
@@ -42,7 +56,7 @@ describe('RDMA verbs stay inside registered regions', () => {
   });
 
   it('a verb with a key no region is registered under fails', () => {
-    const unregistered = { name: 'nowhere', base: cache.base, bytes: 64, remoteKey: 99 };
+    const unregistered = { name: 'nowhere', base: cache.base, bytes: 64, remoteKey: 99, wholeWordStrideBytes: 0 };
     expect(() => node.hardware.execute(client, client.rdmaRead(unregistered, cache.base, client.arena.system, 8)))
       .toThrowError(/no region is registered with that key/);
     const notRemote = cluster.spec.layout.plan.regions.storeState;

@@ -41,13 +41,18 @@ export class Hardware {
   /** Applies an RDMA or NVMe verb now; returns its result (1/0 for a CAS, else 0). */
   execute(issuer: VerbIssuer, verb: Verb): number {
     switch (verb.kind) {
-      case VerbKind.rdmaRead:
-        this.checkRemote(issuer, verb);
+      case VerbKind.rdmaRead: {
+        const region = this.checkRemote(issuer, verb);
         this.checkLocal(issuer, verb, verb.localAddress, verb.length);
-        this.kernels.rdmaReadCopy(verb.localAddress, verb.remoteAddress, verb.length);
+        if (region.wholeWordStrideBytes > 0) {
+          this.kernels.rdmaReadCopyStrided(verb.localAddress, verb.remoteAddress, verb.length, region.base, region.wholeWordStrideBytes);
+        } else {
+          this.kernels.rdmaReadCopy(verb.localAddress, verb.remoteAddress, verb.length);
+        }
         this.counters.add(Counter.rdmaReads);
         this.counters.add(Counter.rdmaReadBytes, verb.length);
         return 0;
+      }
       case VerbKind.rdmaWrite:
         this.checkRemote(issuer, verb);
         this.checkLocal(issuer, verb, verb.localAddress, verb.length);
@@ -123,7 +128,7 @@ export class Hardware {
     counters.addDevice(device, DeviceCounter.blocksRead, blockCount);
   }
 
-  private checkRemote(issuer: VerbIssuer, verb: Verb): void {
+  private checkRemote(issuer: VerbIssuer, verb: Verb): RegionPlan {
     const region = this.regionsByKey[verb.remoteKey];
     const name = VERB_NAMES[verb.kind];
     if (region === undefined) {
@@ -139,6 +144,7 @@ export class Hardware {
     if ((verb.kind === VerbKind.rdmaCompareSwap || verb.kind === VerbKind.rdmaFetchAdd) && verb.remoteAddress % 8 !== 0) {
       throw new RemoteAccessError(`${name} at ${hex(verb.remoteAddress)} by ${issuer.description}: atomics need an 8-byte aligned address`);
     }
+    return region;
   }
 
   private checkLocal(issuer: VerbIssuer, verb: Verb, address: number, length: number): void {

@@ -26,6 +26,8 @@ export interface RegionPlan {
   readonly base: number;
   readonly bytes: number;
   readonly remoteKey: number;
+  /** See RegionRequest.wholeWordStrideBytes; 0: every aligned 8-byte word moves whole. */
+  readonly wholeWordStrideBytes: number;
 }
 
 /** What a layer asks the planner for. */
@@ -34,6 +36,13 @@ export interface RegionRequest {
   readonly bytes: number;
   /** Clients may reach it with one-sided RDMA verbs. */
   readonly remote: boolean;
+  /**
+   * What an RDMA READ of this region must move whole. Absent (the default): every aligned
+   * 8-byte word, like a DMA engine. A stride: only the words at `base + k × stride` (the
+   * cache's slot state words), the other bytes in bulk, in any order and size: for a layout
+   * whose readers check the rest themselves (Scalio's slot checksums).
+   */
+  readonly wholeWordStrideBytes?: number;
 }
 
 export interface MemoryPlan {
@@ -72,7 +81,7 @@ export function planMemory(requests: readonly RegionRequest[]): MemoryPlan {
   for (const request of requests) {
     if (request.name in regions) throw new Error(`region "${request.name}" requested twice`);
     const base = builder.field(request.bytes, 64);
-    regions[request.name] = { name: request.name, base, bytes: request.bytes, remoteKey: request.remote ? nextKey++ : 0 };
+    regions[request.name] = { name: request.name, base, bytes: request.bytes, remoteKey: request.remote ? nextKey++ : 0, wholeWordStrideBytes: request.wholeWordStrideBytes ?? 0 };
   }
   const totalBytes = builder.size(PAGE_BYTES);
   const pages = totalBytes / PAGE_BYTES;

@@ -27,7 +27,10 @@ export function slotGeometry(config: ResolvedConfig): { slotBytes: number; value
 
 export function cacheRegionRequest(config: ResolvedConfig): RegionRequest {
   const bucketCount = config.cacheSlots / config.slotsPerBucket;
-  return { name: 'cache', bytes: bucketCount * slotGeometry(config).bucketBytes, remote: true };
+  const { slotBytes, bucketBytes } = slotGeometry(config);
+  // A reader trusts a slot only when its state word (read whole) carries the checksum of
+  // the bytes it read: the NIC need not move the slots' other words whole.
+  return { name: 'cache', bytes: bucketCount * bucketBytes, remote: true, wholeWordStrideBytes: slotBytes };
 }
 
 export function cacheGeometry(config: ResolvedConfig, plan: MemoryPlan): CacheGeometry {

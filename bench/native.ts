@@ -1,0 +1,84 @@
+/**
+ * The native references of the kernel benchmarks: bench/native/kernels.c, built with the
+ * system C compiler (`cc -O2`) when there is one. Every layout constant is handed to the
+ * compiler with -D from src/layout/, where it is defined once, so the C port cannot drift
+ * from the layouts the WebAssembly kernels use. Without a compiler the bench prints a note
+ * and reports the WebAssembly numbers alone.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as cacheSlot from '../src/layout/cache-slot.js';
+import * as keyLayout from '../src/layout/key.js';
+import * as operations from '../src/layout/operations.js';
+import * as storeLayout from '../src/layout/store.js';
+import * as verbs from '../src/layout/verbs.js';
+import * as ycsbLayout from '../src/layout/ycsb.js';
+import { packageRoot } from '../src/paths.js';
+
+export const NATIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
+
+/** -DNAME=value for every numeric constant of the layouts the kernels use. */
+function layoutDefines(): string[] {
+  const defines: string[] = [];
+  for (const module of [cacheSlot, keyLayout, operations, storeLayout, verbs, ycsbLayout]) {
+    for (const [name, value] of Object.entries(module)) {
+      if (typeof value === 'number' && Number.isInteger(value)) defines.push(`-D${name}=${value}`);
+    }
+  }
+  return defines;
+}
+
+/** The first C compiler on the PATH (`cc`, then `gcc`, then `clang`), or undefined. */
+export function findCompiler(): string | undefined {
+  for (const candidate of ['cc', 'gcc', 'clang']) {
+    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (probe.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+export type NativeBuild = { readonly executable: string; readonly compiler: string } | { readonly skipped: string };
+
+/**
+ * Builds the native kernels (`cc -O2`), cached by source and flags under the system's
+ * temporary directory. Returns why it was skipped when there is no compiler or it fails.
+ */
+export function buildNativeKernels(): NativeBuild {
+  const compiler = findCompiler();
+  if (compiler === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on the PATH: native references skipped' };
+  const flags = ['-O2', '-std=gnu11', ...layoutDefines()];
+  const source = readFileSync(NATIVE_SOURCE);
+  const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
+  const digest = createHash('sha256').update(source).update(flags.join(' ')).update(version).digest('hex').slice(0, 16);
+  const directory = join(tmpdir(), 'scalio-native');
+  const executable = join(directory, `kernels-${digest}`);
+  if (existsSync(executable)) return { executable, compiler };
+  mkdirSync(directory, { recursive: true });
+  const partial = `${executable}.${process.pid}.partial`;
+  const built = spawnSync(compiler, [...flags, '-o', partial, NATIVE_SOURCE, '-lm'], { encoding: 'utf8' });
+  if (built.status !== 0) {
+    return { skipped: `${compiler} -O2 failed on bench/native/kernels.c: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
+  }
+  renameSync(partial, executable);
+  return { executable, compiler };
+}
+
+/** Writes `bytes` (a dump of the bench's memory) where the native kernels can read it. */
+export function writeImage(bytes: Uint8Array): string {
+  const directory = join(tmpdir(), 'scalio-native');
+  mkdirSync(directory, { recursive: true });
+  const path = join(directory, `image-${process.pid}.bin`);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/** Runs the native kernels: `mode` "verify" (result lines) or "time MS" (a JSON line per kernel). */
+export function runNative(executable: string, imagePath: string, imageBase: number, mode: string[], parameters: Record<string, number>): string[] {
+  const args = [imagePath, String(imageBase), ...mode, ...Object.entries(parameters).map(([name, value]) => `${name}=${value}`)];
+  const run = spawnSync(executable, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`native kernels failed (${run.status}): ${run.stderr.trim()}`);
+  return run.stdout.trim().split('\n');
+}
