@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ScalioError } from '../src/errors.js';
 import { renderChart } from '../src/figures/chart.js';
 import { FIGURES } from '../src/figures/definitions.js';
@@ -19,6 +19,7 @@ import { packageRoot } from '../src/paths.js';
 
 const exec = promisify(execFile);
 const directory = mkdtempSync(join(tmpdir(), 'scalio-figures-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 
 async function scalio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TIMING_PARAMETERS, dpuThreadPools, loadProfile, profilesDirectory } from '../src/hw/profile.js';
 import { packageRoot } from '../src/paths.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'scalio-profile-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const paperJson = () => JSON.parse(readFileSync(join(profilesDirectory(), 'paper.json'), 'utf8')) as { parameters: Record<string, unknown> } & Record<string, unknown>;
 
 function writeProfile(name: string, change: (json: ReturnType<typeof paperJson>) => void): string {
