@@ -1,44 +1,16 @@
 /**
  * The calibration's anchor table (the model's `calibrationTable`, what `scalio calibrate`
  * prints) for the report page: the paper's anchors, ours, the error, and whether each was
- * fitted or is a prediction. Loaded by path: models without a calibration have none, and the
- * report says so. Cached beside the points, keyed by the model's code hash and the scale.
+ * fitted or is a prediction. Cached beside the points, keyed by the model's code hash, the
+ * scale and the profile's content.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CalibrationTable, calibrationTable } from '../calibration/anchors.js';
 import type { HardwareProfile } from '../hw/profile.js';
 import { profileRecordOf } from './profile-record.js';
 import type { Scale } from './scale.js';
 import type { CodeVersion } from './version.js';
-
-const CALIBRATION_MODULE = '../calibration/anchors.js';
-
-interface AnchorRow {
-  readonly anchor: string;
-  readonly paper: number;
-  readonly ours: number;
-  readonly error: number;
-  readonly errorKind: 'relative' | 'absolute';
-  readonly tolerance: number;
-  readonly withinTolerance: boolean;
-  readonly status: 'fitted' | 'predicted';
-  readonly fittedParameters: readonly string[];
-  readonly note: string;
-}
-
-interface PredictionRow {
-  readonly prediction: string;
-  readonly ours: number;
-}
-
-interface CalibrationTable {
-  readonly profile: string;
-  readonly scale: { readonly name: string; readonly records: number };
-  readonly anchors: readonly AnchorRow[];
-  readonly predictions: readonly PredictionRow[];
-}
-
-type CalibrationTableFunction = (request: { scale?: string; profile?: HardwareProfile }) => Promise<CalibrationTable>;
 
 /**
  * The calibration scale for a figures scale: `scalio calibrate`'s default (quick: 1 M records,
@@ -71,15 +43,8 @@ export function anchorMarkdown(table: CalibrationTable): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The anchor table as Markdown, or null when this model has no calibration. */
-export async function anchorTable(scale: Scale, cacheDirectory: string, version: CodeVersion, profile: HardwareProfile): Promise<string | null> {
-  let calibrationTable: CalibrationTableFunction | undefined;
-  try {
-    calibrationTable = ((await import(CALIBRATION_MODULE)) as { calibrationTable?: CalibrationTableFunction }).calibrationTable;
-  } catch {
-    return null;
-  }
-  if (typeof calibrationTable !== 'function') return null;
+/** The anchor table as Markdown. */
+export async function anchorTable(scale: Scale, cacheDirectory: string, version: CodeVersion, profile: HardwareProfile): Promise<string> {
   const calibrationScale = calibrationScaleOf(scale);
   // Keyed by the profile's content too: a profile file edited between two sweeps recomputes the table.
   const path = join(cacheDirectory, `anchors-${calibrationScale}-${version.modelHash}-${profileRecordOf(profile).contentHash}.json`);

@@ -7,9 +7,11 @@
  * points' `PointRun`s in one function of its own (see figures.ts), so a new model field
  * (in-flight operations, a profile) is wired in with a one-line change there.
  */
+import { idealHitRatio, lruHitRatio } from '../calibration/ideal-hit-ratio.js';
 import { type ClusterConfig, resolveConfig } from '../config.js';
 import { ScalioError } from '../errors.js';
 import { type RunMetrics, metricsOf } from '../engine/metrics.js';
+import { type NvmeOfReadsResult, runNvmeOfReads } from '../engine/nvmeof.js';
 import { type RunRequest, run } from '../engine/run.js';
 import { CoreCounter, DeviceCounter } from '../hw/counters.js';
 import { type HardwareProfile, type HardwareTiming, TIMING_PARAMETERS, resolveProfile } from '../hw/profile.js';
@@ -75,46 +77,14 @@ export interface NvmeOfReadsRun {
   readonly profile?: PointProfile;
 }
 
-/** Where the model's hit-ratio bounds live (newer models only: loaded by path). */
-const HIT_RATIO_MODULE = '../calibration/ideal-hit-ratio.js';
-
-type HitRatioBound = (request: { records: number; slots: number; theta: number }) => number;
-
-async function hitRatioBoundsOf(point: YcsbRun, records: number, slots: number): Promise<{ ideal: number; lru: number }> {
-  const none = { ideal: Number.NaN, lru: Number.NaN };
+function hitRatioBoundsOf(point: YcsbRun, records: number, slots: number): { ideal: number; lru: number } {
   const workload = workloadOf(point);
-  if (point.hitRatioBounds !== true || workload.rankSpace !== 'records' || !['zipfian', 'uniform'].includes(workload.requestDistribution)) return none;
-  try {
-    const module = (await import(HIT_RATIO_MODULE)) as { idealHitRatio?: HitRatioBound; lruHitRatio?: HitRatioBound };
-    if (typeof module.idealHitRatio !== 'function' || typeof module.lruHitRatio !== 'function') return none;
-    const theta = workload.requestDistribution === 'uniform' ? 0 : workload.zipfianConstant;
-    return { ideal: module.idealHitRatio({ records, slots, theta }), lru: module.lruHitRatio({ records, slots, theta }) };
-  } catch {
-    return none;
+  // The bounds are computed for the artifact's rank space and the zipfian or uniform chooser only.
+  if (point.hitRatioBounds !== true || workload.rankSpace !== 'records' || !['zipfian', 'uniform'].includes(workload.requestDistribution)) {
+    return { ideal: Number.NaN, lru: Number.NaN };
   }
-}
-
-/** Where the model's NVMe-oF microbenchmark lives (newer models only: loaded by path). */
-const NVMEOF_MODULE = '../engine/nvmeof.js';
-
-interface NvmeOfReadsResult {
-  readonly iops: number;
-  readonly iopsBySsd: readonly number[];
-  readonly targetCoreUtilisation: number;
-  readonly targetCoreUsPerRead: number;
-  readonly latencyMeanUs: number;
-  readonly durationNs: number;
-}
-type RunNvmeOfReads = (request: Omit<NvmeOfReadsRun, 'kind' | 'profile'> & { readonly profile?: HardwareProfile }) => NvmeOfReadsResult;
-
-/** The model's NVMe-oF read microbenchmark, or null when this build has none. */
-export async function nvmeOfReadsBenchmark(): Promise<RunNvmeOfReads | null> {
-  try {
-    const module = (await import(NVMEOF_MODULE)) as { runNvmeOfReads?: RunNvmeOfReads };
-    return typeof module.runNvmeOfReads === 'function' ? module.runNvmeOfReads : null;
-  } catch {
-    return null;
-  }
+  const theta = workload.requestDistribution === 'uniform' ? 0 : workload.zipfianConstant;
+  return { ideal: idealHitRatio({ records, slots, theta }), lru: lruHitRatio({ records, slots, theta }) };
 }
 
 /**
@@ -228,8 +198,6 @@ export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics:
     busiest = Math.max(busiest, deviceReads + deviceWrites);
     byDevice.push(perSecond(deviceReads + deviceWrites));
   }
-  // Reported by newer models' metricsOf; absent (NaN) from older ones.
-  const split = metrics as unknown as Partial<Record<'dpuCoreUtilisationRpc' | 'dpuCoreUtilisationSsdIo' | 'dpuCoreUtilisationNvmeTarget' | 'clientUsPerOperation', number>>;
   const coreBusyNs = counters.totalCore(CoreCounter.busyNs);
   return {
     operationsPerSecond: report.operationsPerSecond,
@@ -245,10 +213,10 @@ export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics:
     rpcsPerOperation: metrics.rpcsPerOperation,
     coreUtilisation: report.durationNs > 0 ? coreBusyNs / (report.durationNs * counters.cores) : 0,
     coreUsPerOperation: metrics.coreUsPerOperation,
-    coreUtilisationRpc: split.dpuCoreUtilisationRpc ?? Number.NaN,
-    coreUtilisationSsdIo: split.dpuCoreUtilisationSsdIo ?? Number.NaN,
-    coreUtilisationNvmeTarget: split.dpuCoreUtilisationNvmeTarget ?? Number.NaN,
-    clientUsPerOperation: split.clientUsPerOperation ?? Number.NaN,
+    coreUtilisationRpc: metrics.dpuCoreUtilisationRpc,
+    coreUtilisationSsdIo: metrics.dpuCoreUtilisationSsdIo,
+    coreUtilisationNvmeTarget: metrics.dpuCoreUtilisationNvmeTarget,
+    clientUsPerOperation: metrics.clientUsPerOperation,
     ssdIopsByDevice: byDevice.map((iops) => Math.round(iops)).join(';'),
     operations: report.operations,
     measuredSeconds: seconds,
@@ -259,14 +227,12 @@ export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics:
 export async function runPoint(point: PointRun): Promise<PointResult> {
   const startedMs = performance.now();
   if (point.kind === 'nvmeof-reads') {
-    const benchmark = await nvmeOfReadsBenchmark();
-    if (benchmark === null) throw new ScalioError('this build has no NVMe-oF read microbenchmark (src/engine/nvmeof.ts): Fig. 6 cannot run');
     const { kind: _kind, profile, ...request } = point;
-    const result = benchmark({ ...request, profile: hardwareProfileOf(profile) });
+    const result = runNvmeOfReads({ ...request, profile: hardwareProfileOf(profile) });
     return { metrics: microbenchmarkMetrics(result), timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
   }
   const report = await run(requestOf(point));
-  const bounds = await hitRatioBoundsOf(point, report.config.loadCount, report.config.cacheSlots);
+  const bounds = hitRatioBoundsOf(point, report.config.loadCount, report.config.cacheSlots);
   return { metrics: { ...pointMetricsOf(report), idealHitRatio: bounds.ideal, lruHitRatio: bounds.lru }, timing: { wallSeconds: (performance.now() - startedMs) / 1000 } };
 }
 

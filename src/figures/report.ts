@@ -83,7 +83,7 @@ export function reportPage(figures: readonly ReportFigure[], scale: Scale, versi
   out.push('The paper\'s plotted values are not published: the numbers below are all that our sources (the slides, the abstract, the artifact) give. ' +
     'Figures with no published number show the paper\'s claims in words, checked against our points.\n');
   if (skipped.length > 0) out.push(`Left out: ${skipped.join('; ')}.\n`);
-  out.push(`## Calibration anchors\n\n${anchors ?? '_Not in this report: the model this build runs has no calibration table, or the figures were merged from shards (run `scalio calibrate`)._\n'}`);
+  out.push(`## Calibration anchors\n\n${anchors ?? '_Not in this report: the figures were made with the anchor table turned off, or merged from shards (run `scalio calibrate`)._\n'}`);
   const errors = figures.flatMap((entry) => entry.errors);
   const seen = new Set<string>();
   const uniqueErrors = errors.filter((row) => {
