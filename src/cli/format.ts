@@ -7,7 +7,8 @@ export function siNumber(value: number): string {
   for (const [scale, suffix] of units) {
     if (Math.abs(value) >= scale) return `${(value / scale).toPrecision(3)}${suffix}`;
   }
-  return value.toPrecision(3);
+  // Zero is exact ("0", not "0.00": a column of SSD write IOPS on a read-only workload).
+  return value === 0 ? '0' : value.toPrecision(3);
 }
 
 /** An integer with thousands separators. */
