@@ -14,15 +14,11 @@
  */
 import { parseArgs } from 'node:util';
 import type { SsdImages } from '../src/engine/cluster.js';
-import { ABSENT, HISTORY_FIELDS, type ScriptedResult } from '../src/engine/driver.js';
+import { loadedValueId, recordKey, resultId } from '../src/check/record-ids.js';
+import { HISTORY_FIELDS } from '../src/engine/driver.js';
 import { type EngineName, run } from '../src/engine/run.js';
 import { Counter } from '../src/hw/counters.js';
-import { type Kernels, instantiateKernels } from '../src/hw/kernels.js';
-import { KERNEL_STATIC_BYTES } from '../src/hw/memory-plan.js';
-import { KEY_BYTES_OFFSET } from '../src/layout/key.js';
 import { OPERATION_DELETE, OPERATION_INSERT, OPERATION_UPDATE } from '../src/layout/operations.js';
-import { FIELD_LENGTH_CONSTANT } from '../src/layout/ycsb.js';
-import { writeInitialValue } from '../src/ycsb/records.js';
 import { WORKLOADS, defineWorkload } from '../src/ycsb/workloads.js';
 
 /** The workloads of a phase, by value size: update-heavy (10% reads) or update-only, zipfian. */
@@ -218,41 +214,6 @@ function allowedAfter(before: readonly Set<number>[], history: Float64Array, inF
     if (writes.length === 0) for (const value of previous) values.add(value);
     return values;
   });
-}
-
-let shared: { kernels: Kernels; bytes: Uint8Array } | undefined;
-
-function kernels(): { kernels: Kernels; bytes: Uint8Array } {
-  if (shared === undefined) {
-    const memory = new WebAssembly.Memory({ initial: 8, maximum: 8, shared: true });
-    shared = { kernels: instantiateKernels(memory), bytes: new Uint8Array(memory.buffer) };
-  }
-  return shared;
-}
-
-function recordKey(record: number): Uint8Array {
-  const { kernels: k, bytes } = kernels();
-  k.ycsbKey(record, KERNEL_STATIC_BYTES);
-  return bytes.slice(KERNEL_STATIC_BYTES + KEY_BYTES_OFFSET, KERNEL_STATIC_BYTES + KEY_BYTES_OFFSET + 16);
-}
-
-function valueIdOf(value: Uint8Array): number {
-  const { kernels: k, bytes } = kernels();
-  bytes.set(value, KERNEL_STATIC_BYTES);
-  return k.valueIdOf(KERNEL_STATIC_BYTES, value.length);
-}
-
-function resultId(result: ScriptedResult): number {
-  if (result instanceof Uint8Array) return valueIdOf(result);
-  if (result === null) return ABSENT;
-  throw new Error(`not a GET result: ${JSON.stringify(result)}`);
-}
-
-function loadedValueId(seed: number, record: number, valueBytes: number): number {
-  const { kernels: k, bytes } = kernels();
-  k.configureRecords(0, 1, 1, valueBytes, valueBytes, FIELD_LENGTH_CONSTANT);
-  const length = writeInitialValue(k, KERNEL_STATIC_BYTES, KERNEL_STATIC_BYTES + 64, seed, record);
-  return valueIdOf(bytes.slice(KERNEL_STATIC_BYTES + 64, KERNEL_STATIC_BYTES + 64 + length));
 }
 
 /** Command line: more scenarios than `npm test` runs. */

@@ -88,14 +88,15 @@ function temporaryPathBeside(path: string): string {
 /**
  * Writes `text` to `path` atomically (temporary file + rename); throws the file system's
  * error, leaving `path` as it was and no temporary file. The text may come in pieces (a
- * generator), so that a large result is never one string.
+ * generator), so that a large result is never one string, or as bytes (a PNG).
  */
-export function writeFileAtomically(path: string, text: string | Iterable<string>): void {
+export function writeFileAtomically(path: string, text: string | Uint8Array | Iterable<string>): void {
   const temporary = temporaryPathBeside(path);
   let descriptor: number | undefined;
   try {
     descriptor = openSync(temporary, 'wx');
-    for (const piece of typeof text === 'string' ? [text] : text) writeSync(descriptor, piece);
+    if (text instanceof Uint8Array) writeSync(descriptor, text);
+    else for (const piece of typeof text === 'string' ? [text] : text) writeSync(descriptor, piece);
     closeSync(descriptor);
     descriptor = undefined;
     renameSync(temporary, path);

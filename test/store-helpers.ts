@@ -1,52 +1,9 @@
 /** Helpers for store tests: keys of YCSB records, value ids, and checks of final values. */
 import { buildCluster } from '../src/engine/cluster.js';
-import { ABSENT, HISTORY_FIELDS, type ScriptedResult } from '../src/engine/driver.js';
-import { instantiateKernels, type Kernels } from '../src/hw/kernels.js';
-import { KERNEL_STATIC_BYTES } from '../src/hw/memory-plan.js';
-import { KEY_BYTES_OFFSET } from '../src/layout/key.js';
+import { HISTORY_FIELDS } from '../src/engine/driver.js';
 import { OPERATION_DELETE, OPERATION_INSERT, OPERATION_UPDATE } from '../src/layout/operations.js';
-import { FIELD_LENGTH_CONSTANT } from '../src/layout/ycsb.js';
-import { writeInitialValue } from '../src/ycsb/records.js';
 
-let shared: { kernels: Kernels; bytes: Uint8Array } | undefined;
-
-function kernels(): { kernels: Kernels; bytes: Uint8Array } {
-  if (shared === undefined) {
-    const memory = new WebAssembly.Memory({ initial: 8, maximum: 8, shared: true });
-    shared = { kernels: instantiateKernels(memory), bytes: new Uint8Array(memory.buffer) };
-  }
-  return shared;
-}
-
-/** The 16-byte key of YCSB record `record`. */
-export function recordKey(record: number): Uint8Array {
-  const { kernels: k, bytes } = kernels();
-  k.ycsbKey(record, KERNEL_STATIC_BYTES);
-  return bytes.slice(KERNEL_STATIC_BYTES + KEY_BYTES_OFFSET, KERNEL_STATIC_BYTES + KEY_BYTES_OFFSET + 16);
-}
-
-/** The value id (as histories record it) of some bytes. */
-export function valueIdOf(value: Uint8Array): number {
-  const { kernels: k, bytes } = kernels();
-  bytes.set(value, KERNEL_STATIC_BYTES);
-  return k.valueIdOf(KERNEL_STATIC_BYTES, value.length);
-}
-
-/** The value id of a script result: a value's id, ABSENT for null. */
-export function resultId(result: ScriptedResult): number {
-  if (result instanceof Uint8Array) return valueIdOf(result);
-  if (result === null) return ABSENT;
-  throw new Error(`not a GET result: ${JSON.stringify(result)}`);
-}
-
-/** The id of the value record `record` was loaded with. */
-export function loadedValueId(seed: number, record: number, valueBytes: number): number {
-  const { kernels: k, bytes } = kernels();
-  // Records of one field of valueBytes bytes, hashed key names (the default cluster's).
-  k.configureRecords(0, 1, 1, valueBytes, valueBytes, FIELD_LENGTH_CONSTANT);
-  const length = writeInitialValue(k, KERNEL_STATIC_BYTES, KERNEL_STATIC_BYTES + 64, seed, record);
-  return valueIdOf(bytes.slice(KERNEL_STATIC_BYTES + 64, KERNEL_STATIC_BYTES + 64 + length));
-}
+export { loadedValueId, recordKey, resultId, valueIdOf } from '../src/check/record-ids.js';
 
 interface Write {
   readonly valueId: number;

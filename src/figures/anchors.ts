@@ -4,7 +4,8 @@
  * fitted or is a prediction. Cached beside the points, keyed by the model's code hash, the
  * scale and the profile's content.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../files.js';
 import { join } from 'node:path';
 import { type CalibrationTable, calibrationTable } from '../calibration/anchors.js';
 import type { HardwareProfile } from '../hw/profile.js';
@@ -48,13 +49,18 @@ export async function anchorTable(scale: Scale, cacheDirectory: string, version:
   const calibrationScale = calibrationScaleOf(scale);
   // Keyed by the profile's content too: a profile file edited between two sweeps recomputes the table.
   const path = join(cacheDirectory, `anchors-${calibrationScale}-${version.modelHash}-${profileRecordOf(profile).contentHash}.json`);
-  let table: CalibrationTable;
+  let table: CalibrationTable | undefined;
   if (existsSync(path)) {
-    table = JSON.parse(readFileSync(path, 'utf8')) as CalibrationTable;
-  } else {
+    try {
+      table = JSON.parse(readFileSync(path, 'utf8')) as CalibrationTable;
+    } catch {
+      table = undefined; // a damaged cache file is recomputed, as a damaged point is
+    }
+  }
+  if (table === undefined) {
     table = await calibrationTable({ scale: calibrationScale, profile });
     mkdirSync(cacheDirectory, { recursive: true });
-    writeFileSync(path, `${JSON.stringify(table)}\n`);
+    writeFileAtomically(path, `${JSON.stringify(table)}\n`);
   }
   return anchorMarkdown(table);
 }

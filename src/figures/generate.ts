@@ -2,9 +2,11 @@
  * `scalio figures` end to end: select figures, run (or shard, or merge) their points, and
  * write each figure's CSV, JSON, SVG and PNG, and one report page.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ScalioError } from '../errors.js';
+import { writeFileAtomically } from '../files.js';
 import { type HardwareProfile, parseProfile, resolveProfile } from '../hw/profile.js';
 import { anchorTable } from './anchors.js';
 import { renderChart } from './chart.js';
@@ -74,7 +76,7 @@ export function csvOf(rows: readonly object[]): string {
 
 function write(path: string, data: string | Buffer): void {
   try {
-    writeFileSync(path, data);
+    writeFileAtomically(path, data);
   } catch (error) {
     throw new ScalioError(`cannot write ${path}: ${(error as Error).message}`);
   }
@@ -210,7 +212,7 @@ export async function generateFigures(request: FiguresRequest): Promise<FiguresO
   const result = await sweep(points.map((point) => point.run), { cache, version, threads: request.threads, onProgress: request.onProgress });
   const timing: SweepTiming = {
     points: result.points.size, computed: result.computed, fromCache: result.fromCache, wallSeconds: result.wallMs / 1000, pointSeconds: result.pointSeconds, cachedPointSeconds: result.cachedPointSeconds,
-    threads: request.threads ?? (await import('node:os')).availableParallelism(),
+    threads: request.threads ?? availableParallelism(),
   };
   if (request.shard !== undefined) {
     mkdirSync(request.out, { recursive: true });

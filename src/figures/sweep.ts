@@ -4,7 +4,8 @@
  * resumes), and deterministic shards (`--shard K/N`) for a batch scheduler's array job.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { writeFileAtomically } from '../files.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -59,12 +60,10 @@ export class PointCache {
     }
   }
 
-  /** Written to a temporary file and renamed: a sweep killed mid-write leaves no half file. */
+  /** Written atomically: a sweep killed mid-write leaves no half file. */
   put(entry: CachedPoint): void {
     mkdirSync(this.directory, { recursive: true });
-    const temporary = `${this.path(entry.key)}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(entry)}\n`);
-    renameSync(temporary, this.path(entry.key));
+    writeFileAtomically(this.path(entry.key), `${JSON.stringify(entry)}\n`);
   }
 }
 

@@ -8,9 +8,10 @@
  *
  * Profiles matter only to the simulator: the live engine measures this machine.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { readTextFile } from '../files.js';
 import { packageRoot } from '../paths.js';
 
 /** The timing parameters of a profile, all non-negative numbers (units last in each name). */
@@ -97,6 +98,9 @@ export const PROFILE_NAMES: readonly string[] = ['paper'];
 /** The simulator's default profile. */
 export const DEFAULT_PROFILE_NAME = 'paper';
 
+/** The largest profile file read: a profile is a few kilobytes of JSON. */
+const PROFILE_FILE_BYTES_MAX = 1 << 20;
+
 /** A profile by shipped name (`paper`) or by a JSON file's path. */
 export function loadProfile(nameOrPath: string): HardwareProfile {
   const shipped = join(profilesDirectory(), `${nameOrPath}.json`);
@@ -104,12 +108,8 @@ export function loadProfile(nameOrPath: string): HardwareProfile {
   if (!existsSync(file)) {
     throw new ConfigError(`profile "${nameOrPath}" is neither a shipped profile (${PROFILE_NAMES.join(', ')}) nor a file`);
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`profile ${file}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
-  }
+  // A regular text file of sane size: a device or pipe (`--profile /dev/zero`) is refused, not read forever.
+  const text = readTextFile(file, { what: 'profile', bytesMax: PROFILE_FILE_BYTES_MAX, hint: 'give a hardware profile (JSON; README, "Hardware profiles")' });
   let json: unknown;
   try {
     json = JSON.parse(text);

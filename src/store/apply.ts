@@ -200,7 +200,7 @@ function* applyChains(context: StoreContext, store: DeviceStore, chains: ChainWo
       if (replaced >= 0) deadValueBlocks += valueRecordBlocks(kernels.keyLengthOf(last.key), kernels.itemValueLength(address, replaced));
       if (last.kind === EntryKind.set) {
         toWrite.push(last);
-      } else if (kernels.chainFind(address, chain.length, last.key) >= 0) {
+      } else if (replaced >= 0) {
         chain.length = kernels.chainDelete(address, chain.length, last.key);
         chain.changed = true;
       }

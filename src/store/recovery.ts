@@ -73,9 +73,7 @@ export function saveImages(memory: SsdMemory, config: ResolvedConfig, directory:
       ftruncateSync(file, blocksPerDevice * BLOCK_BYTES);
       for (let block = 0; block < blocksPerDevice; block += IMAGE_CHUNK_BLOCKS) {
         const blocks = Math.min(IMAGE_CHUNK_BLOCKS, blocksPerDevice - block);
-        let written = false;
-        for (let index = 0; index < blocks && !written; index++) written = ssds.isWritten(device, block + index);
-        if (!written) continue;
+        if (!ssds.anyWritten(device, block, blocks)) continue;
         ssds.read(device, block, blocks, chunk, 0);
         writeSync(file, chunk, 0, blocks * BLOCK_BYTES, block * BLOCK_BYTES);
         const last = ranges.at(-1);

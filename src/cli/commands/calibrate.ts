@@ -8,7 +8,7 @@ import { type AnchorRow, CALIBRATION_SCALES, type CalibrationTable, calibrationT
 import type { HardwareProfile } from '../../hw/profile.js';
 import { fixed, integer, siNumber, table } from '../format.js';
 import { writeCsv, writeJson } from '../output.js';
-import { OUTPUT_OPTIONS, SIMULATOR_OPTIONS, nonNegativeInteger, oneOf, optionHelp, parse } from '../options.js';
+import { OUTPUT_OPTIONS, SIMULATOR_OPTIONS, nonNegativeInteger, oneOf, optionHelp, parse, profileOption } from '../options.js';
 
 const OPTIONS = {
   scale: { type: 'string', value: 'NAME', help: `run size: ${Object.values(CALIBRATION_SCALES).map((scale) => `${scale.name} (${integer(scale.records)} records)`).join(', ')}; default quick` },
@@ -64,7 +64,7 @@ export async function calibrate(argv: string[]): Promise<void> {
   }
   const scale = oneOf('scale', values.scale, Object.keys(CALIBRATION_SCALES)) ?? 'quick';
   const seed = nonNegativeInteger('seed', values.seed) ?? 1;
-  const profile = typeof values.profile === 'string' ? values.profile : undefined;
+  const profile = profileOption(values);
   const onRun = (description: string) => process.stderr.write(`  ${description}...\n`);
   let fitted: Record<string, number> | undefined;
   let tableProfile: string | HardwareProfile | undefined = profile;

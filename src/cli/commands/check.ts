@@ -91,8 +91,9 @@ export async function check(argv: string[]): Promise<number> {
     const initialValue = loadedValues(report.config);
     const ticks: TickUnit = engine === 'sim' ? 'ns' : 'order';
     const source = { system, engine, workload: workload.name, seed, config: report.config };
-    if (typeof values.history === 'string') writeHistoryJson(values.history, history, source, ticks, initialValue);
-    if (typeof values['export-edn'] === 'string') writeHistoryEdn(values['export-edn'], history);
+    // Only the last run's history is kept: earlier runs are not written at all.
+    if (seed === lastSeed && typeof values.history === 'string') writeHistoryJson(values.history, history, source, ticks, initialValue);
+    if (seed === lastSeed && typeof values['export-edn'] === 'string') writeHistoryEdn(values['export-edn'], history);
     const result = checkHistory(history, { initialValue, timeLimitMs });
     checked += result.checkedOperations;
     if (faults !== undefined && report.faults !== null) process.stdout.write(`${describeFaults(faults, report.faults)}\n`);

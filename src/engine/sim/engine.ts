@@ -395,9 +395,7 @@ export class SimEngine {
     if (this.now >= this.dpuUpAtNs) {
       if (housekeeping !== undefined) {
         // DPU core 0's thread does it, whichever pool it serves.
-        const cpuNs = housekeeping.run();
-        this.dpuThreadFreeAt[0] = Math.max(this.dpuThreadFreeAt[0], this.now) + cpuNs;
-        this.node.counters.addCore(0, CoreCounter.busyNs, cpuNs);
+        this.reserveThread(0, this.now, housekeeping.run());
       }
       // With faults on, the lease bound is checked all along, not only at the end: every
       // period (a larger cache every few, to keep the audit's cost near one sweep's).
@@ -711,10 +709,15 @@ export class SimEngine {
     const pool = this.pools[work];
     let thread = pool[0];
     for (let index = 1; index < pool.length; index++) if (this.dpuThreadFreeAt[pool[index]] < this.dpuThreadFreeAt[thread]) thread = pool[index];
+    this.node.counters.add(WORK_COUNTERS[work], costNs);
+    return this.reserveThread(thread, time, costNs);
+  }
+
+  /** Spends `costNs` of DPU thread `thread` from `time` on (after its earlier work); returns when it is done. */
+  private reserveThread(thread: number, time: number, costNs: number): number {
     const start = Math.max(time, this.dpuThreadFreeAt[thread]);
     this.dpuThreadFreeAt[thread] = start + costNs;
     this.node.counters.addCore(thread, CoreCounter.busyNs, costNs);
-    this.node.counters.add(WORK_COUNTERS[work], costNs);
     return start + costNs;
   }
 
