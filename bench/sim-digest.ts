@@ -9,8 +9,8 @@
  * Each line is one simulator run — every system on YCSB A, B, C and F, a longer YCSB-C run
  * and a run with injected faults — and a SHA-256 of its whole report (statistics, counters,
  * the history where one is recorded, the fault and recovery reports, events processed),
- * leaving out only the wall-clock fields, which no two runs share. The SSD images are left
- * out too: how blocks are stored may change while what they hold does not, and what they
+ * leaving out only the wall-clock fields, which no two runs share, and the profile's file
+ * path, which names the checkout. The SSD images are left out too: how blocks are stored may change while what they hold does not, and what they
  * hold reaches the history through every read.
  */
 import { createHash } from 'node:crypto';
@@ -20,6 +20,8 @@ import { SYSTEMS } from '../src/systems/registry.js';
 
 /** Report fields that measure this machine, not the simulated one. */
 const WALL_CLOCK_FIELDS = new Set(['wallMs', 'loadMs', 'recoveryWallMs']);
+/** Report fields that name this checkout (the profile's path), not the run. */
+const CHECKOUT_FIELDS = new Set(['file']);
 const FAULTS = 'client-death:rate=0.001+client-stall:rate=0.0002,for=20ms+dpu-restart:every=50ms,down=5ms';
 
 interface DigestCase {
@@ -46,7 +48,7 @@ function cases(): DigestCase[] {
 }
 
 function withoutWallClock(key: string, value: unknown): unknown {
-  if (WALL_CLOCK_FIELDS.has(key) || key === 'images') return undefined;
+  if (WALL_CLOCK_FIELDS.has(key) || CHECKOUT_FIELDS.has(key) || key === 'images') return undefined;
   if (ArrayBuffer.isView(value)) {
     return createHash('sha256').update(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)).digest('hex');
   }
