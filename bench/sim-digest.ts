@@ -10,8 +10,9 @@
  * and a run with injected faults — and a SHA-256 of its whole report (statistics, counters,
  * the history where one is recorded, the fault and recovery reports, events processed),
  * leaving out only the wall-clock fields, which no two runs share, and the profile's file
- * path, which names the checkout. The SSD images are left out too: how blocks are stored may change while what they hold does not, and what they
- * hold reaches the history through every read.
+ * path, which names the checkout. The SSD images are left out too: how blocks are stored
+ * may change while what they hold does not, and what they hold reaches the history through
+ * every read.
  */
 import { createHash } from 'node:crypto';
 import { run, type RunRequest } from '../src/engine/run.js';
