@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCluster, type Cluster, POSTED_WRITE_BYTES_MAX, POSTED_WRITES_PER_CLIENT } from '../src/engine/cluster.js';
 import { configureSource, plannedCluster } from '../src/engine/run.js';
@@ -25,6 +25,7 @@ import { type HardwareProfile, TIMING_PARAMETERS, dpuThreadPools, resolveProfile
 import { SsdArray } from '../src/hw/ssd.js';
 import { BLOCK_BYTES } from '../src/layout/store.js';
 import { DISTRIBUTION_ZIPFIAN, FIELD_LENGTH_CONSTANT, FIELD_LENGTH_UNIFORM } from '../src/layout/ycsb.js';
+import { fixed, integer, siNumber, table } from '../src/cli/format.js';
 import { packageRoot } from '../src/paths.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
 import { BACKOFF_FIRST_NS, BACKOFF_MAX_NS, GET_ATTEMPTS_MAX } from '../src/systems/scalio/client.js';
@@ -60,6 +61,8 @@ export interface SideRun {
 }
 
 export interface NativeSimResult {
+  /** Records loaded (the default scale: 1,000,000). */
+  readonly records: number;
   readonly operations: number;
   readonly warmupOperations: number;
   readonly repetitions: number;
@@ -71,6 +74,9 @@ export interface NativeSimResult {
   /** Events per operation over both phases, each side. */
   readonly jsEventsPerOperation: number;
   readonly nativeEventsPerOperation?: number;
+  /** Events per operation of the measured phase alone (the warm-up's cold cache misses more), each side. */
+  readonly jsEventsPerMeasuredOperation: number;
+  readonly nativeEventsPerMeasuredOperation?: number;
   /** The measured phase's simulated throughput (operations per virtual second), each side. */
   readonly jsSimulatedThroughput: number;
   readonly nativeSimulatedThroughput?: number;
@@ -201,6 +207,7 @@ export function prepareSimPair(operations: number, warmupOperations: number, con
   const runNative = (executable: string): SideRun => {
     const { dpu, ssd } = images ?? writeImages();
     const args = [dpu, ssd, ...Object.entries(parameters).map(([name, value]) => `${name}=${value}`)];
+    if (process.env.NATIVE_SIM_DEBUG !== undefined) process.stderr.write(`${executable} ${args.join(' ')}\n`);
     const result = spawnSync(executable, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (result.status !== 0) throw new Error(`the native simulator failed (status ${result.status}): ${(result.stderr || result.error?.message || '').trim()}`);
     if (process.env.NATIVE_SIM_DEBUG !== undefined) process.stderr.write(result.stderr + result.stdout);
@@ -229,6 +236,7 @@ export function prepareSimPair(operations: number, warmupOperations: number, con
     runJs,
     runNative,
     dispose() {
+      if (process.env.NATIVE_SIM_KEEP_IMAGES !== undefined) return;
       if (images !== undefined) for (const path of [images.dpu, images.ssd]) rmSync(path, { force: true });
       images = undefined;
     },
@@ -343,6 +351,7 @@ function median(values: readonly number[]): number {
 
 const operationsOf = (side: SideRun) => side.warmup.operations + side.run.operations;
 const eventsPerOperation = (side: SideRun) => (side.warmup.events + side.run.events) / operationsOf(side);
+const eventsPerMeasuredOperation = (side: SideRun) => side.run.events / side.run.operations;
 const throughputOf = (side: SideRun) => (side.run.durationNs > 0 ? (side.run.operations * 1e9) / side.run.durationNs : 0);
 const hitRatioOf = (side: SideRun) => {
   const lookups = side.run.cacheHits + side.run.cacheMisses;
@@ -368,11 +377,13 @@ export function benchmarkNativeSim(operations: number, warmupOperations: number,
   }
   const jsSpeed = median(js.map((side) => operationsOf(side) / side.cpuSeconds));
   const base = {
+    records: pair.cluster.spec.layout.config.records,
     operations,
     warmupOperations,
     repetitions,
     jsOperationsPerCpuSecond: jsSpeed,
     jsEventsPerOperation: eventsPerOperation(js[0]),
+    jsEventsPerMeasuredOperation: eventsPerMeasuredOperation(js[0]),
     jsSimulatedThroughput: throughputOf(js[0]),
     jsHitRatio: hitRatioOf(js[0]),
     js,
@@ -387,9 +398,53 @@ export function benchmarkNativeSim(operations: number, warmupOperations: number,
     nativeOperationsPerCpuSecond: nativeSpeed,
     share: jsSpeed / nativeSpeed,
     nativeEventsPerOperation: eventsPerOperation(native[0]),
+    nativeEventsPerMeasuredOperation: eventsPerMeasuredOperation(native[0]),
     nativeSimulatedThroughput: throughputOf(native[0]),
     nativeHitRatio: hitRatioOf(native[0]),
     exact: mismatch === undefined,
     mismatch,
   };
+}
+
+/** Issue 9: the simulator at ≥ 75 % of its native replica's simulated operations per CPU-second. */
+export const NATIVE_SIM_SHARE_TARGET = 0.75;
+
+/** The bench's report of a comparison. */
+export function formatNativeSim(result: NativeSimResult): string {
+  const rows = [
+    {
+      side: 'JS simulator', speed: result.jsOperationsPerCpuSecond, events: result.jsEventsPerOperation, measuredEvents: result.jsEventsPerMeasuredOperation,
+      throughput: result.jsSimulatedThroughput, hitRatio: result.jsHitRatio,
+    },
+  ];
+  if (result.nativeOperationsPerCpuSecond !== undefined) {
+    rows.push({
+      side: `C replica (${result.compiler} -O2)`, speed: result.nativeOperationsPerCpuSecond, events: result.nativeEventsPerOperation ?? 0,
+      measuredEvents: result.nativeEventsPerMeasuredOperation ?? 0,
+      throughput: result.nativeSimulatedThroughput ?? 0, hitRatio: result.nativeHitRatio ?? 0,
+    });
+  }
+  let text = `\nSimulator against its native replica (YCSB-C on Scalio, ${integer(result.records)} records: ${integer(result.warmupOperations)} warm-up + ` +
+    `${integer(result.operations)} measured operations; bench/native/sim.c does the same events from the same loaded bytes; ` +
+    `median of ${result.repetitions} alternating runs)\n\n`;
+  text += `${table(rows, [
+    { title: 'side', value: (row) => row.side },
+    { title: 'sim-ops per CPU-s', value: (row) => siNumber(row.speed), right: true },
+    { title: 'events/op', value: (row) => fixed(row.events, 3), right: true },
+    { title: 'measured phase', value: (row) => fixed(row.measuredEvents, 3), right: true },
+    { title: 'simulated throughput', value: (row) => `${siNumber(row.throughput)}ops/s`, right: true },
+    { title: 'hit ratio', value: (row) => fixed(row.hitRatio, 3), right: true },
+  ])}\n`;
+  if (result.nativeSkipped !== undefined) {
+    text += `note: ${result.nativeSkipped}; share not measured\n`;
+  } else if (result.exact !== true) {
+    text += `share not reported: the replica did not do the same work (${result.mismatch})\n`;
+  } else {
+    const share = result.share ?? 0;
+    text += `share: ${fixed(100 * share, 1)} % of the replica (target >= ${100 * NATIVE_SIM_SHARE_TARGET} %: ${share >= NATIVE_SIM_SHARE_TARGET ? 'met' : 'MISSED'}); ` +
+      'replica exact: same events, virtual end times, latency sums, hits and cache bytes as every JS run\n';
+  }
+  text += `CPU time: process.cpuUsage (all threads) around the JS phases, CLOCK_PROCESS_CPUTIME_ID around the C ones; ` +
+    `load average at the end: ${loadavg().map((load) => load.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n`;
+  return text;
 }

@@ -42,7 +42,12 @@
  * virtual end time, the same latency sum and the same hits as the JS engine, and the bench
  * refuses to report a ratio if it does not.
  *
- * Usage: sim DPU_IMAGE SSD_IMAGE key=value...  Prints one JSON line per phase (warm-up, run).
+ * Usage: sim DPU_IMAGE SSD_IMAGE key=value...  Prints one JSON line per phase (warm-up, run)
+ * with its events, operations, virtual times, latency sum, counters and CPU seconds
+ * (CLOCK_PROCESS_CPUTIME_ID around the phase: loading the images is not counted, as the JS
+ * side does not count the load), then the cache region's digest. NATIVE_SIM_TRACE=N prints
+ * the first N events of each phase on stderr (time, kind, target), to find where a replica
+ * that is no longer exact first departs from the JS engine's events.
  */
 #define main kernelsBenchMain /* kernels.c's own benchmark entry point, unused here */
 #include "kernels.c"
