@@ -2,8 +2,9 @@
  * `npm run bench`: kernel micro-benchmarks, then the engines' speed at the default scale,
  * checked against the targets (live YCSB-C ≥ 2 M ops/s on 2 cores; simulator ≥ 0.5 M
  * simulated ops per wall-clock second), and the simulator against its native replica
- * (bench/native-sim.ts: simulated ops per CPU-second, target ≥ 75 % of the C); then the store's throughput and write amplification
- * under sustained updates; then memory per loaded record (peak RSS of a fresh process against
+ * (bench/native-sim.ts: simulated ops per CPU-second, target ≥ 75 % of the C replica's);
+ * then the store's throughput and write amplification under sustained updates; then memory
+ * per loaded record (peak RSS of a fresh process against
  * the bytes of data the store holds; target ≤ 2×). Options: --quick (shorter, 1 repetition),
  * --only kernels|engines|store|memory, --json FILE.
  */
