@@ -21,7 +21,7 @@ import { packageRoot } from '../src/paths.js';
 export const NATIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
 
 /** -DNAME=value for every numeric constant of the layouts the kernels use. */
-function layoutDefines(): string[] {
+export function layoutDefines(): string[] {
   const defines: string[] = [];
   for (const module of [cacheSlot, keyLayout, operations, storeLayout, verbs, ycsbLayout]) {
     for (const [name, value] of Object.entries(module)) {
