@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: kernel micro-benchmarks, then the engines' speed at the default scale,
  * checked against the targets (live YCSB-C ≥ 2 M ops/s on 2 cores; simulator ≥ 0.5 M
- * simulated ops per wall-clock second); then the store's throughput and write amplification
- * under sustained updates; then memory per loaded record (peak RSS of a fresh process against
+ * simulated ops per wall-clock second) and the live engine's operations per CPU-second as a
+ * share of its native reference (bench/native/live.c; target ≥ 80 %); then the store's
+ * throughput and write amplification under sustained updates; then memory per loaded record (peak RSS of a fresh process against
  * the bytes of data the store holds; target ≤ 2×). Options: --quick (shorter, 1 repetition),
  * --only kernels|engines|store|memory, --json FILE.
  */
@@ -15,6 +16,7 @@ import { benchmarkEngine, type EngineResult } from './engines.js';
 import { benchmarkKernels, type KernelReport } from './kernels.js';
 import { benchmarkStore, type StoreResult } from './store.js';
 import { benchmarkMemory, type MemoryResult } from './memory.js';
+import { benchmarkNativeLive, formatNativeLive, type NativeLiveReport } from './native-live.js';
 
 const TARGETS = { live: 2_000_000, sim: 500_000 } as const;
 /** Issue 9: every kernel within 1.3× of its C port. */
@@ -46,7 +48,7 @@ if (values.help === true) {
 }
 const runs = (part: string) => values.only === undefined || values.only === part;
 const quick = values.quick === true;
-const output: { kernels?: KernelReport; engines?: EngineResult[]; store?: StoreResult[]; memory?: MemoryResult[]; machine: Record<string, unknown> } = {
+const output: { kernels?: KernelReport; engines?: EngineResult[]; nativeLive?: NativeLiveReport; store?: StoreResult[]; memory?: MemoryResult[]; machine: Record<string, unknown> } = {
   machine: { cores: availableParallelism(), node: process.version, date: new Date().toISOString() },
 };
 
@@ -104,6 +106,12 @@ if (runs('engines')) {
       },
     },
   ])}\n`);
+
+  // Issue 9: the live engine's ops per CPU-second against a C port doing the same work.
+  const nativeRepetitions = quick ? 1 : 3;
+  process.stderr.write(`live C against its native reference: ${nativeRepetitions} × alternating runs...\n`);
+  output.nativeLive = await benchmarkNativeLive(quick ? 1_500_000 : 4_000_000, quick ? 1_000_000 : 2_000_000, nativeRepetitions);
+  process.stdout.write(`\n${formatNativeLive(output.nativeLive)}\n`);
 }
 
 if (runs('store')) {

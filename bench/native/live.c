@@ -195,7 +195,7 @@ typedef struct {
   i32 attempt, getEpoch, tornSlot;
   u32 tornLow, tornHigh;
   double backoffNs;
-} Client;
+} __attribute__((aligned(64))) Client; /* a cache line of its own: clients of different threads share none (in the engine they are objects of different threads) */
 
 struct Thread {
   i32 index;
