@@ -571,7 +571,6 @@ static double numberArg(int argc, char **argv, const char *name) {
   exit(2);
 }
 
-#ifndef NATIVE_KERNELS_NO_MAIN
 int main(int argc, char **argv) {
   if (argc < 4) { fprintf(stderr, "usage: kernels IMAGE BASE verify|time MS|only ID MS key=value...\n"); return 2; }
   FILE *file = fopen(argv[1], "rb");
@@ -605,4 +604,3 @@ int main(int argc, char **argv) {
   fprintf(stderr, "kernels: mode must be verify or time MS\n");
   return 2;
 }
-#endif /* NATIVE_KERNELS_NO_MAIN */
