@@ -127,9 +127,12 @@ function counterOf(values: Float64Array, counter: number): number {
 
 /**
  * Builds and loads a cluster at the default scale (or `config`), warms it with the live
- * engine (`warmupOperations` YCSB-C operations) and dumps it for the native reference.
+ * engine (`warmupOperations` YCSB-C operations) and dumps it for the native reference
+ * (unless `dump` is false: no compiler, no native run).
  */
-export async function prepareLive(warmupOperations: number, clientThreads = availableParallelism(), config: Record<string, number> = {}): Promise<PreparedLive> {
+export async function prepareLive(
+  warmupOperations: number, clientThreads = availableParallelism(), config: Record<string, number> = {}, dump = true,
+): Promise<PreparedLive> {
   const workload = workloadByName('C');
   const cluster = buildCluster({ ...recordSettings(workload), ...config }, 'scalio');
   const layout = cluster.spec.layout;
@@ -149,11 +152,13 @@ export async function prepareLive(warmupOperations: number, clientThreads = avai
   mkdirSync(directory, { recursive: true });
   const memoryPath = join(directory, `live-memory-${process.pid}.bin`);
   const ssdPath = join(directory, `live-ssds-${process.pid}.bin`);
-  const memoryFile = openSync(memoryPath, 'w');
-  writeSync(memoryFile, new Uint8Array(cluster.spec.memory.buffer, 0, memoryBytes));
-  closeSync(memoryFile);
   const ssds = new SsdArray(cluster.spec.ssds);
-  writeSsdDump(ssds, ssdPath);
+  if (dump) {
+    const memoryFile = openSync(memoryPath, 'w');
+    writeSync(memoryFile, new Uint8Array(cluster.spec.memory.buffer, 0, memoryBytes));
+    closeSync(memoryFile);
+    writeSsdDump(ssds, ssdPath);
+  }
 
   const geometry = slotGeometry(resolved);
   const arena = layout.clientArena;
@@ -288,7 +293,7 @@ function median(values: readonly number[]): number {
 /** The live engine and its native reference on YCSB-C at the default scale, alternating. */
 export async function benchmarkNativeLive(operations: number, warmupOperations: number, repetitions: number): Promise<NativeLiveReport> {
   const build = buildNativeLive();
-  const prepared = await prepareLive(warmupOperations);
+  const prepared = await prepareLive(warmupOperations, availableParallelism(), {}, 'executable' in build);
   try {
     const javascript: LivePhase[] = [];
     const native: NativePhase[] = [];
