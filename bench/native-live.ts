@@ -71,6 +71,13 @@ export interface LivePhase {
   readonly hitRatio: number;
   readonly readFallbacks: number;
   readonly notFound: number;
+  /**
+   * Events that depend on timing, not on the operations alone: waits behind another
+   * reader's fill, torn reads, reservation conflicts, fills whose lease ran out (a thread
+   * preempted for several ms on a loaded machine), slots the lease sweep freed or a reader
+   * took over, fallbacks. With none on either side, a one-thread run is deterministic.
+   */
+  readonly timingEvents: number;
   /** Operations per CPU-second of the whole process, over the sampled window. */
   readonly operationsPerCpuSecond: number;
   readonly wallSeconds: number;
@@ -128,13 +135,15 @@ function counterOf(values: Float64Array, counter: number): number {
 /**
  * Builds and loads a cluster at the default scale (or `config`), warms it with the live
  * engine (`warmupOperations` YCSB-C operations) and dumps it for the native reference
- * (unless `dump` is false: no compiler, no native run).
+ * (unless `dump` is false: no compiler, no native run). `system`: Scalio (the bench), or
+ * Scalio without leases (whose one-thread runs cannot depend on timing: the port's test).
  */
 export async function prepareLive(
   warmupOperations: number, clientThreads = availableParallelism(), config: Record<string, number> = {}, dump = true,
+  system: 'scalio' | 'scalio-no-lease' = 'scalio',
 ): Promise<PreparedLive> {
   const workload = workloadByName('C');
-  const cluster = buildCluster({ ...recordSettings(workload), ...config }, 'scalio');
+  const cluster = buildCluster({ ...recordSettings(workload), ...config }, system);
   const layout = cluster.spec.layout;
   const resolved = layout.config;
   const plan = planWorkload(workload, resolved, warmupOperations);
@@ -146,7 +155,8 @@ export async function prepareLive(
   const clockOffsetNs = performance.now() * 1e6;
 
   const regions = layout.plan.regions;
-  const needed = [regions.cache, regions.cacheEpoch, regions.storeIndex, regions.clientArenas, regions.ycsb];
+  const leased = system === 'scalio';
+  const needed = [regions.cache, regions.storeIndex, regions.clientArenas, regions.ycsb, ...(leased ? [regions.cacheEpoch] : [])];
   const memoryBytes = Math.max(...needed.map((region) => region.base + region.bytes));
   const directory = join(tmpdir(), 'scalio-native');
   mkdirSync(directory, { recursive: true });
@@ -168,7 +178,7 @@ export async function prepareLive(
     [`${prefix}Base`]: region.base, [`${prefix}Bytes`]: region.bytes, [`${prefix}Key`]: region.remoteKey, [`${prefix}Stride`]: region.wholeWordStrideBytes,
   });
   const parameters: Record<string, number> = {
-    clients: resolved.clients, dpuCores: resolved.dpuCores, clockOffsetNs,
+    clients: resolved.clients, dpuCores: resolved.dpuCores, clockOffsetNs, leased: leased ? 1 : 0,
     slotsPerBucket: resolved.slotsPerBucket, slotBytes: geometry.slotBytes, keyBytesMax: resolved.keyBytesMax, valueBytesMax: resolved.valueBytesMax,
     valueOffset: geometry.valueOffset, bucketCount: resolved.cacheSlots / resolved.slotsPerBucket,
     bucketIdBits: resolved.bucketIdBits, devices: resolved.ssds, bucketIdsPerDevice: bucketIdsPerDevice(resolved),
@@ -176,7 +186,8 @@ export async function prepareLive(
     arenasBase: regions.clientArenas.base, arenaBytes: arena.bytes,
     arenaRandom: arena.random, arenaOperands: arena.operands, arenaWord: arena.word, arenaIndexEntry: arena.indexEntry, arenaKey: arena.key,
     arenaValue: arena.value, arenaChain: arena.chain, arenaValueBlocks: arena.valueBlocks, arenaSystem: arena.system,
-    ...regionParameters('cache', regions.cache), ...regionParameters('epoch', regions.cacheEpoch), ...regionParameters('index', regions.storeIndex),
+    ...regionParameters('cache', regions.cache), ...regionParameters('index', regions.storeIndex),
+    ...(leased ? regionParameters('epoch', regions.cacheEpoch) : {}),
     zipfianItems: zipfian.items, zipfianTheta: zipfian.theta, zipfianZetan: zipfian.zetan,
     readShare: plan.readShare, updateShare: plan.updateShare, insertShare: plan.insertShare, distribution: plan.distribution,
     chooserMin: plan.chooserMin, chooserItemCount: plan.chooserItemCount, shared: regions.ycsb.base,
@@ -229,6 +240,10 @@ export async function runJavaScriptPhase(prepared: PreparedLive, operations: num
     hitRatio: hits + misses > 0 ? hits / (hits + misses) : 0,
     readFallbacks: counterOf(values, Counter.readFallbacks),
     notFound: output.stats.notFound,
+    timingEvents: [
+      Counter.pendingWaits, Counter.tornReads, Counter.reservationConflicts, Counter.fillsAbandoned, Counter.reservationsLost,
+      Counter.slotsSwept, Counter.slotsReclaimed, Counter.slotsScrubbed, Counter.readFallbacks,
+    ].reduce((total, counter) => total + counterOf(values, counter), 0),
     operationsPerCpuSecond,
     wallSeconds,
   };
@@ -253,6 +268,8 @@ export function runNativePhase(executable: string, prepared: PreparedLive, opera
     hitRatio: result.hitRatio,
     readFallbacks: result.readFallbacks,
     notFound: result.notFound,
+    timingEvents: ['pendingWaits', 'tornReads', 'reservationConflicts', 'fillsAbandoned', 'reservationsLost', 'slotsSwept', 'slotsReclaimed', 'slotsScrubbed', 'readFallbacks']
+      .reduce((total, name) => total + (result[name] as number), 0),
     operationsPerCpuSecond: result.operationsPerCpuSecond,
     wallSeconds: result.wallNs / 1e9,
     cacheDigest: result.cacheDigest,

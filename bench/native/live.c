@@ -50,7 +50,9 @@
  *   here the client reads the store itself (counted as readFallbacks, as there). On YCSB-C
  *   this does not happen (the bench prints both sides' fallback counts).
  * - The DPU core threads serve no RPCs (YCSB-C sends none): their poll is one atomic load.
- * - Only reads are ported: the workload must be read-only (the driver refuses others).
+ * - Only reads are ported: the workload must be read-only (it refuses others).
+ * - `leased=0` runs `scalio-no-lease` (no epoch reads, no housekeeping): the port's test
+ *   uses it for runs whose outcome cannot depend on timing.
  * - Histories, crash plans and scripted operations are not ported (the bench uses none).
  *
  * Usage: live MEMORY SSDS key=value...   (see bench/native-live.ts for the keys)
@@ -85,6 +87,8 @@ static i32 clientCount, threadCount, coreCount, cacheBucketCount, cacheBucketByt
 static i32 oRandom, oOperands, oWord, oIndexEntry, oKey, oValue, oChain, oValueBlocks, oSystem;
 static u64 arenasBase, arenaBytes;
 static double operationsTotal, clockOffsetNs;
+/* 1 for `scalio` (leases on reservations, lease.ts), 0 for `scalio-no-lease` (no epoch, no sweep). */
+static i32 leased;
 static u64 memoryBytes;
 
 #define GET_ATTEMPTS_MAX 32
@@ -502,7 +506,7 @@ static NOINLINE int getRun(Thread *thread, Client *client, double *result) {
     /* 1. Fetch the bucket with an RDMA READ and scan the local copy. */
     rdmaRead(thread, client, &cacheRegion, bucketRemote, bucket, cacheBucketBytes);
     i32 scan = cacheScan(at(bucket), at(key), at(operands), epoch);
-    if ((scan >> SCAN_CODE_SHIFT) != SCAN_HIT && epochStale(thread, client)) {
+    if ((scan >> SCAN_CODE_SHIFT) != SCAN_HIT && leased && epochStale(thread, client)) {
       epoch = epochRefresh(thread, client);
       client->getEpoch = epoch;
       scan = cacheScan(at(bucket), at(key), at(operands), epoch);
@@ -655,8 +659,9 @@ static void *coreThread(void *argument) {
   while (atomic_load(&go) == 0) sched_yield();
   const i32 slots = cacheBucketCount * slotsPerBucket;
   i32 sweepCursor = 0;
-  double housekeepingDueNs = core->core == 0 ? sharedClockNs() + CACHE_EPOCH_NS : INFINITY;
-  i32 *epochWord = (i32 *)at(epochRegion.base + CACHE_EPOCH_WORD_OFFSET);
+  /* Core 0 runs the system's periodic work: Scalio's epoch and sweep, if it has leases. */
+  double housekeepingDueNs = core->core == 0 && leased ? sharedClockNs() + CACHE_EPOCH_NS : INFINITY;
+  i32 *epochWord = leased ? (i32 *)at(epochRegion.base + CACHE_EPOCH_WORD_OFFSET) : NULL;
   int idle = 0;
   while (atomic_load(&stop) == 0) {
     const double nowNs = sharedClockNs();
@@ -794,7 +799,8 @@ int main(int argc, char **argv) {
   clientCount = (i32)ARG("clients"); threadCount = (i32)ARG("threads"); coreCount = (i32)ARG("dpuCores");
   operationsTotal = ARG("operations"); clockOffsetNs = ARG("clockOffsetNs");
   slotsPerBucket = (i32)ARG("slotsPerBucket"); slotBytes = (i32)ARG("slotBytes"); slotKeyBytes = (i32)ARG("keyBytesMax");
-  slotValueBytes = (i32)ARG("valueBytesMax"); slotValueOffset = (i32)ARG("valueOffset"); leaseEpochs = LEASE_EPOCHS;
+  slotValueBytes = (i32)ARG("valueBytesMax"); slotValueOffset = (i32)ARG("valueOffset");
+  leased = (i32)ARG("leased"); leaseEpochs = leased ? LEASE_EPOCHS : 0;
   cacheBucketCount = (i32)ARG("bucketCount"); cacheBucketBytes = slotBytes * slotsPerBucket;
   bucketIdBits = (i32)ARG("bucketIdBits"); deviceCount = (i32)ARG("devices"); bucketIdsPerDevice = (i32)ARG("bucketIdsPerDevice");
   blocksPerDevice = (i32)ARG("blocksPerDevice"); chunkBytes = (u64)ARG("chunkBytes"); poolChunkCount = (i32)ARG("poolChunks");
@@ -804,7 +810,7 @@ int main(int argc, char **argv) {
   oKey = (i32)ARG("arenaKey"); oValue = (i32)ARG("arenaValue"); oChain = (i32)ARG("arenaChain"); oValueBlocks = (i32)ARG("arenaValueBlocks");
   oSystem = (i32)ARG("arenaSystem");
   setRegion(&cacheRegion, argc, argv, "cache");
-  setRegion(&epochRegion, argc, argv, "epoch");
+  if (leased) setRegion(&epochRegion, argc, argv, "epoch");
   setRegion(&indexRegion, argc, argv, "index");
   configureZipfian(ARG("zipfianItems"), 0, ARG("zipfianTheta"), ARG("zipfianZetan"));
   readUpTo = ARG("readShare"); updateUpTo = readUpTo + ARG("updateShare"); insertUpTo = updateUpTo + ARG("insertShare");
@@ -880,12 +886,13 @@ int main(int argc, char **argv) {
   const double windowCpuNs = windowed ? lastCpuNs - firstCpuNs : endCpuNs - goCpuNs;
   printf("{\"operations\":%.0f,\"notFound\":%.0f,\"cacheHits\":%.0f,\"cacheMisses\":%.0f,\"hitRatio\":%.6f,\"readFallbacks\":%.0f,"
     "\"rdmaReads\":%.0f,\"rdmaWrites\":%.0f,\"rdmaCompareSwaps\":%.0f,\"nvmeReads\":%.0f,\"epochReads\":%.0f,\"pendingWaits\":%.0f,\"tornReads\":%.0f,"
-    "\"slotsSwept\":%.0f,\"wallNs\":%.0f,\"cpuNs\":%.0f,\"windowOperations\":%.0f,\"windowCpuNs\":%.0f,\"windowed\":%s,"
+    "\"fillsAbandoned\":%.0f,\"reservationsLost\":%.0f,\"slotsReclaimed\":%.0f,\"slotsScrubbed\":%.0f,\"reservationConflicts\":%.0f,\"slotsSwept\":%.0f,\"wallNs\":%.0f,\"cpuNs\":%.0f,\"windowOperations\":%.0f,\"windowCpuNs\":%.0f,\"windowed\":%s,"
     "\"operationsPerCpuSecond\":%.1f,\"meanLatencyNs\":%.1f,\"cacheDigest\":\"%016llx\"}\n",
     operations, notFound, hits, misses, hits + misses > 0 ? hits / (hits + misses) : 0, total.values[COUNTER_readFallbacks],
     total.values[COUNTER_rdmaReads], total.values[COUNTER_rdmaWrites], total.values[COUNTER_rdmaCompareSwaps], total.values[COUNTER_nvmeReadsOffloaded],
     total.values[COUNTER_epochReads], total.values[COUNTER_pendingWaits], total.values[COUNTER_tornReads],
-    slotsSwept, endWallNs - goWallNs, endCpuNs - goCpuNs, windowOperations, windowCpuNs, windowed ? "true" : "false",
+    total.values[COUNTER_fillsAbandoned], total.values[COUNTER_reservationsLost], total.values[COUNTER_slotsReclaimed],
+    total.values[COUNTER_slotsScrubbed], total.values[COUNTER_reservationConflicts], slotsSwept, endWallNs - goWallNs, endCpuNs - goCpuNs, windowOperations, windowCpuNs, windowed ? "true" : "false",
     windowOperations / (windowCpuNs / 1e9), operations > 0 ? latencyTotalNs / operations : 0, (unsigned long long)cacheDigest());
   for (int i = 3; i < argc; i++) {
     if (strncmp(argv[i], "dumpAfter=", 10) == 0) {
