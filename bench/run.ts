@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: kernel micro-benchmarks, then the engines' speed at the default scale,
  * checked against the targets (live YCSB-C ≥ 2 M ops/s on 2 cores; simulator ≥ 0.5 M
- * simulated ops per wall-clock second), and the simulator against its native replica
- * (bench/native-sim.ts: simulated ops per CPU-second, target ≥ 75 % of the C replica's);
- * then the store's throughput and write amplification under sustained updates; then memory
- * per loaded record (peak RSS of a fresh process against
+ * simulated ops per wall-clock second), the live engine's operations per CPU-second as a
+ * share of its native reference (bench/native/live.c; target ≥ 80 %), and the simulator
+ * against its native replica (bench/native-sim.ts: simulated ops per CPU-second, target
+ * ≥ 75 % of the C replica's); then the store's throughput and write amplification under
+ * sustained updates; then memory per loaded record (peak RSS of a fresh process against
  * the bytes of data the store holds; target ≤ 2×). Options: --quick (shorter, 1 repetition),
  * --only kernels|engines|store|memory, --json FILE.
  */
@@ -17,6 +18,7 @@ import { benchmarkEngine, type EngineResult } from './engines.js';
 import { benchmarkKernels, type KernelReport } from './kernels.js';
 import { benchmarkStore, type StoreResult } from './store.js';
 import { benchmarkMemory, type MemoryResult } from './memory.js';
+import { benchmarkNativeLive, formatNativeLive, type NativeLiveReport } from './native-live.js';
 import { benchmarkNativeSim, formatNativeSim, type NativeSimResult } from './native-sim.js';
 
 const TARGETS = { live: 2_000_000, sim: 500_000 } as const;
@@ -50,7 +52,8 @@ if (values.help === true) {
 const runs = (part: string) => values.only === undefined || values.only === part;
 const quick = values.quick === true;
 const output: {
-  kernels?: KernelReport; engines?: EngineResult[]; nativeSim?: NativeSimResult; store?: StoreResult[]; memory?: MemoryResult[]; machine: Record<string, unknown>;
+  kernels?: KernelReport; engines?: EngineResult[]; nativeLive?: NativeLiveReport; nativeSim?: NativeSimResult;
+  store?: StoreResult[]; memory?: MemoryResult[]; machine: Record<string, unknown>;
 } = {
   machine: { cores: availableParallelism(), node: process.version, date: new Date().toISOString() },
 };
@@ -109,6 +112,13 @@ if (runs('engines')) {
       },
     },
   ])}\n`);
+
+  // Issue 9: the live engine's ops per CPU-second against a C port doing the same work.
+  const nativeRepetitions = quick ? 1 : 3;
+  process.stderr.write(`live C against its native reference: ${nativeRepetitions} × alternating runs...\n`);
+  output.nativeLive = await benchmarkNativeLive(quick ? 1_500_000 : 4_000_000, quick ? 1_000_000 : 2_000_000, nativeRepetitions);
+  process.stdout.write(`\n${formatNativeLive(output.nativeLive)}\n`);
+
   // Issue 9: the simulator against a native replica doing the same events (bench/native-sim.ts).
   const [simOperations, simWarmup] = quick ? [500_000, 1_000_000] : [2_000_000, 1_000_000];
   process.stderr.write(`sim C against its native replica: ${repetitions} × (JS, C), ${integer(simWarmup)} warm-up + ${integer(simOperations)} operations each...\n`);

@@ -30,6 +30,11 @@ typedef int64_t i64;
 typedef int32_t i32;
 
 #define NOINLINE __attribute__((noinline))
+/* Globals a WebAssembly instance has per thread; bench/native/live.c, which includes this file
+ * and runs it on several threads, defines THREAD_LOCAL as __thread. */
+#ifndef THREAD_LOCAL
+#define THREAD_LOCAL
+#endif
 
 static u8 *image;          /* the dumped memory */
 static u64 imageBase;      /* the WebAssembly address of image[0] */
@@ -51,7 +56,7 @@ static inline u64 finalMix64(u64 k) {
   k ^= k >> 33; k *= 0xff51afd7ed558ccdULL; k ^= k >> 33; k *= 0xc4ceb9fe1a85ec53ULL; k ^= k >> 33;
   return k;
 }
-static u64 murmurSecondHalf;
+static THREAD_LOCAL u64 murmurSecondHalf;
 static u64 murmur3x64(const u8 *source, i32 length, u32 seed) {
   u64 h1 = seed, h2 = seed;
   const i32 blockCount = length >> 4;
@@ -148,8 +153,8 @@ static double scrambledZipfianNext(u8 *state, double min, double itemCount) {
 static double readUpTo, updateUpTo, insertUpTo, chooserMin, chooserItemCount;
 static u64 shared; /* the address of the run's shared YCSB state */
 static int orderedKeyNames, keyZeroPadding, fieldCount, fieldLengthMin, fieldLengthMax, fieldLengthDistribution;
-static double lastRecordNumber;
-static i32 lastValueLength;
+static THREAD_LOCAL double lastRecordNumber;
+static THREAD_LOCAL i32 lastValueLength;
 
 /* Only the zipfian chooser is ported: the benchmark draws YCSB-C (see bench/kernels.ts). */
 static double nextKeyNumber(u8 *state) {
