@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NvmeError } from '../src/errors.js';
 import { resolveConfig } from '../src/config.js';
-import { SsdArray } from '../src/hw/ssd.js';
+import { SLOT_CLASSES, SsdArray, slotBytesFor } from '../src/hw/ssd.js';
+import { BLOCK_BYTES } from '../src/layout/store.js';
 import { loadImages, saveImages } from '../src/store/recovery.js';
 import { builtModulePath } from '../src/paths.js';
 
@@ -77,14 +78,14 @@ describe('emulated SSDs', () => {
     expect(ssds.storedBytes()).toBeLessThanOrEqual(4 * 512);
   });
 
-  it('store what blocks hold: unwritten blocks cost nothing, a written one its bytes rounded to 64', () => {
+  it('store what blocks hold: unwritten blocks cost nothing, a written one its bytes in a slot of 64, 80, … 512', () => {
     const ssds = SsdArray.create(2, 1 << 20, 64 * 1024);
     expect(ssds.storedBytes()).toBe(0);
     const block = new Uint8Array(1024);
-    block[99] = 7; // 100 bytes used: a 128-byte slot
+    block[99] = 7; // 100 bytes used: a 112-byte slot
     block.fill(9, 512, 1024); // a full block
     ssds.write(1, 1000, 2, block, 0);
-    expect(ssds.storedBytes()).toBe(128 + 512);
+    expect(ssds.storedBytes()).toBe(112 + 512);
     const read = new Uint8Array(1536).fill(0xff);
     ssds.read(1, 999, 3, read, 0);
     expect(read.subarray(0, 512).every((byte) => byte === 0)).toBe(true);
@@ -94,7 +95,43 @@ describe('emulated SSDs', () => {
     expect(ssds.isWritten(1, 1000)).toBe(false);
     ssds.write(0, 5, 1, block, 0);
     ssds.write(1, 7, 1, block, 0);
-    expect(ssds.storedBytes()).toBe(2 * 128 + 512);
+    expect(ssds.storedBytes()).toBe(2 * 112 + 512);
+  });
+
+  it('keep a block of every length in the smallest slot that holds it, over many chunks, aligned or not', () => {
+    // 64 KiB chunks: 1,024 slots of 64 bytes, 128 of 512, 468 of 140 (a tail left over).
+    const blocks = 4096;
+    const ssds = SsdArray.create(1, blocks, 64 * 1024);
+    const source = new Uint8Array(BLOCK_BYTES + 1);
+    const lengthOf = (block: number) => 1 + ((block * 37) % BLOCK_BYTES);
+    const contentOf = (block: number, index: number) => (index === lengthOf(block) - 1 ? 0xff : (block + index) % 7);
+    let expected = 0;
+    for (let block = 0; block < blocks; block++) {
+      // Odd blocks come from a misaligned buffer (the byte-by-byte scan), even ones aligned.
+      const at = block & 1;
+      source.fill(0);
+      for (let index = 0; index < lengthOf(block); index++) source[at + index] = contentOf(block, index);
+      ssds.write(0, block, 1, source, at);
+      expected += slotBytesFor(lengthOf(block));
+    }
+    expect(ssds.storedBytes()).toBeGreaterThanOrEqual(expected);
+    const read = new Uint8Array(BLOCK_BYTES);
+    for (let block = 0; block < blocks; block++) {
+      ssds.read(0, block, 1, read, 0);
+      for (let index = 0; index < BLOCK_BYTES; index++) {
+        if (read[index] !== (index < lengthOf(block) ? contentOf(block, index) : 0)) throw new Error(`block ${block} byte ${index}: ${read[index]}`);
+      }
+    }
+    // Slot sizes: 64 up to 64 bytes, then 16-byte steps.
+    expect([1, 64, 65, 80, 81, 450, 497, 512].map(slotBytesFor)).toEqual([64, 64, 80, 80, 96, 464, 512, 512]);
+    // Rewriting each block with another length frees its slot for the next block of that size.
+    const before = ssds.storedBytes();
+    for (let block = 0; block < blocks; block++) {
+      source.fill(0);
+      source[lengthOf(blocks - 1 - block) - 1] = 1;
+      ssds.write(0, block, 1, source, 0);
+    }
+    expect(ssds.storedBytes()).toBeLessThanOrEqual(before + SLOT_CLASSES * 64 * 1024);
   });
 
   it('keep blocks past 4 GiB: a device larger than one buffer, saved and loaded as an image', () => {
@@ -119,7 +156,7 @@ describe('emulated SSDs', () => {
       }
       loaded.read(0, 8_399_999, 1, read, 0);
       expect(read.every((byte) => byte === 0)).toBe(true);
-      expect(loaded.storedBytes()).toBe(3 * 320);
+      expect(loaded.storedBytes()).toBe(3 * 304);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
