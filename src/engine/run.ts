@@ -17,7 +17,6 @@ import {
 } from './driver.js';
 import { type CrashPlan, SimEngine } from './sim/engine.js';
 import { type FaultReport, type FaultSchedule, checkFaultsFor, hasFaults } from './sim/faults.js';
-import { runLive } from './live/engine.js';
 import { type Workload, type WorkloadPlan, planWorkload, recordSettings } from '../ycsb/workloads.js';
 import { resolveWorkload } from '../ycsb/workload-file.js';
 import type { Kernels } from '../hw/kernels.js';
@@ -233,6 +232,8 @@ export async function run(request: RunRequest): Promise<RunReport> {
     };
   }
 
+  // Loaded only for a live run: its worker pool (piscina) costs a simulator-only process ~2 MiB of resident memory.
+  const { runLive } = await import('./live/engine.js');
   const runPhase = (operations: number, recordHistory: boolean, continueRandomStreams: boolean, phase: RunProgress['phase'], phaseDurationNs: number, crash?: CrashPlan) => runLive(cluster.spec, {
     plan: plan ?? null,
     script: script ?? null,
