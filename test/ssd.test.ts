@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -157,6 +157,23 @@ describe('emulated SSDs', () => {
       loaded.read(0, 8_399_999, 1, read, 0);
       expect(read.every((byte) => byte === 0)).toBe(true);
       expect(loaded.storedBytes()).toBe(3 * 304);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('load only whole blocks of an image: a written range that ends mid-block is refused', () => {
+    const ssds = SsdArray.create(1, 64);
+    ssds.write(0, 3, 1, new Uint8Array(BLOCK_BYTES).fill(5), 0);
+    const directory = mkdtempSync(join(tmpdir(), 'scalio-ranges-'));
+    try {
+      saveImages(ssds.memory, resolveConfig({ records: 10 }), directory);
+      expect(new SsdArray(loadImages(directory).ssds).storedBytes()).toBe(BLOCK_BYTES);
+      const manifestPath = join(directory, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { writtenRanges: [number, number][][] };
+      manifest.writtenRanges = [[[3 * BLOCK_BYTES, 100]]];
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+      expect(() => loadImages(directory)).toThrowError(/names a written range \[1536, \+100\) outside image/);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
