@@ -3,7 +3,7 @@
  * A run builds a fresh cluster (memory, SSDs, loaded dataset), runs a YCSB workload or a
  * script of operations on the chosen engine, and reports what happened.
  */
-import { type ClusterConfig, DEFAULT_CONFIG, type ResolvedConfig, resolveConfig } from '../config.js';
+import { type ClusterConfig, DEFAULT_CONFIG, type ResolvedConfig, definedOnly, resolveConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { Counters } from '../hw/counters.js';
 import { type HardwareProfile, resolveProfile } from '../hw/profile.js';
@@ -300,10 +300,6 @@ function workloadClusterSettings(workload: Workload, overrides: Partial<ClusterC
     settings.capacityRecords = records + inserts + (settings.clients ?? DEFAULT_CONFIG.clients);
   }
   return settings;
-}
-
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** The measured part of a report: operations over the measured window. */
