@@ -196,6 +196,13 @@ describe('scalio figures', () => {
     expect(both.code).toBe(2);
   });
 
+  it('refuses, before the sweep, a point whose cluster the run would refuse: its memory plan too', () => {
+    const point = { system: 'scalio', workload: 'C', config: { records: 1000 }, operations: 100, warmupOperations: 0 };
+    expect(() => checkPoint(point)).not.toThrow();
+    // 60 M cache slots need more DRAM than WebAssembly's 4 GiB: the configuration alone resolves.
+    expect(() => checkPoint({ ...point, config: { records: 1000, cacheSlots: 60_000_000 } })).toThrowError(/more than WebAssembly's 4 GiB memory/);
+  });
+
   it('builds every point of the paper\'s scale (20 M records, 1 to 7 SSDs)', () => {
     // An emulated SSD is no longer one buffer of at most 4 GiB (src/hw/ssd.ts): the 1-SSD
     // points of 20 M records (~54 GiB of capacity, ~3 GiB stored) are configurations like any other.

@@ -8,14 +8,13 @@
  * (in-flight operations, a profile) is wired in with a one-line change there.
  */
 import { idealHitRatio, lruHitRatio } from '../calibration/ideal-hit-ratio.js';
-import { type ClusterConfig, resolveConfig } from '../config.js';
+import type { ClusterConfig } from '../config.js';
 import { ScalioError } from '../errors.js';
 import { type RunMetrics, metricsOf, ssdIosByDevice } from '../engine/metrics.js';
 import { type NvmeOfReadsResult, runNvmeOfReads } from '../engine/nvmeof.js';
-import { type RunRequest, run } from '../engine/run.js';
+import { type RunRequest, plannedCluster, run } from '../engine/run.js';
 import { type HardwareProfile, type HardwareTiming, TIMING_PARAMETERS, resolveProfile } from '../hw/profile.js';
-import { systemByName } from '../systems/registry.js';
-import { WORKLOADS, type Workload, describeMix, recordSettings } from '../ycsb/workloads.js';
+import { WORKLOADS, type Workload, describeMix } from '../ycsb/workloads.js';
 
 /** The changes a point makes to a built-in workload (the rest is the built-in's). */
 export interface WorkloadChanges {
@@ -165,19 +164,11 @@ export function requestOf(point: YcsbRun): RunRequest {
 
 /**
  * Refuses, before a sweep starts, a point whose cluster cannot be built (the run would refuse
- * it too, minutes later): the configuration as the run resolves it.
+ * it too, minutes later): the configuration and memory plan as the run settles them.
  */
 export function checkPoint(point: PointRun): void {
   if (point.kind === 'nvmeof-reads') return;
-  const workload = workloadOf(point);
-  const config: Partial<ClusterConfig> = { ...(systemByName(point.system).defaults ?? {}), ...recordSettings(workload), ...point.config };
-  // Room for the inserts the run will make, as run() sizes the store.
-  const shares = workload.readProportion + workload.updateProportion + workload.insertProportion + workload.readModifyWriteProportion;
-  if (workload.insertProportion > 0 && config.capacityRecords === undefined) {
-    const inserts = Math.ceil((point.operations + point.warmupOperations) * (workload.insertProportion / shares));
-    config.capacityRecords = (config.records ?? 0) + inserts + (config.clients ?? 0);
-  }
-  resolveConfig(config);
+  plannedCluster(requestOf(point));
 }
 
 /**
