@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScalioError } from '../src/errors.js';
 import { renderChart } from '../src/figures/chart.js';
@@ -16,21 +14,10 @@ import { type CachedPoint, PointCache, parseShard, pointKey, shardOf, sweep } fr
 import type { FigureDefinition } from '../src/figures/types.js';
 import { codeVersion } from '../src/figures/version.js';
 import { packageRoot } from '../src/paths.js';
+import { scalio } from './cli-runner.js';
 
-const exec = promisify(execFile);
 const directory = mkdtempSync(join(tmpdir(), 'scalio-figures-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
-
-async function scalio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { timeout: 100_000, killSignal: 'SIGKILL' });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
 
 /** A figure small enough for a test: two systems, one and two SSDs, a few thousand operations. */
 const TINY_SCALE: Scale = { name: 'quick', records: 2_000, operations: 3_000, warmupOperations: 500, microbenchmarkReads: 1_000 };

@@ -224,6 +224,8 @@ export async function fitProfile(request: CalibrationRequest & { readonly steps?
     {
       anchor: 'scalio-over-leed-c-7-ssds', parameters: ['dpuMemoryPathMessageNs'], lowNs: 50, highNs: 300, target: 3.3,
       measure: async (candidate) => {
+        // LEED runs again at each step: its RPCs cross the same NIC → Arm-memory path
+        // (src/engine/sim/engine.ts, rpcArrives), so its throughput depends on the parameter too.
         const scalio = await anchorRun('scalio', 7, scale, candidate, request.seed);
         const leed = await anchorRun('leed', 7, scale, candidate, request.seed);
         return scalio.operationsPerSecond / leed.operationsPerSecond;
