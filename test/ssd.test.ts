@@ -11,10 +11,19 @@ import { BLOCK_BYTES } from '../src/layout/store.js';
 import { loadImages, saveImages } from '../src/store/recovery.js';
 import { builtModulePath } from '../src/paths.js';
 
+/** Waits (up to 30 s: a loaded machine starts threads slowly) until the writer thread has written once (word 1 of `stop`). */
+async function writerStarted(stop: Int32Array): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (Atomics.load(stop, 1) === 0) {
+    if (performance.now() > deadline) throw new Error('the writer thread did not start in 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe('emulated SSDs', () => {
   it('never show a block half written, even while another thread rewrites it', async () => {
     const ssds = SsdArray.create(1, 64);
-    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const stop = new Int32Array(new SharedArrayBuffer(8));
     // The writer (as a DPU core would) rewrites blocks 5 and 6 with alternating patterns.
     const writer = new Worker(`
       const { workerData } = require('node:worker_threads');
@@ -22,11 +31,12 @@ describe('emulated SSDs', () => {
         const ssds = new SsdArray(workerData.ssds);
         const stop = new Int32Array(workerData.stop);
         const patterns = [new Uint8Array(1024).fill(0xaa), new Uint8Array(1024).fill(0x55)];
-        for (let round = 0; Atomics.load(stop, 0) === 0; round++) ssds.write(0, 5, 2, patterns[round & 1], 0);
+        for (let round = 0; Atomics.load(stop, 0) === 0; round++) { ssds.write(0, 5, 2, patterns[round & 1], 0); Atomics.store(stop, 1, 1); }
       });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, ssds: ssds.memory, stop: stop.buffer } });
     const target = new Uint8Array(512);
     let mixed = 0;
     let patterns = new Set<number>();
+    await writerStarted(stop);
     const until = performance.now() + 300;
     while (performance.now() < until) {
       for (let read = 0; read < 1000; read++) {
@@ -43,7 +53,7 @@ describe('emulated SSDs', () => {
 
   it('never show a block half written while it moves between slots of different sizes', async () => {
     const ssds = SsdArray.create(1, 64, 64 * 1024);
-    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const stop = new Int32Array(new SharedArrayBuffer(8));
     // A full block and a short one alternate: every rewrite moves the block to a slot of the
     // other size and frees the old slot, which the next rewrite reuses.
     const writer = new Worker(`
@@ -54,11 +64,12 @@ describe('emulated SSDs', () => {
         const full = new Uint8Array(512).fill(0xaa);
         const short = new Uint8Array(512);
         short.fill(0x55, 0, 100);
-        for (let round = 0; Atomics.load(stop, 0) === 0; round++) ssds.write(0, 5 + (round & 1), 1, (round & 2) === 0 ? full : short, 0);
+        for (let round = 0; Atomics.load(stop, 0) === 0; round++) { ssds.write(0, 5 + (round & 1), 1, (round & 2) === 0 ? full : short, 0); Atomics.store(stop, 1, 1); }
       });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, ssds: ssds.memory, stop: stop.buffer } });
     const target = new Uint8Array(512);
     let wrong = 0;
     const seen = new Set<number>();
+    await writerStarted(stop);
     const until = performance.now() + 300;
     while (performance.now() < until) {
       for (let read = 0; read < 1000; read++) {
