@@ -17,7 +17,7 @@ import { writeFileAtomically } from '../src/files.js';
 import { benchmarkEngine, type EngineResult } from './engines.js';
 import { benchmarkKernels, type KernelReport } from './kernels.js';
 import { benchmarkStore, type StoreResult } from './store.js';
-import { benchmarkMemory, type MemoryResult } from './memory.js';
+import { benchmarkMemory, mebibytes, type MemoryResult } from './memory.js';
 import { benchmarkNativeLive, formatNativeLive, type NativeLiveReport } from './native-live.js';
 import { benchmarkNativeSim, formatNativeSim, type NativeSimResult } from './native-sim.js';
 
@@ -162,15 +162,24 @@ if (runs('memory')) {
     { title: 'records', value: (row) => integer(row.records), right: true },
     { title: 'SSDs', value: (row) => String(row.ssds), right: true },
     { title: 'load s', value: (row) => fixed(row.loadSeconds, 1), right: true },
-    { title: 'peak RSS', value: (row) => `${fixed(row.peakRssBytes / 2 ** 30, 2)} GiB`, right: true },
-    { title: 'SSDs store', value: (row) => `${fixed(row.ssdStoredBytes / 2 ** 30, 2)} GiB`, right: true },
+    { title: 'peak RSS', value: (row) => mebibytes(row.peakRssBytes), right: true },
+    { title: 'process base', value: (row) => mebibytes(row.baseRssBytes), right: true },
+    { title: 'DPU DRAM', value: (row) => (row.dramResidentBytes === null ? '–' : mebibytes(row.dramResidentBytes)), right: true },
+    { title: 'SSDs store', value: (row) => mebibytes(row.ssdStoredBytes), right: true },
+    { title: 'rest', value: (row) => (row.dramResidentBytes === null ? '–' : mebibytes(row.peakRssBytes - row.baseRssBytes - row.dramResidentBytes - row.ssdStoredBytes)), right: true },
     { title: 'RSS B/record', value: (row) => fixed(row.rssBytesPerRecord, 0), right: true },
     { title: 'data B/record', value: (row) => fixed(row.dataBytesPerRecord, 0), right: true },
     {
       title: 'target (≤ 2× data)',
       value: (row) => `${row.rssBytesPerRecord <= 2 * row.dataBytesPerRecord ? 'met' : 'MISSED'}: ${fixed(row.rssBytesPerRecord / row.dataBytesPerRecord, 2)}×`,
     },
+    {
+      title: 'without fixed',
+      value: (row) => (row.dramResidentBytes === null ? '–' : `${fixed((row.peakRssBytes - row.baseRssBytes - row.dramResidentBytes) / row.dataBytes, 2)}×`),
+      right: true,
+    },
   ])}\n`);
+  process.stdout.write('(process base: resident before the cluster is built; DPU DRAM: resident pages of the WebAssembly memory; rest: the JavaScript heap and allocator arenas the run grew, the SSDs\' block tables; without fixed: the peak less the base and the DRAM, against the data)\n');
 }
 
 if (typeof values.json === 'string') {

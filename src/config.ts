@@ -137,6 +137,11 @@ export function valueRecordBlocksMax(config: ClusterConfig): number {
   return valueRecordBlocks(config.keyBytesMax, config.valueBytesMax);
 }
 
+/** The settings that are given (not undefined): what may override defaults in a spread. */
+export function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /** Fills in defaults and derived sizes, and refuses impossible configurations. */
 export function resolveConfig(overrides: Partial<ClusterConfig> = {}): ResolvedConfig {
   for (const [name, value] of Object.entries(overrides)) {

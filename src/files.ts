@@ -139,3 +139,17 @@ export function unwritableReason(path: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Rows of flat objects as CSV text (RFC 4180 quoting): one column per key of any row, first
+ * seen first; an absent value or NaN is an empty cell.
+ */
+export function csvText(rows: readonly object[]): string {
+  if (rows.length === 0) return '';
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (value: unknown) => {
+    const text = value === undefined || value === null || (typeof value === 'number' && Number.isNaN(value)) ? '' : String(value);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return `${[columns.join(','), ...rows.map((row) => columns.map((column) => cell((row as Record<string, unknown>)[column])).join(','))].join('\n')}\n`;
+}

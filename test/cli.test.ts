@@ -1,31 +1,13 @@
-import { execFile } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
+import { nodeWithin, scalio, scalioWithin } from './cli-runner.js';
 
-const exec = promisify(execFile);
 const directory = mkdtempSync(join(tmpdir(), 'scalio-cli-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
-
-async function scalio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return scalioWithin(100_000, ...args);
-}
-
-/** Runs the command, killed after `timeoutMs` (a refusal must come at once, before any work). */
-async function scalioWithin(timeoutMs: number, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { timeout: timeoutMs, killSignal: 'SIGKILL' });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
 
 describe('the scalio command', () => {
   it('prints one row per engine and workload', async () => {
@@ -183,8 +165,7 @@ describe('bad input is refused before any work', () => {
     expect(await refused('check', '--ops', '1000', '--history', place)).toMatch(/--history .*it is a directory/);
     expect(readdirSync(place)).toEqual([]);
     // npm run bench: refused before minutes of benchmarks.
-    const bench = await exec(process.execPath, [join(packageRoot(), 'dist', 'bench', 'run.js'), '--json', place], { timeout: REFUSED_WITHIN_MS, killSignal: 'SIGKILL' })
-      .then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
+    const bench = await nodeWithin(REFUSED_WITHIN_MS, join(packageRoot(), 'dist', 'bench', 'run.js'), '--json', place);
     expect(bench.code).toBe(2);
     expect(oneLine(bench.stderr)).toMatch(/^bench: --json .*it is a directory/);
   });

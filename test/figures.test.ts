@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScalioError } from '../src/errors.js';
 import { renderChart } from '../src/figures/chart.js';
@@ -16,21 +14,10 @@ import { type CachedPoint, PointCache, parseShard, pointKey, shardOf, sweep } fr
 import type { FigureDefinition } from '../src/figures/types.js';
 import { codeVersion } from '../src/figures/version.js';
 import { packageRoot } from '../src/paths.js';
+import { scalio } from './cli-runner.js';
 
-const exec = promisify(execFile);
 const directory = mkdtempSync(join(tmpdir(), 'scalio-figures-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
-
-async function scalio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { timeout: 100_000, killSignal: 'SIGKILL' });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
 
 /** A figure small enough for a test: two systems, one and two SSDs, a few thousand operations. */
 const TINY_SCALE: Scale = { name: 'quick', records: 2_000, operations: 3_000, warmupOperations: 500, microbenchmarkReads: 1_000 };
@@ -194,6 +181,13 @@ describe('scalio figures', () => {
     expect(merge.stderr).toMatch(/has no shard-K-of-N\.json/);
     const both = await scalio('figures', '--quick', '--full');
     expect(both.code).toBe(2);
+  });
+
+  it('refuses, before the sweep, a point whose cluster the run would refuse: its memory plan too', () => {
+    const point = { system: 'scalio', workload: 'C', config: { records: 1000 }, operations: 100, warmupOperations: 0 };
+    expect(() => checkPoint(point)).not.toThrow();
+    // 60 M cache slots need more DRAM than WebAssembly's 4 GiB: the configuration alone resolves.
+    expect(() => checkPoint({ ...point, config: { records: 1000, cacheSlots: 60_000_000 } })).toThrowError(/more than WebAssembly's 4 GiB memory/);
   });
 
   it('builds every point of the paper\'s scale (20 M records, 1 to 7 SSDs)', () => {

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TIMING_PARAMETERS, dpuThreadPools, loadProfile, profilesDirectory } from '../src/hw/profile.js';
-import { packageRoot } from '../src/paths.js';
+import { scalio } from './cli-runner.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'scalio-profile-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -67,9 +65,7 @@ describe('hardware profiles', () => {
 
   it('are refused on the command line with exit code 2 and the field', async () => {
     const path = writeProfile('cli-negative', (json) => { json.parameters.ssdParallelUnits = { value: 0, source: 'x' }; });
-    const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
-    const result = await promisify(execFile)(process.execPath, [cli, 'run', '--profile', path, '--records', '1000', '--ops', '100'], { timeout: 100_000 })
-      .then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
+    const result = await scalio('run', '--profile', path, '--records', '1000', '--ops', '100');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/parameter "ssdParallelUnits" must be above 0/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -77,9 +73,6 @@ describe('hardware profiles', () => {
 });
 
 describe('the flags the figures need', () => {
-  const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
-  const scalio = (...args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { timeout: 100_000 })
-    .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: { code: number; stdout: string; stderr: string }) => error);
 
   it('set associativity, θ, operations in flight, client cores and the NVMe-oF target', async () => {
     const json = join(directory, 'run.json');

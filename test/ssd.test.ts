@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -6,14 +6,24 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NvmeError } from '../src/errors.js';
 import { resolveConfig } from '../src/config.js';
-import { SsdArray } from '../src/hw/ssd.js';
+import { SLOT_CLASSES, SsdArray, slotBytesFor } from '../src/hw/ssd.js';
+import { BLOCK_BYTES } from '../src/layout/store.js';
 import { loadImages, saveImages } from '../src/store/recovery.js';
 import { builtModulePath } from '../src/paths.js';
+
+/** Waits (up to 30 s: a loaded machine starts threads slowly) until the writer thread has written once (word 1 of `stop`). */
+async function writerStarted(stop: Int32Array): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (Atomics.load(stop, 1) === 0) {
+    if (performance.now() > deadline) throw new Error('the writer thread did not start in 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 describe('emulated SSDs', () => {
   it('never show a block half written, even while another thread rewrites it', async () => {
     const ssds = SsdArray.create(1, 64);
-    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const stop = new Int32Array(new SharedArrayBuffer(8));
     // The writer (as a DPU core would) rewrites blocks 5 and 6 with alternating patterns.
     const writer = new Worker(`
       const { workerData } = require('node:worker_threads');
@@ -21,11 +31,12 @@ describe('emulated SSDs', () => {
         const ssds = new SsdArray(workerData.ssds);
         const stop = new Int32Array(workerData.stop);
         const patterns = [new Uint8Array(1024).fill(0xaa), new Uint8Array(1024).fill(0x55)];
-        for (let round = 0; Atomics.load(stop, 0) === 0; round++) ssds.write(0, 5, 2, patterns[round & 1], 0);
+        for (let round = 0; Atomics.load(stop, 0) === 0; round++) { ssds.write(0, 5, 2, patterns[round & 1], 0); Atomics.store(stop, 1, 1); }
       });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, ssds: ssds.memory, stop: stop.buffer } });
     const target = new Uint8Array(512);
     let mixed = 0;
     let patterns = new Set<number>();
+    await writerStarted(stop);
     const until = performance.now() + 300;
     while (performance.now() < until) {
       for (let read = 0; read < 1000; read++) {
@@ -42,7 +53,7 @@ describe('emulated SSDs', () => {
 
   it('never show a block half written while it moves between slots of different sizes', async () => {
     const ssds = SsdArray.create(1, 64, 64 * 1024);
-    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const stop = new Int32Array(new SharedArrayBuffer(8));
     // A full block and a short one alternate: every rewrite moves the block to a slot of the
     // other size and frees the old slot, which the next rewrite reuses.
     const writer = new Worker(`
@@ -53,11 +64,12 @@ describe('emulated SSDs', () => {
         const full = new Uint8Array(512).fill(0xaa);
         const short = new Uint8Array(512);
         short.fill(0x55, 0, 100);
-        for (let round = 0; Atomics.load(stop, 0) === 0; round++) ssds.write(0, 5 + (round & 1), 1, (round & 2) === 0 ? full : short, 0);
+        for (let round = 0; Atomics.load(stop, 0) === 0; round++) { ssds.write(0, 5 + (round & 1), 1, (round & 2) === 0 ? full : short, 0); Atomics.store(stop, 1, 1); }
       });`, { eval: true, workerData: { module: pathToFileURL(builtModulePath('hw/ssd.js')).href, ssds: ssds.memory, stop: stop.buffer } });
     const target = new Uint8Array(512);
     let wrong = 0;
     const seen = new Set<number>();
+    await writerStarted(stop);
     const until = performance.now() + 300;
     while (performance.now() < until) {
       for (let read = 0; read < 1000; read++) {
@@ -77,14 +89,14 @@ describe('emulated SSDs', () => {
     expect(ssds.storedBytes()).toBeLessThanOrEqual(4 * 512);
   });
 
-  it('store what blocks hold: unwritten blocks cost nothing, a written one its bytes rounded to 64', () => {
+  it('store what blocks hold: unwritten blocks cost nothing, a written one its bytes in a slot of 64, 80, … 512', () => {
     const ssds = SsdArray.create(2, 1 << 20, 64 * 1024);
     expect(ssds.storedBytes()).toBe(0);
     const block = new Uint8Array(1024);
-    block[99] = 7; // 100 bytes used: a 128-byte slot
+    block[99] = 7; // 100 bytes used: a 112-byte slot
     block.fill(9, 512, 1024); // a full block
     ssds.write(1, 1000, 2, block, 0);
-    expect(ssds.storedBytes()).toBe(128 + 512);
+    expect(ssds.storedBytes()).toBe(112 + 512);
     const read = new Uint8Array(1536).fill(0xff);
     ssds.read(1, 999, 3, read, 0);
     expect(read.subarray(0, 512).every((byte) => byte === 0)).toBe(true);
@@ -94,7 +106,43 @@ describe('emulated SSDs', () => {
     expect(ssds.isWritten(1, 1000)).toBe(false);
     ssds.write(0, 5, 1, block, 0);
     ssds.write(1, 7, 1, block, 0);
-    expect(ssds.storedBytes()).toBe(2 * 128 + 512);
+    expect(ssds.storedBytes()).toBe(2 * 112 + 512);
+  });
+
+  it('keep a block of every length in the smallest slot that holds it, over many chunks, aligned or not', () => {
+    // 64 KiB chunks: 1,024 slots of 64 bytes, 128 of 512, 468 of 140 (a tail left over).
+    const blocks = 4096;
+    const ssds = SsdArray.create(1, blocks, 64 * 1024);
+    const source = new Uint8Array(BLOCK_BYTES + 1);
+    const lengthOf = (block: number) => 1 + ((block * 37) % BLOCK_BYTES);
+    const contentOf = (block: number, index: number) => (index === lengthOf(block) - 1 ? 0xff : (block + index) % 7);
+    let expected = 0;
+    for (let block = 0; block < blocks; block++) {
+      // Odd blocks come from a misaligned buffer (the byte-by-byte scan), even ones aligned.
+      const at = block & 1;
+      source.fill(0);
+      for (let index = 0; index < lengthOf(block); index++) source[at + index] = contentOf(block, index);
+      ssds.write(0, block, 1, source, at);
+      expected += slotBytesFor(lengthOf(block));
+    }
+    expect(ssds.storedBytes()).toBeGreaterThanOrEqual(expected);
+    const read = new Uint8Array(BLOCK_BYTES);
+    for (let block = 0; block < blocks; block++) {
+      ssds.read(0, block, 1, read, 0);
+      for (let index = 0; index < BLOCK_BYTES; index++) {
+        if (read[index] !== (index < lengthOf(block) ? contentOf(block, index) : 0)) throw new Error(`block ${block} byte ${index}: ${read[index]}`);
+      }
+    }
+    // Slot sizes: 64 up to 64 bytes, then 16-byte steps.
+    expect([1, 64, 65, 80, 81, 450, 497, 512].map(slotBytesFor)).toEqual([64, 64, 80, 80, 96, 464, 512, 512]);
+    // Rewriting each block with another length frees its slot for the next block of that size.
+    const before = ssds.storedBytes();
+    for (let block = 0; block < blocks; block++) {
+      source.fill(0);
+      source[lengthOf(blocks - 1 - block) - 1] = 1;
+      ssds.write(0, block, 1, source, 0);
+    }
+    expect(ssds.storedBytes()).toBeLessThanOrEqual(before + SLOT_CLASSES * 64 * 1024);
   });
 
   it('keep blocks past 4 GiB: a device larger than one buffer, saved and loaded as an image', () => {
@@ -119,7 +167,24 @@ describe('emulated SSDs', () => {
       }
       loaded.read(0, 8_399_999, 1, read, 0);
       expect(read.every((byte) => byte === 0)).toBe(true);
-      expect(loaded.storedBytes()).toBe(3 * 320);
+      expect(loaded.storedBytes()).toBe(3 * 304);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('load only whole blocks of an image: a written range that ends mid-block is refused', () => {
+    const ssds = SsdArray.create(1, 64);
+    ssds.write(0, 3, 1, new Uint8Array(BLOCK_BYTES).fill(5), 0);
+    const directory = mkdtempSync(join(tmpdir(), 'scalio-ranges-'));
+    try {
+      saveImages(ssds.memory, resolveConfig({ records: 10 }), directory);
+      expect(new SsdArray(loadImages(directory).ssds).storedBytes()).toBe(BLOCK_BYTES);
+      const manifestPath = join(directory, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { writtenRanges: [number, number][][] };
+      manifest.writtenRanges = [[[3 * BLOCK_BYTES, 100]]];
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+      expect(() => loadImages(directory)).toThrowError(/names a written range \[1536, \+100\) outside image/);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScriptedOperation } from '../src/engine/driver.js';
 import { ENGINES, run } from '../src/engine/run.js';
 import { Counter, DeviceCounter } from '../src/hw/counters.js';
+import { DeviceStore } from '../src/store/device.js';
 import { loadImages, saveImages } from '../src/store/recovery.js';
 import { WORKLOADS, defineWorkload } from '../src/ycsb/workloads.js';
 import { allowedFinalValues, loadedValueId, recordKey, resultId } from './store-helpers.js';
@@ -136,6 +137,25 @@ describe('garbage collection', () => {
     expect(report.counters.get(Counter.writesReservedAlone)).toBeGreaterThan(0);
     expect(report.counters.get(Counter.deviceFullRefusals)).toBe(0);
     expect(report.counters.get(Counter.gcValueSegments)).toBeGreaterThan(0);
+  });
+
+  it('counts each write that reserves alone once, also one that waited its turn and then fit', async () => {
+    // The scenario above: many of the 128 writers find no room beside the others' reservations.
+    const prototype = DeviceStore.prototype as unknown as { reserveAlone: (...args: unknown[]) => unknown };
+    const reserveAlone = prototype.reserveAlone;
+    let writes = 0;
+    prototype.reserveAlone = function (this: DeviceStore, ...args: unknown[]) {
+      writes++;
+      return reserveAlone.apply(this, args);
+    };
+    try {
+      const config = { records: 1000, ssds: 1, dpuCores: 1, clients: 128, valueBytes: 980, valueLogBlocks: 2600, seed: 3 };
+      const report = await run({ system: 'scalio', engine: 'sim', config, workload: UPDATE_ONLY, operations: 3000 });
+      expect(writes).toBeGreaterThan(0);
+      expect(report.counters.get(Counter.writesReservedAlone)).toBe(writes);
+    } finally {
+      prototype.reserveAlone = reserveAlone;
+    }
   });
 
   it('a truly full store refuses writes with a clear error and keeps everything it acknowledged', async () => {

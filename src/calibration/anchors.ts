@@ -14,10 +14,9 @@
  */
 import { metricsOf, type RunMetrics } from '../engine/metrics.js';
 import { runNvmeOfReads } from '../engine/nvmeof.js';
-import { run } from '../engine/run.js';
+import { plannedCluster, run } from '../engine/run.js';
 import { ConfigError } from '../errors.js';
 import { type HardwareProfile, type HardwareTiming, resolveProfile, withParameters } from '../hw/profile.js';
-import { PAPER_CACHE_SLOTS_PER_RECORD } from '../config.js';
 import { idealHitRatio, lruHitRatio } from './ideal-hit-ratio.js';
 import { workloadByName } from '../ycsb/workloads.js';
 
@@ -107,6 +106,14 @@ export async function anchorRun(system: string, ssds: number, scale: Calibration
   return metricsOf(report);
 }
 
+/**
+ * The cache slots of the anchors' Scalio runs: the paper's ratio to the records, in whole
+ * buckets, as the run settles it (112,232 at 1 M records, not the 112,230 the ratio rounds to).
+ */
+export function anchorCacheSlots(scale: CalibrationScale): number {
+  return plannedCluster({ system: 'scalio', engine: 'sim', workload: 'C', config: { ...ANCHOR_TESTBED, ssds: 7, records: scale.records } }).config.cacheSlots;
+}
+
 function row(fields: Omit<AnchorRow, 'error' | 'withinTolerance'>): AnchorRow {
   const error = fields.errorKind === 'relative' ? (fields.ours - fields.paper) / fields.paper : fields.ours - fields.paper;
   return { ...fields, error, withinTolerance: Math.abs(error) <= fields.tolerance };
@@ -131,7 +138,7 @@ export async function calibrationTable(request: CalibrationRequest = {}): Promis
   const leed4 = await measure('leed', 4);
   const leed7 = await measure('leed', 7);
   const scalio7 = await measure('scalio', 7);
-  const slots = Math.round(scale.records * PAPER_CACHE_SLOTS_PER_RECORD);
+  const slots = anchorCacheSlots(scale);
   const ideal = idealHitRatio({ records: scale.records, slots, theta: 0.99 });
   const lru = lruHitRatio({ records: scale.records, slots, theta: 0.99 });
   request.onRun?.('NVMe-oF reads, standard target and offload, 4 SSDs');
@@ -224,6 +231,8 @@ export async function fitProfile(request: CalibrationRequest & { readonly steps?
     {
       anchor: 'scalio-over-leed-c-7-ssds', parameters: ['dpuMemoryPathMessageNs'], lowNs: 50, highNs: 300, target: 3.3,
       measure: async (candidate) => {
+        // LEED runs again at each step: its RPCs cross the same NIC → Arm-memory path
+        // (src/engine/sim/engine.ts, rpcArrives), so its throughput depends on the parameter too.
         const scalio = await anchorRun('scalio', 7, scale, candidate, request.seed);
         const leed = await anchorRun('leed', 7, scale, candidate, request.seed);
         return scalio.operationsPerSecond / leed.operationsPerSecond;

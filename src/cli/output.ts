@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { ScalioError } from '../errors.js';
-import { unwritableReason, writeFileAtomically } from '../files.js';
+import { csvText, unwritableReason, writeFileAtomically } from '../files.js';
 
 /**
  * Refuses, before any work, an output flag whose file cannot be written, or two output flags
@@ -33,28 +33,14 @@ function write(path: string, text: string): void {
   }
 }
 
-/** Writes text (a history, an export) to a result file atomically. */
-export function writeText(path: string, text: string): void {
-  write(path, text);
-}
-
 /** Writes data as indented JSON, atomically. */
 export function writeJson(path: string, data: unknown): void {
   write(path, `${JSON.stringify(data, null, 2)}\n`);
 }
 
-/** Writes rows of flat objects as CSV (RFC 4180 quoting), one column per key of any row (first seen first). */
+/** Writes rows of flat objects as CSV (src/files.ts csvText), atomically. */
 export function writeCsv(path: string, rows: readonly Record<string, unknown>[]): void {
-  if (rows.length === 0) {
-    write(path, '');
-    return;
-  }
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: unknown) => {
-    const text = value === undefined || value === null ? '' : String(value);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  write(path, `${[columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n')}\n`);
+  write(path, csvText(rows));
 }
 
 /**

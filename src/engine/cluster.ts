@@ -6,7 +6,7 @@
  * that can be posted to worker threads, which `attachThread` to get their own kernels,
  * counters and machines over the same bytes.
  */
-import { type ClusterConfig, type ResolvedConfig, coreOfDevice, resolveConfig } from '../config.js';
+import { type ClusterConfig, type ResolvedConfig, coreOfDevice, definedOnly, resolveConfig } from '../config.js';
 import { DeviceStore } from '../store/device.js';
 import { GarbageCollector } from '../store/gc.js';
 import { ConfigError } from '../errors.js';
@@ -162,10 +162,6 @@ export function buildCluster(overrides: Partial<ClusterConfig>, systemOrName: Sy
   const spec: ClusterSpec = { layout, module, memory, ssds: ssds.memory };
   new RpcTransport(memory, layout.plan, config, kernels, layout.clientArena, layout.plan.regions.clientArenas.base).initialize();
   return { spec, load, recovery, loadMs };
-}
-
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** One thread's view of a cluster: its own kernels, counters and machines over the shared state. */

@@ -6,7 +6,7 @@
  *
  * Most of a run lives outside the JavaScript heap (SharedArrayBuffers and the WebAssembly
  * memory): the SSDs and the DPU DRAM. An emulated SSD stores only what its blocks hold, each
- * block rounded up to a slot of 64 bytes (src/hw/ssd.ts): the loaded dataset (value records
+ * block rounded up to a slot of 64, 80, 96, … 512 bytes (src/hw/ssd.ts): the loaded dataset (value records
  * packed into blocks, one chain block per non-empty bucket, ~90 of its 512 bytes used) and
  * what the run's writes append, never more than the logs hold when every block of them has
  * been written. The DRAM regions are counted whole. Checking a history is the one large
@@ -16,7 +16,7 @@ import { availableParallelism, freemem, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { BLOCK_BYTES, BUCKET_HEADER_BYTES, BUCKET_ITEMS_PER_BLOCK, ITEM_BYTES, VALUE_RECORD_HEADER_BYTES } from '../layout/store.js';
 import { type ResolvedConfig, bucketLogBlocks, valueRecordBlocks } from '../config.js';
-import { SLOT_UNIT_BYTES } from '../hw/ssd.js';
+import { slotBytesFor } from '../hw/ssd.js';
 import { HISTORY_FIELDS } from './driver.js';
 import type { ClusterLayout } from '../systems/context.js';
 
@@ -120,10 +120,6 @@ export function machineMemory(): MachineMemory {
   };
 }
 
-function slotBytes(usedBytes: number): number {
-  return Math.ceil(usedBytes / SLOT_UNIT_BYTES) * SLOT_UNIT_BYTES;
-}
-
 /**
  * The mean bytes a non-empty bucket's chain takes on an SSD when `itemsPerBucket` items are
  * spread over the buckets at random (Poisson): full blocks of 16 items, then a last block of
@@ -138,15 +134,16 @@ function chainBytesPerNonEmptyBucket(itemsPerBucket: number): number {
     probability *= itemsPerBucket / items;
     const fullBlocks = Math.floor((items - 1) / BUCKET_ITEMS_PER_BLOCK);
     const lastItems = items - fullBlocks * BUCKET_ITEMS_PER_BLOCK;
-    total += probability * (fullBlocks * slotBytes(BUCKET_HEADER_BYTES + BUCKET_ITEMS_PER_BLOCK * ITEM_BYTES) + slotBytes(BUCKET_HEADER_BYTES + lastItems * ITEM_BYTES));
+    total += probability * (fullBlocks * slotBytesFor(BUCKET_HEADER_BYTES + BUCKET_ITEMS_PER_BLOCK * ITEM_BYTES) + slotBytesFor(BUCKET_HEADER_BYTES + lastItems * ITEM_BYTES));
   }
   return total / (1 - empty);
 }
 
-/** The bytes one value record takes in the value log: packed with others, or whole blocks (the last one a slot). */
+/** The bytes one value record takes in the value log: packed with others in a block's slot, or whole blocks (the last one a slot). */
 function valueRecordBytes(config: ResolvedConfig): number {
   const bytes = VALUE_RECORD_HEADER_BYTES + YCSB_KEY_BYTES + config.valueBytes;
-  if (bytes <= BLOCK_BYTES) return BLOCK_BYTES / Math.floor(BLOCK_BYTES / bytes);
+  const recordsPerBlock = Math.floor(BLOCK_BYTES / bytes);
+  if (recordsPerBlock >= 1) return slotBytesFor(recordsPerBlock * bytes) / recordsPerBlock;
   return valueRecordBlocks(YCSB_KEY_BYTES, config.valueBytes) * BLOCK_BYTES;
 }
 
@@ -162,7 +159,7 @@ export function estimateSsdBytes(config: ResolvedConfig, writeOperations: number
   const recordBytes = valueRecordBytes(config);
   const loadedBlocks = nonEmptyBuckets + (config.loadCount * recordBytes) / BLOCK_BYTES;
   const loaded = nonEmptyBuckets * chainBytes + config.loadCount * recordBytes;
-  const written = writeOperations > 0 ? writeOperations * (slotBytes(recordBytes) + chainBytes) : 0;
+  const written = writeOperations > 0 ? writeOperations * (slotBytesFor(recordBytes) + chainBytes) : 0;
   const full = config.ssds * (bucketLogBlocks(config) * chainBytes + config.valueLogBlocks * BLOCK_BYTES);
   return Math.min(full, loaded + written) + loadedBlocks * TABLE_BYTES_PER_BLOCK;
 }

@@ -2,7 +2,7 @@
  * The numbers a run is judged by, computed from its counters and histograms (the same
  * definitions for both engines and every system).
  */
-import { Counter, CoreCounter, DeviceCounter } from '../hw/counters.js';
+import { Counter, CoreCounter, type Counters, DeviceCounter } from '../hw/counters.js';
 import { OPERATION_READ, OPERATION_READ_MODIFY_WRITE } from '../layout/operations.js';
 import { OPERATION_NAMES } from './driver.js';
 import type { LatencyHistogram } from './histogram.js';
@@ -95,6 +95,15 @@ export interface RunMetrics {
   readonly byOperation: readonly OperationLatency[];
 }
 
+/** NVMe commands each SSD served: reads (offloaded to the target or by a DPU core) and writes. */
+export function ssdIosByDevice(counters: Counters): { readonly reads: number[]; readonly writes: number[] } {
+  const devices = Array.from({ length: counters.devices }, (_, device) => device);
+  return {
+    reads: devices.map((device) => counters.getDevice(device, DeviceCounter.readsOffloaded) + counters.getDevice(device, DeviceCounter.readsByCore)),
+    writes: devices.map((device) => counters.getDevice(device, DeviceCounter.writes)),
+  };
+}
+
 export function metricsOf(report: RunReport): RunMetrics {
   const { counters, stats } = report;
   const operations = Math.max(1, report.operations);
@@ -103,9 +112,9 @@ export function metricsOf(report: RunReport): RunMetrics {
   const reads = stats.byKind[OPERATION_READ].count + stats.byKind[OPERATION_READ_MODIFY_WRITE].count;
   const seconds = report.durationNs / 1e9;
   const perSecond = (count: number) => (seconds > 0 ? count / seconds : 0);
-  const devices = Array.from({ length: counters.devices }, (_, device) => device);
-  const readIops = devices.map((device) => perSecond(counters.getDevice(device, DeviceCounter.readsOffloaded) + counters.getDevice(device, DeviceCounter.readsByCore)));
-  const writeIops = devices.map((device) => perSecond(counters.getDevice(device, DeviceCounter.writes)));
+  const ios = ssdIosByDevice(counters);
+  const readIops = ios.reads.map(perSecond);
+  const writeIops = ios.writes.map(perSecond);
   const coreTimeNs = report.durationNs > 0 ? report.durationNs * counters.cores : Number.NaN;
   const byCore = Array.from({ length: counters.cores }, (_, core) => (report.durationNs > 0 ? counters.getCore(core, CoreCounter.busyNs) / report.durationNs : 0));
   const simulated = report.engine === 'sim';

@@ -3,7 +3,7 @@
  * A run builds a fresh cluster (memory, SSDs, loaded dataset), runs a YCSB workload or a
  * script of operations on the chosen engine, and reports what happened.
  */
-import { type ClusterConfig, DEFAULT_CONFIG, type ResolvedConfig, resolveConfig } from '../config.js';
+import { type ClusterConfig, DEFAULT_CONFIG, type ResolvedConfig, definedOnly, resolveConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { Counters } from '../hw/counters.js';
 import { type HardwareProfile, resolveProfile } from '../hw/profile.js';
@@ -17,7 +17,6 @@ import {
 } from './driver.js';
 import { type CrashPlan, SimEngine } from './sim/engine.js';
 import { type FaultReport, type FaultSchedule, checkFaultsFor, hasFaults } from './sim/faults.js';
-import { runLive } from './live/engine.js';
 import { type Workload, type WorkloadPlan, planWorkload, recordSettings } from '../ycsb/workloads.js';
 import { resolveWorkload } from '../ycsb/workload-file.js';
 import type { Kernels } from '../hw/kernels.js';
@@ -233,6 +232,8 @@ export async function run(request: RunRequest): Promise<RunReport> {
     };
   }
 
+  // Loaded only for a live run: its worker pool (piscina) costs a simulator-only process ~2 MiB of resident memory.
+  const { runLive } = await import('./live/engine.js');
   const runPhase = (operations: number, recordHistory: boolean, continueRandomStreams: boolean, phase: RunProgress['phase'], phaseDurationNs: number, crash?: CrashPlan) => runLive(cluster.spec, {
     plan: plan ?? null,
     script: script ?? null,
@@ -299,10 +300,6 @@ function workloadClusterSettings(workload: Workload, overrides: Partial<ClusterC
     settings.capacityRecords = records + inserts + (settings.clients ?? DEFAULT_CONFIG.clients);
   }
   return settings;
-}
-
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** The measured part of a report: operations over the measured window. */

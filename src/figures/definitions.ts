@@ -12,6 +12,7 @@ import { type PlotPoint, barPanel, figureChart, latencyPanel, linePanel } from '
 import { type PointRun, type WorkloadChanges } from './point.js';
 import { PAPER_RECORDS, type Scale, describeScale } from './scale.js';
 import type { ClaimCheck, ErrorRow, FigureDefinition, FigurePoint, FigureRow } from './types.js';
+import { cachedZeta } from '../ycsb/workloads.js';
 
 // ---------------------------------------------------------------------------------------
 // The testbed every figure starts from.
@@ -113,13 +114,11 @@ function modelGaps(rows: readonly FigureRow[]): string {
 }
 
 /**
- * The hottest key's share of a zipfian workload's requests over `records` keys: 1 / Σ k^-θ.
+ * The hottest key's share of a zipfian workload's requests over `records` keys: 1 / ζ(records, θ).
  * YCSB's fnvhash64 folding only merges ranks onto keys, so a key's real share is at least this.
  */
 function hottestKeyShare(records: number, theta: number): number {
-  let sum = 0;
-  for (let rank = 1; rank <= records; rank++) sum += rank ** -theta;
-  return 1 / sum;
+  return 1 / cachedZeta(records, theta);
 }
 
 /** Write shares of the built-in workloads (F's read-modify-writes write once each). */

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ScalioError } from '../errors.js';
-import { writeFileAtomically } from '../files.js';
+import { csvText, writeFileAtomically } from '../files.js';
 import { type HardwareProfile, parseProfile, resolveProfile } from '../hw/profile.js';
 import { anchorTable } from './anchors.js';
 import { renderChart } from './chart.js';
@@ -63,17 +63,6 @@ export function rowsOf(figure: FigureDefinition, points: readonly FigurePoint[],
   });
 }
 
-/** CSV text (RFC 4180 quoting; NaN as an empty cell). */
-export function csvOf(rows: readonly object[]): string {
-  if (rows.length === 0) return '';
-  const columns = Object.keys(rows[0]);
-  const cell = (value: unknown) => {
-    const text = value === undefined || value === null || (typeof value === 'number' && Number.isNaN(value)) ? '' : String(value);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return `${[columns.join(','), ...rows.map((row) => columns.map((column) => cell((row as Record<string, unknown>)[column])).join(','))].join('\n')}\n`;
-}
-
 function write(path: string, data: string | Buffer): void {
   try {
     writeFileAtomically(path, data);
@@ -104,7 +93,7 @@ export async function writeFigures(figures: readonly FigureDefinition[], scale: 
     const points = pointsOf(figure, scale, content);
     const rows = rowsOf(figure, points, results, version);
     const base = join(out, `fig-${figure.id}`);
-    write(`${base}.csv`, csvOf(rows));
+    write(`${base}.csv`, csvText(rows));
     const errors = figure.errors(rows);
     const claims = figure.claims(rows);
     write(`${base}.json`, `${JSON.stringify({

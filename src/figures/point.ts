@@ -8,15 +8,13 @@
  * (in-flight operations, a profile) is wired in with a one-line change there.
  */
 import { idealHitRatio, lruHitRatio } from '../calibration/ideal-hit-ratio.js';
-import { type ClusterConfig, resolveConfig } from '../config.js';
+import type { ClusterConfig } from '../config.js';
 import { ScalioError } from '../errors.js';
-import { type RunMetrics, metricsOf } from '../engine/metrics.js';
+import { type RunMetrics, metricsOf, ssdIosByDevice } from '../engine/metrics.js';
 import { type NvmeOfReadsResult, runNvmeOfReads } from '../engine/nvmeof.js';
-import { type RunRequest, run } from '../engine/run.js';
-import { CoreCounter, DeviceCounter } from '../hw/counters.js';
+import { type RunRequest, plannedCluster, run } from '../engine/run.js';
 import { type HardwareProfile, type HardwareTiming, TIMING_PARAMETERS, resolveProfile } from '../hw/profile.js';
-import { systemByName } from '../systems/registry.js';
-import { WORKLOADS, type Workload, describeMix, recordSettings } from '../ycsb/workloads.js';
+import { WORKLOADS, type Workload, describeMix } from '../ycsb/workloads.js';
 
 /** The changes a point makes to a built-in workload (the rest is the built-in's). */
 export interface WorkloadChanges {
@@ -166,39 +164,24 @@ export function requestOf(point: YcsbRun): RunRequest {
 
 /**
  * Refuses, before a sweep starts, a point whose cluster cannot be built (the run would refuse
- * it too, minutes later): the configuration as the run resolves it.
+ * it too, minutes later): the configuration and memory plan as the run settles them.
  */
 export function checkPoint(point: PointRun): void {
   if (point.kind === 'nvmeof-reads') return;
-  const workload = workloadOf(point);
-  const config: Partial<ClusterConfig> = { ...(systemByName(point.system).defaults ?? {}), ...recordSettings(workload), ...point.config };
-  // Room for the inserts the run will make, as run() sizes the store.
-  const shares = workload.readProportion + workload.updateProportion + workload.insertProportion + workload.readModifyWriteProportion;
-  if (workload.insertProportion > 0 && config.capacityRecords === undefined) {
-    const inserts = Math.ceil((point.operations + point.warmupOperations) * (workload.insertProportion / shares));
-    config.capacityRecords = (config.records ?? 0) + inserts + (config.clients ?? 0);
-  }
-  resolveConfig(config);
+  plannedCluster(requestOf(point));
 }
 
-/** The metrics of a run, measured from its counters (per device, per core) and histograms. */
+/**
+ * The metrics of a point: the run's metrics (metricsOf), and the SSD rates as the figures
+ * plot them, from the summed counts of all devices (or the busiest one).
+ */
 export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics: RunMetrics = metricsOf(report)): Omit<PointMetrics, 'idealHitRatio' | 'lruHitRatio'> {
-  const { counters } = report;
   const seconds = report.durationNs / 1e9;
   const perSecond = (count: number) => (seconds > 0 ? count / seconds : 0);
-  let reads = 0;
-  let writes = 0;
-  let busiest = 0;
-  const byDevice: number[] = [];
-  for (let device = 0; device < counters.devices; device++) {
-    const deviceReads = counters.getDevice(device, DeviceCounter.readsOffloaded) + counters.getDevice(device, DeviceCounter.readsByCore);
-    const deviceWrites = counters.getDevice(device, DeviceCounter.writes);
-    reads += deviceReads;
-    writes += deviceWrites;
-    busiest = Math.max(busiest, deviceReads + deviceWrites);
-    byDevice.push(perSecond(deviceReads + deviceWrites));
-  }
-  const coreBusyNs = counters.totalCore(CoreCounter.busyNs);
+  const ios = ssdIosByDevice(report.counters);
+  const byDevice = ios.reads.map((reads, device) => reads + ios.writes[device]);
+  const reads = ios.reads.reduce((total, count) => total + count, 0);
+  const writes = ios.writes.reduce((total, count) => total + count, 0);
   return {
     operationsPerSecond: report.operationsPerSecond,
     latencyMeanUs: report.stats.all().meanNs() / 1000,
@@ -208,16 +191,16 @@ export function pointMetricsOf(report: Awaited<ReturnType<typeof run>>, metrics:
     ssdReadIops: perSecond(reads),
     ssdWriteIops: perSecond(writes),
     ssdIops: perSecond(reads + writes),
-    ssdIopsMaxDevice: perSecond(busiest),
+    ssdIopsMaxDevice: perSecond(Math.max(0, ...byDevice)),
     ssdIosPerOperation: metrics.ssdIosPerOperation,
     rpcsPerOperation: metrics.rpcsPerOperation,
-    coreUtilisation: report.durationNs > 0 ? coreBusyNs / (report.durationNs * counters.cores) : 0,
+    coreUtilisation: report.durationNs > 0 ? metrics.dpuCoreUtilisation : 0,
     coreUsPerOperation: metrics.coreUsPerOperation,
     coreUtilisationRpc: metrics.dpuCoreUtilisationRpc,
     coreUtilisationSsdIo: metrics.dpuCoreUtilisationSsdIo,
     coreUtilisationNvmeTarget: metrics.dpuCoreUtilisationNvmeTarget,
     clientUsPerOperation: metrics.clientUsPerOperation,
-    ssdIopsByDevice: byDevice.map((iops) => Math.round(iops)).join(';'),
+    ssdIopsByDevice: byDevice.map((count) => Math.round(perSecond(count))).join(';'),
     operations: report.operations,
     measuredSeconds: seconds,
   };

@@ -165,6 +165,9 @@ export class DeviceStore {
    * live data fills a log.
    */
   private *reserveAlone(context: StoreContext, entries: readonly BatchEntry[], pack: boolean): Machine<Reservation | null> {
+    // Counted once per write, however many turns it waits (it may find the room after
+    // another write or a collection held the device, without closing admission itself).
+    context.counters.add(Counter.writesReservedAlone);
     for (;;) {
       if (this.admissionClosed) {
         // A collection or another write deciding alone holds the device: wait for it, then
@@ -176,7 +179,6 @@ export class DeviceStore {
         continue;
       }
       this.admissionClosed = true;
-      context.counters.add(Counter.writesReservedAlone);
       try {
         yield* this.drainAdmitted(context);
         let need = this.spaceNeeded(context, entries, pack);
@@ -206,9 +208,10 @@ export class DeviceStore {
     for (const entry of entries) {
       perBucket.set(entry.bucketId, (perBucket.get(entry.bucketId) ?? 0) + 1);
       if (entry.kind === EntryKind.delete) continue;
-      const bytes = VALUE_RECORD_HEADER_BYTES + kernels.keyLengthOf(entry.key) + entry.valueLength;
+      const keyLength = kernels.keyLengthOf(entry.key);
+      const bytes = VALUE_RECORD_HEADER_BYTES + keyLength + entry.valueLength;
       if (pack && bytes <= BLOCK_BYTES) valueBytes += bytes;
-      else valueBlocks += valueRecordBlocks(kernels.keyLengthOf(entry.key), entry.valueLength);
+      else valueBlocks += valueRecordBlocks(keyLength, entry.valueLength);
     }
     // Packed records never straddle a block: at worst each wastes nearly a record of space.
     const packedBlocks = valueBytes > 0 ? Math.ceil((valueBytes * 2) / BLOCK_BYTES) : 0;

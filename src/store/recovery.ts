@@ -114,7 +114,6 @@ export function loadImages(directory: string): { manifest: ImageManifest; ssds: 
   }
   const ssds = SsdArray.create(manifest.devices, manifest.blocksPerDevice);
   const chunk = new Uint8Array(IMAGE_CHUNK_BYTES);
-  const zero = new Uint8Array(IMAGE_CHUNK_BYTES);
   for (let device = 0; device < manifest.devices; device++) {
     const path = imagePath(directory, device);
     const file = openSync(path, 'r');
@@ -124,7 +123,7 @@ export function loadImages(directory: string): { manifest: ImageManifest; ssds: 
         throw new ConfigError(`image ${path} has ${size} bytes; the manifest says ${manifest.blocksPerDevice} blocks of ${BLOCK_BYTES}`);
       }
       for (const [rangeStart, rangeBytes] of manifest.writtenRanges?.[device] ?? [[0, size]]) {
-        if (rangeStart < 0 || rangeStart % BLOCK_BYTES !== 0 || rangeStart + rangeBytes > size) {
+        if (rangeStart < 0 || rangeStart % BLOCK_BYTES !== 0 || rangeBytes % BLOCK_BYTES !== 0 || rangeStart + rangeBytes > size) {
           throw new ConfigError(`${manifestPath} names a written range [${rangeStart}, +${rangeBytes}) outside image ${path}`);
         }
         for (let offset = rangeStart; offset < rangeStart + rangeBytes; offset += IMAGE_CHUNK_BYTES) {
@@ -134,7 +133,7 @@ export function loadImages(directory: string): { manifest: ImageManifest; ssds: 
             if (read <= 0) throw new ConfigError(`image ${path} ended early at byte ${offset + filled}`);
             filled += read;
           }
-          if (Buffer.compare(chunk.subarray(0, length), zero.subarray(0, length)) === 0) continue;
+          // All-zero blocks take no storage: writing them to the fresh devices stores nothing.
           ssds.write(device, offset / BLOCK_BYTES, length / BLOCK_BYTES, chunk, 0);
         }
       }

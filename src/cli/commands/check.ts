@@ -7,6 +7,7 @@
 import { type CheckReport, checkHistory, describeFailure, type TickUnit } from '../../check/history.js';
 import { readHistoryJson, writeHistoryEdn, writeHistoryJson } from '../../check/history-file.js';
 import { loadedValues } from '../../check/initial.js';
+import { definedOnly } from '../../config.js';
 import { ScalioError } from '../../errors.js';
 import { run } from '../../engine/run.js';
 import { integer } from '../format.js';
@@ -159,8 +160,4 @@ function concatenated(a: Float64Array, b: Float64Array): Float64Array {
 
 function keys(count: number): string {
   return `${integer(count)} ${count === 1 ? 'key' : 'keys'}`;
-}
-
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
