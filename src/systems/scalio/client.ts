@@ -52,7 +52,12 @@ export const BACKOFF_MAX_NS = 128_000;
 
 /** Where a client keeps Scalio's scratch in its arena's system area. */
 export function scalioClientScratch(geometry: CacheGeometry, systemBase: number): { bucket: number; slotImage: number } {
-  return { bucket: systemBase, slotImage: systemBase + Math.ceil(geometry.bucketBytes / 64) * 64 };
+  return { bucket: scalioBucketScratch(systemBase), slotImage: systemBase + Math.ceil(geometry.bucketBytes / 64) * 64 };
+}
+
+/** Where a client's copy of a cache bucket goes (the start of its scratch). */
+export function scalioBucketScratch(systemBase: number): number {
+  return systemBase;
 }
 
 /** `leases`: the clients' copies of the cache epoch, or null for Scalio without leases. */
