@@ -338,9 +338,12 @@ export class ClientRunner {
     verbsAtOnce = false,
   ) {
     this.getsAtOnce = verbsAtOnce && machines.getAtOnce !== undefined;
+    this.sourceTakesErrors = source.failed !== undefined;
   }
 
   private readonly getsAtOnce: boolean;
+  /** Whether the source takes refused operations (`OperationSource.failed`), known once rather than looked up per verb. */
+  private readonly sourceTakesErrors: boolean;
   /** The result of an operation `begin` completed at once (see `verbsAtOnce`); finish it with `finish`. */
   resultAtOnce = 0;
 
@@ -431,12 +434,12 @@ export class ClientRunner {
    */
   advance(value: number): IteratorResult<Verb, unknown> {
     const machine = this.machine as Machine<unknown>;
-    if (this.source.failed === undefined) return machine.next(value);
+    if (!this.sourceTakesErrors) return machine.next(value);
     try {
       return machine.next(value);
     } catch (error) {
       if (!(error instanceof ScalioError)) throw error;
-      this.source.failed(this.context, this.kind, error);
+      this.source.failed?.(this.context, this.kind, error);
       this.stats.failed++;
       return { done: true, value: FAILED };
     }

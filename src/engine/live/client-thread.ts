@@ -54,6 +54,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   const finished = new Uint8Array(count);
   const bell = control.bellIndex(thread);
   const words = control.words;
+  const hardware = node.hardware;
 
   const started = control.arriveAndWaitForStart();
   nowNs = clock();
@@ -130,7 +131,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
         if (verb.kind > VerbKind.nvmeRead) {
           throw new ScalioError(`${context.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}, which clients cannot issue`);
         }
-        value = node.hardware.execute(context, verb);
+        value = hardware.execute(context, verb);
       }
     }
     if (progressed) {
