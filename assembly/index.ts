@@ -13,3 +13,4 @@ export * from "./cache";
 export * from "./store";
 export * from "./memory";
 export * from "./ditto";
+export * from "./fast-path";

@@ -11,7 +11,7 @@ import {
   OPERATION_DELETE, OPERATION_INSERT, OPERATION_KIND_COUNT, OPERATION_READ, OPERATION_READ_MODIFY_WRITE, OPERATION_UPDATE,
 } from '../layout/operations.js';
 import { type ClientContext, NOT_FOUND } from '../systems/context.js';
-import type { SystemMachines } from '../systems/system.js';
+import { GET_NEEDS_MACHINE, type SystemMachines } from '../systems/system.js';
 import { configureWorkloadKernels, type WorkloadPlan } from '../ycsb/workloads.js';
 import { LatencyHistogram } from './histogram.js';
 
@@ -331,12 +331,29 @@ export class ClientRunner {
     private readonly history: HistoryRecorder | null,
     /** The engine's history clock, read between a read-modify-write's read and its write. */
     private readonly tick: () => number,
-  ) {}
+    /**
+     * The engine applies verbs at once (live): a GET may then complete inside `begin`
+     * (SystemMachines.getAtOnce), leaving `machine` null and its result in `resultAtOnce`.
+     */
+    verbsAtOnce = false,
+  ) {
+    this.getsAtOnce = verbsAtOnce && machines.getAtOnce !== undefined;
+    this.sourceTakesErrors = source.failed !== undefined;
+  }
+
+  private readonly getsAtOnce: boolean;
+  /** Whether the source takes refused operations (`OperationSource.failed`), known once rather than looked up per verb. */
+  private readonly sourceTakesErrors: boolean;
+  /** The result of an operation `begin` completed at once (see `verbsAtOnce`); finish it with `finish`. */
+  resultAtOnce = 0;
 
   /** No operation starts at or after this time (the engine's clock; Infinity: no limit). */
   stopAtNs = Number.POSITIVE_INFINITY;
 
-  /** Starts the client's next operation; false when it has none left (or its time is up). */
+  /**
+   * Starts the client's next operation; false when it has none left (or its time is up).
+   * True with `machine` still null: it completed at once (see `verbsAtOnce`).
+   */
   begin(nowNs: number, tick: number): boolean {
     if (this.remaining === 0 || nowNs >= this.stopAtNs) {
       this.remaining = 0;
@@ -352,6 +369,14 @@ export class ClientRunner {
     this.writing = false;
     switch (this.kind) {
       case OPERATION_READ:
+        if (this.getsAtOnce) {
+          const length = (this.machines.getAtOnce as (context: ClientContext) => number)(context);
+          if (length !== GET_NEEDS_MACHINE) {
+            this.machine = null;
+            this.resultAtOnce = length;
+            return true;
+          }
+        }
         this.machine = this.machines.get(context);
         break;
       case OPERATION_DELETE:
@@ -378,7 +403,8 @@ export class ClientRunner {
    * the client issued it, after the read's return; returned when the operation ended).
    */
   private *readModifyWrite(context: ClientContext): Machine<number> {
-    const readLength = yield* this.machines.get(context);
+    let readLength = this.getsAtOnce ? (this.machines.getAtOnce as (context: ClientContext) => number)(context) : GET_NEEDS_MACHINE;
+    if (readLength === GET_NEEDS_MACHINE) readLength = yield* this.machines.get(context);
     let readReturnTick = 0;
     if (this.history !== null) {
       const readValue = readLength === NOT_FOUND ? ABSENT : context.kernels.valueIdOf(context.arena.value, readLength);
@@ -408,12 +434,12 @@ export class ClientRunner {
    */
   advance(value: number): IteratorResult<Verb, unknown> {
     const machine = this.machine as Machine<unknown>;
-    if (this.source.failed === undefined) return machine.next(value);
+    if (!this.sourceTakesErrors) return machine.next(value);
     try {
       return machine.next(value);
     } catch (error) {
       if (!(error instanceof ScalioError)) throw error;
-      this.source.failed(this.context, this.kind, error);
+      this.source.failed?.(this.context, this.kind, error);
       this.stats.failed++;
       return { done: true, value: FAILED };
     }

@@ -129,20 +129,22 @@ export class Hardware {
   }
 
   private checkRemote(issuer: VerbIssuer, verb: Verb): RegionPlan {
+    // Every RDMA verb passes here: the verb's name is looked up only for an error.
     const region = this.regionsByKey[verb.remoteKey];
-    const name = VERB_NAMES[verb.kind];
     if (region === undefined) {
-      throw new RemoteAccessError(`${name} by ${issuer.description} with remote key ${verb.remoteKey}: no region is registered with that key (remote access error)`);
+      throw new RemoteAccessError(
+        `${VERB_NAMES[verb.kind]} by ${issuer.description} with remote key ${verb.remoteKey}: no region is registered with that key (remote access error)`,
+      );
     }
     const end = region.base + region.bytes;
     if (!(verb.remoteAddress >= region.base && verb.remoteAddress + verb.length <= end && verb.length > 0)) {
       throw new RemoteAccessError(
-        `${name} of ${verb.length} bytes at ${hex(verb.remoteAddress)} by ${issuer.description} is outside region "${region.name}" ` +
+        `${VERB_NAMES[verb.kind]} of ${verb.length} bytes at ${hex(verb.remoteAddress)} by ${issuer.description} is outside region "${region.name}" ` +
         `[${hex(region.base)}, ${hex(end)}) (remote access error)`,
       );
     }
     if ((verb.kind === VerbKind.rdmaCompareSwap || verb.kind === VerbKind.rdmaFetchAdd) && verb.remoteAddress % 8 !== 0) {
-      throw new RemoteAccessError(`${name} at ${hex(verb.remoteAddress)} by ${issuer.description}: atomics need an 8-byte aligned address`);
+      throw new RemoteAccessError(`${VERB_NAMES[verb.kind]} at ${hex(verb.remoteAddress)} by ${issuer.description}: atomics need an 8-byte aligned address`);
     }
     return region;
   }

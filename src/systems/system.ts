@@ -28,9 +28,20 @@ export interface SystemDefinition {
   readonly restartMinimumNs?: number;
 }
 
+/** What `SystemMachines.getAtOnce` returns when the GET must run its machine. */
+export const GET_NEEDS_MACHINE = -2;
+
 export interface SystemMachines {
   /** GET of the key at `arena.key`: the value lands in `arena.value`; returns its length or NOT_FOUND. */
   get(context: ClientContext): Machine<number>;
+  /**
+   * Optional, for an engine whose verbs take effect at once (the live engine): completes the
+   * GET's common case in one step, with the effects and counts of running `get` to its end
+   * right now (one of its possible executions), and returns the value's length; or returns
+   * GET_NEEDS_MACHINE having done nothing `get` depends on, and the engine runs `get`.
+   * Protocol code never calls it, and an engine that times verbs (the simulator) must not.
+   */
+  getAtOnce?(context: ClientContext): number;
   /** SET of the key at `arena.key` to the `valueLength` bytes at `arena.value`; returns when acknowledged. */
   set(context: ClientContext, valueLength: number): Machine<void>;
   /** DELETE of the key at `arena.key`; returns whether it existed, once acknowledged. */

@@ -44,7 +44,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
     if (threadOfClient(client, threads) !== thread) continue;
     const context = new ClientContext(client, node.services);
     if (!task.continueRandomStreams) node.kernels.randomSeed(context.arena.random, config.seed, client);
-    runners.push(new ClientRunner(context, node.machines, source, task.operationsPerClient[client], stats, history, tick));
+    runners.push(new ClientRunner(context, node.machines, source, task.operationsPerClient[client], stats, history, tick, true));
   }
   const count = runners.length;
   const waiting = new Int32Array(count);
@@ -54,6 +54,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   const finished = new Uint8Array(count);
   const bell = control.bellIndex(thread);
   const words = control.words;
+  const hardware = node.hardware;
 
   const started = control.arriveAndWaitForStart();
   nowNs = clock();
@@ -84,10 +85,22 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
 
       // One turn: run the client's machine until it parks or its operation ends.
       const context = runner.context;
-      if (runner.machine === null && !runner.begin(nowNs, tick())) {
-        finished[index] = 1;
-        active--;
-        continue;
+      if (runner.machine === null) {
+        if (!runner.begin(nowNs, tick())) {
+          finished[index] = 1;
+          active--;
+          continue;
+        }
+        if (runner.machine === null) {
+          // Done at once (a cache hit: SystemMachines.getAtOnce); the next client's turn.
+          nowNs = clock();
+          runner.finish(nowNs, tick(), runner.resultAtOnce);
+          if (++unreported === PROGRESS_BATCH) {
+            Atomics.add(words, completedWord, unreported);
+            unreported = 0;
+          }
+          continue;
+        }
       }
       let value = input[index];
       input[index] = 0;
@@ -118,7 +131,7 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
         if (verb.kind > VerbKind.nvmeRead) {
           throw new ScalioError(`${context.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}, which clients cannot issue`);
         }
-        value = node.hardware.execute(context, verb);
+        value = hardware.execute(context, verb);
       }
     }
     if (progressed) {

@@ -87,9 +87,10 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
     nowNs = clock();
     let worked = false;
     if (housekeeping !== undefined && nowNs >= housekeepingDueNs) {
+      // Not counted as work: an idle core goes back to sleep after it instead of spinning
+      // for RPCs that its doorbell would announce anyway (it wakes for the next period).
       housekeeping.run();
       housekeepingDueNs = nowNs + housekeeping.intervalNs;
-      worked = true;
     }
     while (free.length > 0) {
       const client = node.transport.take(core);
@@ -164,7 +165,7 @@ export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
       continue;
     }
     if (++idle < IDLE_SPINS_BEFORE_SLEEP) continue;
-    const untilDeadlineMs = (nearestDeadline - clock()) / 1e6;
+    const untilDeadlineMs = (Math.min(nearestDeadline, housekeepingDueNs) - clock()) / 1e6;
     if (untilDeadlineMs > 0.01) node.transport.sleepUntilPosted(core, Math.min(IDLE_SLEEP_MS, untilDeadlineMs));
   }
   return { counters: node.counters.values };

@@ -52,13 +52,25 @@ export const BACKOFF_MAX_NS = 128_000;
 
 /** Where a client keeps Scalio's scratch in its arena's system area. */
 export function scalioClientScratch(geometry: CacheGeometry, systemBase: number): { bucket: number; slotImage: number } {
-  return { bucket: systemBase, slotImage: systemBase + Math.ceil(geometry.bucketBytes / 64) * 64 };
+  return { bucket: scalioBucketScratch(systemBase), slotImage: scalioSlotImageScratch(geometry, systemBase) };
+}
+
+/** Where a client builds the slot image a fill writes: after its bucket copy, on a cache line of its own. */
+export function scalioSlotImageScratch(geometry: CacheGeometry, systemBase: number): number {
+  return systemBase + Math.ceil(geometry.bucketBytes / 64) * 64;
+}
+
+/** Where a client's copy of a cache bucket goes (the start of its scratch). */
+export function scalioBucketScratch(systemBase: number): number {
+  return systemBase;
 }
 
 /** `leases`: the clients' copies of the cache epoch, or null for Scalio without leases. */
 export function* scalioGet(context: ClientContext, cache: CacheGeometry, leases: EpochCopies | null): Machine<number> {
   const { kernels, arena, counters } = context;
-  const { bucket, slotImage } = scalioClientScratch(cache, arena.system);
+  // (scalioClientScratch's addresses, without an object per GET)
+  const bucket = scalioBucketScratch(arena.system);
+  const slotImage = scalioSlotImageScratch(cache, arena.system);
   const bucketRemote = cache.region.base + kernels.cacheBucketOf(arena.key, cache.bucketCount) * cache.bucketBytes;
   let backoffNs = BACKOFF_FIRST_NS;
   let epoch = leases === null ? 0 : leases.epochOf(context.client);

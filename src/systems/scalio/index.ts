@@ -5,6 +5,7 @@ import type { ThreadServices } from '../context.js';
 import { rpcDelete, rpcSet } from '../rpc-client.js';
 import { cacheGeometry, cacheRegionRequest, configureCacheKernels, slotGeometry } from './cache.js';
 import { scalioGet } from './client.js';
+import { scalioGetAtOnce } from './hit-at-once.js';
 import { scalioInvalidate } from './core.js';
 import { EpochCopies, LEASE_EPOCHS, RESTART_MINIMUM_NS, cacheAuditor, cacheEpochRegionRequest, leaseHousekeeping } from './lease.js';
 import { serveStore } from '../store-server.js';
@@ -28,10 +29,12 @@ function scalioSystem(name: string, description: string, leased: boolean): Syste
       const { config, plan } = services.layout;
       const cache = cacheGeometry(config, plan);
       configureCacheKernels(services.kernels, config, cache);
+      services.kernels.configureCacheHitAtOnce(cache.slotBytes, cache.valueOffset);
       services.kernels.configureCacheLease(leased ? LEASE_EPOCHS : 0);
       const leases = leased ? new EpochCopies(config, plan) : null;
       return {
         get: (context) => scalioGet(context, cache, leases),
+        getAtOnce: scalioGetAtOnce(cache),
         set: (context, valueLength) => rpcSet(context, valueLength),
         delete: (context) => rpcDelete(context),
         // A fallback GET reads the store without the bucket's lock: a write's commit and its
