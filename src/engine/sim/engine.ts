@@ -33,6 +33,7 @@ import { BLOCK_BYTES } from '../../layout/store.js';
 import { ClientContext, HandlerContext } from '../../systems/context.js';
 import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, type ThreadNode, attachThread, rebootDpu } from '../cluster.js';
 import { ClientRunner, HistoryRecorder, type OperationSource, OperationStats } from '../driver.js';
+import { AtomicClocks } from './atomic-clocks.js';
 import { EventQueue } from './event-queue.js';
 import { type FaultReport, type FaultSchedule, FaultRandom, checkFaultsFor, hasFaults } from './faults.js';
 import { systemByName } from '../../systems/registry.js';
@@ -170,8 +171,7 @@ export class SimEngine {
   /** The NIC → Arm-memory path: one message at a time. */
   private dpuMemoryPathFreeAt = 0;
   /** When the NIC is done with the atomics queued on each address. */
-  private readonly atomicFreeAt = new Map<number, number>();
-  private atomicSweepAt = 4096;
+  private readonly atomicClocks = new AtomicClocks();
   /** Physical DPU threads: when each is free, and the pool each kind of work runs on. */
   private readonly dpuThreadFreeAt: Float64Array;
   private readonly pools: readonly (readonly number[])[];
@@ -689,16 +689,7 @@ export class SimEngine {
 
   /** When an atomic that reached its address at `time` is done: atomics on one address run one at a time. */
   private atomicServed(address: number, time: number): number {
-    const start = Math.max(time, this.atomicFreeAt.get(address) ?? 0);
-    const done = start + this.profile.atomicSerialNs;
-    this.atomicFreeAt.set(address, done);
-    // Forget addresses whose atomics are all done (they delay nothing from now on), so the
-    // map holds the addresses in use, not every slot ever touched.
-    if (this.atomicFreeAt.size > this.atomicSweepAt) {
-      for (const [key, freeAt] of this.atomicFreeAt) if (freeAt <= this.now) this.atomicFreeAt.delete(key);
-      this.atomicSweepAt = 2 * this.atomicFreeAt.size + 4096;
-    }
-    return done;
+    return this.atomicClocks.served(address, time, this.profile.atomicSerialNs, this.now);
   }
 
   /**
