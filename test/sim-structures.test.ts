@@ -37,10 +37,11 @@ class ReferenceQueue {
 }
 
 describe('the simulator\'s event queue', () => {
-  it('pops by time, ties in insertion order, through pops with and without pushes between them, growth and retain', () => {
-    for (const seed of [1, 2, 3]) {
+  it('pops by time, ties in insertion order, through growth, far-future events, day-length changes and retain', () => {
+    for (const seed of [1, 2, 3, 4]) {
       const random = randomStream(seed);
-      const queue = new EventQueue();
+      // Seeds 1 and 2 retune the calendar's day length often (each retuning may rebuild it).
+      const queue = seed <= 2 ? new EventQueue(16 + 50 * seed) : new EventQueue();
       const reference = new ReferenceQueue();
       let now = 0;
       let target = 0;
@@ -51,7 +52,11 @@ describe('the simulator\'s event queue', () => {
           // Pushes at or after now; few distinct times, so ties are common.
           const pushes = 1 + Math.floor(random() * (step < 5_000 ? 3 : 1.6));
           for (let push = 0; push < pushes; push++) {
-            const time = now + Math.floor(random() * 8) * 0.5;
+            // Mostly soon (in steps, so ties are common), some far beyond the calendar, in
+            // phases of different densities (the day length follows them).
+            const phase = Math.floor(step / 4_000) % 3;
+            const far = random() < 0.05;
+            const time = now + (far ? random() * 1e7 : Math.floor(random() * 8) * [0.5, 40, 0.001][phase]);
             const kind = Math.floor(random() * 15);
             queue.push(time, kind, target, target * 0.25);
             reference.push(time, kind, target, target * 0.25);
