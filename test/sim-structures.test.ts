@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AtomicClocks } from '../src/engine/sim/atomic-clocks.js';
 import { EventQueue } from '../src/engine/sim/event-queue.js';
+import { loadProfile } from '../src/hw/profile.js';
+import { SsdTiming } from '../src/hw/ssd-timing.js';
 
 /** A small deterministic random stream for the tests (xorshift32). */
 function randomStream(seed: number): () => number {
@@ -106,5 +108,34 @@ describe('the simulator\'s per-address atomic clocks', () => {
       if (clocks.served(address, time, serialNs, now) !== expected) mismatches++;
     }
     expect(mismatches).toBe(0);
+  });
+});
+
+describe('the simulator\'s SSD timing', () => {
+  it('gives each command the unit free first, as a scan of every unit\'s clock does', () => {
+    const profile = loadProfile('paper');
+    const devices = 3;
+    const timing = new SsdTiming(profile, devices);
+    const clocks = Array.from({ length: devices }, () => new Float64Array(profile.ssdParallelUnits));
+    const random = randomStream(5);
+    let now = 0;
+    let mismatches = 0;
+    for (let command = 0; command < 100_000; command++) {
+      now += random() * 1500;
+      const device = Math.floor(random() * devices);
+      const write = random() < 0.3;
+      const blockCount = 1 + Math.floor(random() * 4);
+      // The model, written out: the first unit with the earliest clock.
+      const units = clocks[device];
+      let unit = 0;
+      for (let candidate = 1; candidate < units.length; candidate++) if (units[candidate] < units[unit]) unit = candidate;
+      const start = Math.max(now, units[unit]);
+      const transfer = (blockCount - 1) * profile.ssdBlockTransferNs;
+      units[unit] = start + (write ? profile.ssdWriteOccupancyNs : profile.ssdReadNs) + transfer;
+      const expected = write ? start + profile.ssdWriteNs + transfer : units[unit];
+      if (timing.completion(device, write, blockCount, now) !== expected) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    expect(timing.completion(devices, false, 1, 77)).toBe(77);
   });
 });
