@@ -25,7 +25,8 @@
  * seeded per-client streams in WebAssembly, so the same seed replays the same run bit for bit.
  */
 import { ProtocolError, ScalioError } from '../../errors.js';
-import { Counter, CoreCounter } from '../../hw/counters.js';
+import { Counter, CoreCounter, type Counters } from '../../hw/counters.js';
+import type { Hardware } from '../../hw/hardware.js';
 import { type HardwareProfile, dpuThreadPools } from '../../hw/profile.js';
 import { SsdTiming } from '../../hw/ssd-timing.js';
 import { type Verb, VerbIssuer, VerbKind, VERB_NAMES } from '../../hw/verbs.js';
@@ -33,6 +34,7 @@ import { BLOCK_BYTES } from '../../layout/store.js';
 import { ClientContext, HandlerContext } from '../../systems/context.js';
 import { type ClusterSpec, POSTED_WRITES_PER_CLIENT, POSTED_WRITE_BYTES_MAX, type ThreadNode, attachThread, rebootDpu } from '../cluster.js';
 import { ClientRunner, HistoryRecorder, type OperationSource, OperationStats } from '../driver.js';
+import { AtomicClocks } from './atomic-clocks.js';
 import { EventQueue } from './event-queue.js';
 import { type FaultReport, type FaultSchedule, FaultRandom, checkFaultsFor, hasFaults } from './faults.js';
 import { systemByName } from '../../systems/registry.js';
@@ -160,6 +162,11 @@ export class SimEngine {
   private readonly queue = new EventQueue();
   private now = 0;
   private readonly node: ThreadNode;
+  // Read on every event: held here rather than reached through node and spec each time.
+  private readonly hardware: Hardware;
+  private readonly counters: Counters;
+  private readonly handlersPerCore: number;
+  private readonly nvmeTargetOffload: boolean;
   private readonly profile: HardwareProfile;
   private readonly runners: ClientRunner[] = [];
   /** Each client's own clock: where its machine is in virtual time. */
@@ -170,8 +177,7 @@ export class SimEngine {
   /** The NIC → Arm-memory path: one message at a time. */
   private dpuMemoryPathFreeAt = 0;
   /** When the NIC is done with the atomics queued on each address. */
-  private readonly atomicFreeAt = new Map<number, number>();
-  private atomicSweepAt = 4096;
+  private readonly atomicClocks = new AtomicClocks();
   /** Physical DPU threads: when each is free, and the pool each kind of work runs on. */
   private readonly dpuThreadFreeAt: Float64Array;
   private readonly pools: readonly (readonly number[])[];
@@ -210,6 +216,10 @@ export class SimEngine {
     const config = spec.layout.config;
     this.profile = options.profile;
     this.node = attachThread(spec, () => this.now);
+    this.hardware = this.node.hardware;
+    this.counters = this.node.counters;
+    this.handlersPerCore = spec.layout.handlersPerCore;
+    this.nvmeTargetOffload = config.nvmeTargetOffload === 1;
     this.history = options.recordHistory ? new HistoryRecorder() : null;
     this.faults = hasFaults(options.faults) ? options.faults : null;
     this.faultRandom = new FaultRandom(config.seed);
@@ -459,7 +469,7 @@ export class SimEngine {
       case Event.clientVerbArrives: {
         const runner = this.runners[target];
         const verb = runner.context.verb;
-        const result = this.node.hardware.execute(runner.context, verb);
+        const result = this.hardware.execute(runner.context, verb);
         let done = this.dpuMemoryServed(this.nicServed(this.now));
         if (verb.kind === VerbKind.rdmaCompareSwap || verb.kind === VerbKind.rdmaFetchAdd) done = this.atomicServed(verb.remoteAddress, done);
         this.clientTimeNs[target] = done + this.returnTimeNs(verb);
@@ -472,7 +482,7 @@ export class SimEngine {
         return;
       case Event.clientNvmeArrives: {
         const served = this.nicServed(this.now);
-        if (this.spec.layout.config.nvmeTargetOffload === 1) {
+        if (this.nvmeTargetOffload) {
           this.queue.push(this.ssdCompletion(this.runners[target].context.verb, served), Event.clientNvmeCompletes, target, 0);
         } else {
           // The standard target: a DPU core receives the command and submits it to the SSD.
@@ -486,7 +496,7 @@ export class SimEngine {
       case Event.clientNvmeCompletes: {
         const runner = this.runners[target];
         const verb = runner.context.verb;
-        const result = this.node.hardware.execute(runner.context, verb);
+        const result = this.hardware.execute(runner.context, verb);
         this.clientTimeNs[target] = this.now + this.returnTimeNs(verb);
         this.stepClient(runner, result);
         return;
@@ -527,7 +537,7 @@ export class SimEngine {
         const verb = handler.verb;
         const commands = verb.kind === VerbKind.nvmeReadBatch ? verb.rangeCount : 1;
         if (this.options.crash !== undefined && verb.kind === VerbKind.nvmeWrite) this.maybeCrash(verb, this.options.crash);
-        const result = this.node.hardware.execute(handler, verb);
+        const result = this.hardware.execute(handler, verb);
         const core = this.cores[handler.server.core];
         core.pendingCostNs[handler.slot] += commands * this.profile.coreNvmeCompleteNs;
         core.pendingWork[handler.slot] = Work.ssdIo;
@@ -572,7 +582,7 @@ export class SimEngine {
   }
 
   private handlerOf(handlerId: number): HandlerContext {
-    const perCore = this.spec.layout.handlersPerCore;
+    const perCore = this.handlersPerCore;
     return this.cores[Math.floor(handlerId / perCore)].handlers[handlerId % perCore];
   }
 
@@ -689,16 +699,7 @@ export class SimEngine {
 
   /** When an atomic that reached its address at `time` is done: atomics on one address run one at a time. */
   private atomicServed(address: number, time: number): number {
-    const start = Math.max(time, this.atomicFreeAt.get(address) ?? 0);
-    const done = start + this.profile.atomicSerialNs;
-    this.atomicFreeAt.set(address, done);
-    // Forget addresses whose atomics are all done (they delay nothing from now on), so the
-    // map holds the addresses in use, not every slot ever touched.
-    if (this.atomicFreeAt.size > this.atomicSweepAt) {
-      for (const [key, freeAt] of this.atomicFreeAt) if (freeAt <= this.now) this.atomicFreeAt.delete(key);
-      this.atomicSweepAt = 2 * this.atomicFreeAt.size + 4096;
-    }
-    return done;
+    return this.atomicClocks.served(address, time, this.profile.atomicSerialNs, this.now);
   }
 
   /**
@@ -709,7 +710,7 @@ export class SimEngine {
     const pool = this.pools[work];
     let thread = pool[0];
     for (let index = 1; index < pool.length; index++) if (this.dpuThreadFreeAt[pool[index]] < this.dpuThreadFreeAt[thread]) thread = pool[index];
-    this.node.counters.add(WORK_COUNTERS[work], costNs);
+    this.counters.add(WORK_COUNTERS[work], costNs);
     return this.reserveThread(thread, time, costNs);
   }
 
@@ -717,7 +718,7 @@ export class SimEngine {
   private reserveThread(thread: number, time: number, costNs: number): number {
     const start = Math.max(time, this.dpuThreadFreeAt[thread]);
     this.dpuThreadFreeAt[thread] = start + costNs;
-    this.node.counters.addCore(thread, CoreCounter.busyNs, costNs);
+    this.counters.addCore(thread, CoreCounter.busyNs, costNs);
     return start + costNs;
   }
 
@@ -730,7 +731,7 @@ export class SimEngine {
       time = Math.max(time, this.clientCpuFreeAt[core]);
       this.clientCpuFreeAt[core] = time + costNs;
     }
-    this.node.counters.add(Counter.clientBusyNs, costNs);
+    this.counters.add(Counter.clientBusyNs, costNs);
     this.clientTimeNs[client] = time + costNs;
     return time + costNs;
   }
@@ -739,7 +740,7 @@ export class SimEngine {
   private deliverRpc(client: number): void {
     const verb = this.runners[client].context.verb;
     this.node.transport.send(client, verb.core, verb.requestLength);
-    this.node.counters.add(Counter.rpcs);
+    this.counters.add(Counter.rpcs);
     this.startHandlers(verb.core);
   }
 
@@ -778,7 +779,7 @@ export class SimEngine {
     verb.localAddress = this.stagingBase + slot * POSTED_WRITE_BYTES_MAX;
     verb.length = this.postedLength[slot];
     this.postedRemoteKey[slot] = -1;
-    this.node.hardware.execute(issuer, verb);
+    this.hardware.execute(issuer, verb);
   }
 
   /** The reply: the core spends the reply cost, then the response travels to the client. */
@@ -786,7 +787,7 @@ export class SimEngine {
     const core = this.cores[coreIndex];
     const handler = core.handlers[slot];
     const sent = this.reserveDpu(Work.rpc, this.now, this.profile.coreRpcReplyNs);
-    this.node.counters.addCore(coreIndex, CoreCounter.rpcsHandled);
+    this.counters.addCore(coreIndex, CoreCounter.rpcsHandled);
     this.node.transport.respond(handler.client, handler.arena.response, length);
     // The NIC reads the response from Arm memory, then sends it.
     const arrival = this.dpuMemoryServed(sent) + this.profile.networkOneWayNs + length / this.profile.linkBytesPerNs;
@@ -806,7 +807,7 @@ export class SimEngine {
       core.machines[slot] = this.node.machines.handle(handler);
       core.pendingCostNs[slot] = this.profile.coreRpcReceiveNs;
       core.pendingWork[slot] = Work.rpc;
-      this.queue.push(this.now, Event.resumeHandler, coreIndex * this.spec.layout.handlersPerCore + slot, 0);
+      this.queue.push(this.now, Event.resumeHandler, coreIndex * this.handlersPerCore + slot, 0);
     }
   }
 
@@ -816,7 +817,7 @@ export class SimEngine {
    * an SSD worker submit time. Steps are instantaneous events between those charges.
    */
   private resumeHandler(handlerId: number, input: number): void {
-    const perCore = this.spec.layout.handlersPerCore;
+    const perCore = this.handlersPerCore;
     const coreIndex = Math.floor(handlerId / perCore);
     const slot = handlerId % perCore;
     const core = this.cores[coreIndex];
