@@ -23,6 +23,16 @@ let slotValueOffset: i32 = 0;
 let slotKeyBytes: i32 = 0;
 let slotValueBytes: i32 = 0;
 
+/** The slot geometry `configureCache` set, for kernels in other files (assembly/fast-path.ts). */
+// @ts-ignore: decorator
+@inline export function configuredSlotBytes(): i32 {
+  return slotBytes;
+}
+// @ts-ignore: decorator
+@inline export function configuredSlotValueOffset(): i32 {
+  return slotValueOffset;
+}
+
 /** Sets the slot geometry that TypeScript derived from the configuration (per thread). */
 export function configureCache(slots: i32, bytesPerSlot: i32, keyBytesMax: i32, valueBytesMax: i32, valueOffset: i32): void {
   slotsPerBucket = slots;

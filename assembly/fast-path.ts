@@ -11,37 +11,30 @@
  */
 import { SLOT_ACCESS_TIME_OFFSET, SCAN_CODE_SHIFT, SCAN_HIT, SCAN_SLOT_MASK } from "../src/layout/cache-slot";
 import { rdmaReadCopyStrided } from "./memory";
-import { cacheScan, slotValueLength } from "./cache";
-
-let hitSlotBytes: i32 = 0;
-let hitValueOffset: i32 = 0;
-
-/** Sets the slot geometry (per thread; the numbers `configureCache` gets). */
-export function configureCacheHitAtOnce(bytesPerSlot: i32, valueOffset: i32): void {
-  hitSlotBytes = bytesPerSlot;
-  hitValueOffset = valueOffset;
-}
+import { cacheScan, configuredSlotBytes, configuredSlotValueOffset, slotValueLength } from "./cache";
 
 /**
  * READs the bucket at `bucketRemote` (`bucketBytes`, in the cache region at `regionBase`)
  * into `bucketLocal` and scans it for the key at `descriptor` (CAS operands at `operands`).
  * On a hit: the value goes to `valueOut`, `accessTimeNs` to `wordLocal` and to the slot's
- * access-time word (the posted WRITE); returns `slot << 16 | valueLength`. Otherwise -1.
+ * access-time word (the posted WRITE); returns the value's length. Otherwise -1.
  */
 export function cacheHitAtOnce(
   bucketRemote: usize, bucketLocal: usize, bucketBytes: i32, regionBase: usize, descriptor: usize, operands: usize,
   valueOut: usize, wordLocal: usize, accessTimeNs: f64,
 ): i32 {
-  rdmaReadCopyStrided(bucketLocal, bucketRemote, bucketBytes, regionBase, hitSlotBytes);
+  // The slot geometry is the cache's own (configureCache), so the two cannot disagree.
+  const slotBytes = configuredSlotBytes();
+  rdmaReadCopyStrided(bucketLocal, bucketRemote, bucketBytes, regionBase, slotBytes);
   // The lease epoch only matters to outcomes other than a hit.
   const scan = cacheScan(bucketLocal, descriptor, operands, 0);
   if ((scan >> SCAN_CODE_SHIFT) != SCAN_HIT) return -1;
   const slot = scan & SCAN_SLOT_MASK;
   const valueLength = slotValueLength(bucketLocal, slot);
-  memory.copy(valueOut, bucketLocal + <usize>(slot * hitSlotBytes + hitValueOffset), <usize>valueLength);
+  memory.copy(valueOut, bucketLocal + <usize>(slot * slotBytes + configuredSlotValueOffset()), <usize>valueLength);
   const accessTime = <u64>accessTimeNs;
   store<u64>(wordLocal, accessTime);
   // The posted WRITE, as rdmaWriteCopy moves an aligned word: whole.
-  atomic.store<u64>(bucketRemote + <usize>(slot * hitSlotBytes), accessTime, SLOT_ACCESS_TIME_OFFSET);
-  return (slot << 16) | valueLength;
+  atomic.store<u64>(bucketRemote + <usize>(slot * slotBytes), accessTime, SLOT_ACCESS_TIME_OFFSET);
+  return valueLength;
 }

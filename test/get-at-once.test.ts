@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { attachThread, buildCluster, type Cluster, type ThreadNode } from '../src/engine/cluster.js';
 import { Counter } from '../src/hw/counters.js';
 import type { Machine } from '../src/hw/verbs.js';
-import { SCAN_CODE_SHIFT, SCAN_HIT, SCAN_SLOT_MASK, SLOT_ACCESS_TIME_OFFSET } from '../src/layout/cache-slot.js';
+import {
+  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_SLOT_MASK, SLOT_ACCESS_TIME_OFFSET, SLOT_STATE_FILLING, SLOT_STATE_MASK, SLOT_STATE_WORD_OFFSET,
+} from '../src/layout/cache-slot.js';
 import { ClientContext } from '../src/systems/context.js';
 import { GET_NEEDS_MACHINE } from '../src/systems/system.js';
 import { cacheGeometry, type CacheGeometry } from '../src/systems/scalio/cache.js';
@@ -87,7 +89,7 @@ describe('a GET hit at once (live engine)', () => {
     }
   });
 
-  it('leaves a miss and a torn slot to the machine, changing nothing in the cache', () => {
+  it('leaves a miss, a torn slot and a pending slot to the machine, changing nothing in the cache', () => {
     const context = new ClientContext(2, node.services);
     const getAtOnce = node.machines.getAtOnce;
     if (getAtOnce === undefined) throw new Error('Scalio has getAtOnce');
@@ -108,5 +110,18 @@ describe('a GET hit at once (live engine)', () => {
     before = cacheBytes();
     expect(getAtOnce(context)).toBe(GET_NEEDS_MACHINE);
     expect(cacheBytes()).toEqual(before);
+
+    // A cached key whose slot another reader is filling (FILLING, the key's fingerprint): pending.
+    kernels.ycsbKey(7, context.arena.key);
+    runAtOnce(context, node.machines.get(context));
+    const pendingSlot = slotOfKey(context);
+    const view = node.services.view;
+    const stateWord = view.getBigUint64(pendingSlot + SLOT_STATE_WORD_OFFSET, true);
+    view.setBigUint64(pendingSlot + SLOT_STATE_WORD_OFFSET, (stateWord & ~BigInt(SLOT_STATE_MASK)) | BigInt(SLOT_STATE_FILLING), true);
+    before = cacheBytes();
+    const countersBeforePending = countersNow();
+    expect(getAtOnce(context)).toBe(GET_NEEDS_MACHINE);
+    expect(cacheBytes()).toEqual(before);
+    expect(countersNow()).toEqual(countersBeforePending);
   });
 });

@@ -72,7 +72,9 @@ export function slotBytesOfClass(slotClass: number): number {
 /** The class of the smallest slot that holds `usedBytes` (1..BLOCK_BYTES; 0 for none). */
 export function slotClassFor(usedBytes: number): number {
   if (usedBytes <= 0) return 0;
-  return usedBytes <= SLOT_BYTES_MIN ? 1 : ((usedBytes - SLOT_BYTES_MIN + SLOT_STEP_BYTES - 1) >>> SLOT_STEP_SHIFT) + 1;
+  // Whole bytes: the memory estimate asks about average record sizes, which can be fractional.
+  const bytes = Math.ceil(usedBytes);
+  return bytes <= SLOT_BYTES_MIN ? 1 : ((bytes - SLOT_BYTES_MIN + SLOT_STEP_BYTES - 1) >>> SLOT_STEP_SHIFT) + 1;
 }
 
 /** Bytes an SSD stores for a block whose bytes end `usedBytes` in (its last non-zero one). */

@@ -123,8 +123,11 @@ export function loadImages(directory: string): { manifest: ImageManifest; ssds: 
         throw new ConfigError(`image ${path} has ${size} bytes; the manifest says ${manifest.blocksPerDevice} blocks of ${BLOCK_BYTES}`);
       }
       for (const [rangeStart, rangeBytes] of manifest.writtenRanges?.[device] ?? [[0, size]]) {
-        if (rangeStart < 0 || rangeStart % BLOCK_BYTES !== 0 || rangeBytes % BLOCK_BYTES !== 0 || rangeStart + rangeBytes > size) {
-          throw new ConfigError(`${manifestPath} names a written range [${rangeStart}, +${rangeBytes}) outside image ${path}`);
+        if (rangeStart < 0 || rangeStart + rangeBytes > size) {
+          throw new ConfigError(`${manifestPath} names a written range [${rangeStart}, +${rangeBytes}) outside image ${path} (${size} bytes)`);
+        }
+        if (rangeStart % BLOCK_BYTES !== 0 || rangeBytes % BLOCK_BYTES !== 0) {
+          throw new ConfigError(`${manifestPath} names a written range [${rangeStart}, +${rangeBytes}) of image ${path} that is not whole ${BLOCK_BYTES}-byte blocks`);
         }
         for (let offset = rangeStart; offset < rangeStart + rangeBytes; offset += IMAGE_CHUNK_BYTES) {
           const length = Math.min(IMAGE_CHUNK_BYTES, rangeStart + rangeBytes - offset);

@@ -85,53 +85,56 @@ export function runClientThread(task: ClientThreadTask): ClientThreadResult {
 
       // One turn: run the client's machine until it parks or its operation ends.
       const context = runner.context;
+      let ended = false;
+      let result: unknown = 0;
       if (runner.machine === null) {
         if (!runner.begin(nowNs, tick())) {
           finished[index] = 1;
           active--;
           continue;
         }
+        // No machine after begin: done at once (a cache hit, SystemMachines.getAtOnce).
         if (runner.machine === null) {
-          // Done at once (a cache hit: SystemMachines.getAtOnce); the next client's turn.
-          nowNs = clock();
-          runner.finish(nowNs, tick(), runner.resultAtOnce);
-          if (++unreported === PROGRESS_BATCH) {
-            Atomics.add(words, completedWord, unreported);
-            unreported = 0;
-          }
-          continue;
+          ended = true;
+          result = runner.resultAtOnce;
         }
       }
-      let value = input[index];
-      input[index] = 0;
-      for (;;) {
-        const step = runner.advance(value);
-        if (step.done === true) {
-          nowNs = clock();
-          runner.finish(nowNs, tick(), step.value);
-          if (++unreported === PROGRESS_BATCH) {
-            Atomics.add(words, completedWord, unreported);
-            unreported = 0;
+      if (!ended) {
+        let value = input[index];
+        input[index] = 0;
+        for (;;) {
+          const step = runner.advance(value);
+          if (step.done === true) {
+            ended = true;
+            result = step.value;
+            break;
           }
-          break;
+          const verb = step.value;
+          if (verb.kind === VerbKind.rpc) {
+            expectedResponse[index] = (node.transport.responseSequence(context.client) + 1) | 0;
+            node.transport.send(context.client, verb.core, verb.requestLength);
+            node.counters.add(Counter.rpcs);
+            waiting[index] = Waiting.response;
+            break;
+          }
+          if (verb.kind === VerbKind.sleep) {
+            deadlineNs[index] = nowNs + verb.durationNs;
+            waiting[index] = Waiting.deadline;
+            break;
+          }
+          if (verb.kind > VerbKind.nvmeRead) {
+            throw new ScalioError(`${context.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}, which clients cannot issue`);
+          }
+          value = hardware.execute(context, verb);
         }
-        const verb = step.value;
-        if (verb.kind === VerbKind.rpc) {
-          expectedResponse[index] = (node.transport.responseSequence(context.client) + 1) | 0;
-          node.transport.send(context.client, verb.core, verb.requestLength);
-          node.counters.add(Counter.rpcs);
-          waiting[index] = Waiting.response;
-          break;
-        }
-        if (verb.kind === VerbKind.sleep) {
-          deadlineNs[index] = nowNs + verb.durationNs;
-          waiting[index] = Waiting.deadline;
-          break;
-        }
-        if (verb.kind > VerbKind.nvmeRead) {
-          throw new ScalioError(`${context.description} issued ${VERB_NAMES[verb.kind] ?? verb.kind}, which clients cannot issue`);
-        }
-        value = hardware.execute(context, verb);
+      }
+      // Parked (an RPC, a backoff): the next client's turn; this one resumes later.
+      if (!ended) continue;
+      nowNs = clock();
+      runner.finish(nowNs, tick(), result);
+      if (++unreported === PROGRESS_BATCH) {
+        Atomics.add(words, completedWord, unreported);
+        unreported = 0;
       }
     }
     if (progressed) {

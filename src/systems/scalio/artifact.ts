@@ -13,7 +13,7 @@ import type { ResolvedConfig } from '../../config.js';
 import { Counter } from '../../hw/counters.js';
 import type { Machine } from '../../hw/verbs.js';
 import {
-  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_NO_VICTIM, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET, SLOT_FILL_OFFSET,
+  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_NO_VICTIM, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_BYTES, SLOT_ACCESS_TIME_OFFSET, SLOT_FILL_OFFSET,
 } from '../../layout/cache-slot.js';
 import {
   METADATA_BLOCK_OFFSET, METADATA_BYTES, METADATA_CACHED, METADATA_CHAIN_LENGTH_OFFSET, METADATA_NO_VICTIM, METADATA_OUTCOME_OFFSET,
@@ -54,7 +54,7 @@ function* artifactGet(context: ClientContext, cache: CacheGeometry): Machine<num
       const valueLength = kernels.slotValueLength(bucket, slot);
       kernels.copyBytes(arena.value, bucket + slot * cache.slotBytes + cache.valueOffset, valueLength);
       kernels.storeU64(arena.word, context.now());
-      yield context.rdmaWrite(cache.region, bucketRemote + slot * cache.slotBytes + SLOT_ACCESS_TIME_OFFSET, arena.word, 8, false);
+      yield context.rdmaWrite(cache.region, bucketRemote + slot * cache.slotBytes + SLOT_ACCESS_TIME_OFFSET, arena.word, SLOT_ACCESS_TIME_BYTES, false);
       return valueLength;
     }
     if (outcome === SCAN_TORN) {

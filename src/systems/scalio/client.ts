@@ -35,7 +35,7 @@ import { ProtocolError } from '../../errors.js';
 import { Counter } from '../../hw/counters.js';
 import type { Machine } from '../../hw/verbs.js';
 import {
-  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_RECLAIM, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_OFFSET, SLOT_FILL_OFFSET,
+  SCAN_CODE_SHIFT, SCAN_HIT, SCAN_MISS, SCAN_RECLAIM, SCAN_SLOT_MASK, SCAN_TORN, SLOT_ACCESS_TIME_BYTES, SLOT_ACCESS_TIME_OFFSET, SLOT_FILL_OFFSET,
   SLOT_STATE_FILLING_INVALIDATED,
 } from '../../layout/cache-slot.js';
 import { readValue } from '../../store/read.js';
@@ -93,11 +93,13 @@ export function* scalioGet(context: ClientContext, cache: CacheGeometry, leases:
     const slotRemote = bucketRemote + slot * cache.slotBytes;
 
     if (outcome === SCAN_HIT) {
+      // Mirrored by the live engine's hit at once (./hit-at-once.ts, assembly/fast-path.ts):
+      // a change to this branch is made there too.
       counters.add(Counter.cacheHits);
       const valueLength = kernels.slotValueLength(bucket, slot);
       kernels.copyBytes(arena.value, bucket + slot * cache.slotBytes + cache.valueOffset, valueLength);
       kernels.storeU64(arena.word, context.now());
-      yield context.rdmaWrite(cache.region, slotRemote + SLOT_ACCESS_TIME_OFFSET, arena.word, 8, false);
+      yield context.rdmaWrite(cache.region, slotRemote + SLOT_ACCESS_TIME_OFFSET, arena.word, SLOT_ACCESS_TIME_BYTES, false);
       return valueLength;
     }
     if (outcome === SCAN_TORN) {

@@ -11,15 +11,11 @@
  * is left to the GET machine, which starts from its first READ as if this had not run.
  */
 import { Counter } from '../../hw/counters.js';
+import { SLOT_ACCESS_TIME_BYTES } from '../../layout/cache-slot.js';
 import { type ClientContext } from '../context.js';
 import { GET_NEEDS_MACHINE } from '../system.js';
 import type { CacheGeometry } from './cache.js';
 import { scalioBucketScratch } from './client.js';
-
-/** `cacheHitAtOnce`'s result: the hit slot above these bits, the value's length in them. */
-const HIT_VALUE_LENGTH_MASK = 0xffff;
-/** The posted WRITE of a hit's access time. */
-const ACCESS_TIME_BYTES = 8;
 
 export function scalioGetAtOnce(cache: CacheGeometry): (context: ClientContext) => number {
   const regionBase = cache.region.base;
@@ -27,15 +23,15 @@ export function scalioGetAtOnce(cache: CacheGeometry): (context: ClientContext) 
   return (context) => {
     const { kernels, arena, counters } = context;
     const bucketRemote = regionBase + kernels.cacheBucketOf(arena.key, cache.bucketCount) * bucketBytes;
-    const hit = kernels.cacheHitAtOnce(
+    const valueLength = kernels.cacheHitAtOnce(
       bucketRemote, scalioBucketScratch(arena.system), bucketBytes, regionBase, arena.key, arena.operands, arena.value, arena.word, context.now(),
     );
-    if (hit < 0) return GET_NEEDS_MACHINE;
+    if (valueLength < 0) return GET_NEEDS_MACHINE;
     counters.add(Counter.rdmaReads);
     counters.add(Counter.rdmaReadBytes, bucketBytes);
     counters.add(Counter.cacheHits);
     counters.add(Counter.rdmaWrites);
-    counters.add(Counter.rdmaWriteBytes, ACCESS_TIME_BYTES);
-    return hit & HIT_VALUE_LENGTH_MASK;
+    counters.add(Counter.rdmaWriteBytes, SLOT_ACCESS_TIME_BYTES);
+    return valueLength;
   };
 }

@@ -29,7 +29,6 @@ function scalioSystem(name: string, description: string, leased: boolean): Syste
       const { config, plan } = services.layout;
       const cache = cacheGeometry(config, plan);
       configureCacheKernels(services.kernels, config, cache);
-      services.kernels.configureCacheHitAtOnce(cache.slotBytes, cache.valueOffset);
       services.kernels.configureCacheLease(leased ? LEASE_EPOCHS : 0);
       const leases = leased ? new EpochCopies(config, plan) : null;
       return {
