@@ -135,31 +135,66 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
   const fingerprint = keyFingerprint(descriptor);
   // The steady state first, with little state so the compiled loop keeps it in registers:
   // slots VALID up to a hit, or all VALID and none the key's (the victim: the oldest). On
-  // anything else (an EMPTY, pending or torn slot) the full scan below decides; on the
-  // words this pass read, it would decide the same.
-  let fastOldestSlot = 0;
-  let fastOldestWord: u64 = 0;
-  let fastOldestTime: u64 = u64.MAX_VALUE;
-  let fastIndex = 0;
-  for (; fastIndex < slotsPerBucket; fastIndex++) {
-    const slot = bucket + <usize>(fastIndex * slotBytes);
-    const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+  // anything else (an EMPTY, pending or torn slot) `cacheScanFull` decides; on the words
+  // this pass read, it would decide the same. The geometry is read into locals once (a
+  // global is a load from the instance on every use), the slot address advances by the
+  // stride, and the rare work on a fingerprint match is a call, out of the loop's registers.
+  const slots = slotsPerBucket;
+  const stride = <usize>slotBytes;
+  let oldestSlot = 0;
+  let oldestWord: u64 = 0;
+  let oldestTime: u64 = u64.MAX_VALUE;
+  let index = 0;
+  let slot = bucket;
+  while (true) {
+    // The inner loop makes no call and takes the common slot (VALID, another key's
+    // fingerprint) only, so the engine keeps it tight.
+    let word: u64 = 0;
+    for (; index < slots; index++, slot += stride) {
+      word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+      if (stateOf(word) != SLOT_STATE_VALID || fingerprintOf(word) == fingerprint) break;
+      const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
+      if (accessTime < oldestTime || index == 0) {
+        oldestTime = accessTime;
+        oldestSlot = index;
+        oldestWord = word;
+      }
+    }
+    if (index == slots) break;
+    // A VALID slot with the key's fingerprint (a hit, another key, or torn), or another state.
     if (stateOf(word) != SLOT_STATE_VALID) break;
-    if (fingerprintOf(word) == fingerprint) {
-      if (slotChecksum(slot) != tagOf(word)) break;
-      if (slotHoldsKey(slot, descriptor)) return (SCAN_HIT << SCAN_CODE_SHIFT) | fastIndex;
-    }
+    const match = validSlotMatch(slot, descriptor, word);
+    if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+    if (match < 0) break;
     const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
-    if (accessTime < fastOldestTime || fastIndex == 0) {
-      fastOldestTime = accessTime;
-      fastOldestSlot = fastIndex;
-      fastOldestWord = word;
+    if (accessTime < oldestTime || index == 0) {
+      oldestTime = accessTime;
+      oldestSlot = index;
+      oldestWord = word;
     }
+    index++;
+    slot += stride;
   }
-  if (fastIndex == slotsPerBucket && fastIndex > 0) {
-    store<u64>(operands, fastOldestWord, ATOMIC_COMPARE_OFFSET);
-    return (SCAN_MISS << SCAN_CODE_SHIFT) | fastOldestSlot;
+  if (index == slots && index > 0) {
+    store<u64>(operands, oldestWord, ATOMIC_COMPARE_OFFSET);
+    return (SCAN_MISS << SCAN_CODE_SHIFT) | oldestSlot;
   }
+  return cacheScanFull(bucket, descriptor, operands, epoch, fingerprint);
+}
+
+/**
+ * A VALID slot with the key's fingerprint: 1 if it holds the key (checksum matching), 0 if
+ * it holds another key, -1 if it is torn (its bytes fail the checksum its state word carries).
+ */
+function validSlotMatch(slot: usize, descriptor: usize, word: u64): i32 {
+  if (slotChecksum(slot) != tagOf(word)) return -1;
+  return slotHoldsKey(slot, descriptor) ? 1 : 0;
+}
+
+/** `cacheScan` over every kind of slot (the steady state's pass found one it does not handle). */
+function cacheScanFull(bucket: usize, descriptor: usize, operands: usize, epoch: i32, fingerprint: u32): i32 {
+  const slots = slotsPerBucket;
+  const stride = <usize>slotBytes;
   let tornSlot = -1;
   let tornWord: u64 = 0;
   let pending = false;
@@ -170,8 +205,8 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
   let oldestSlot = -1;
   let oldestWord: u64 = 0;
   let oldestTime: u64 = u64.MAX_VALUE;
-  for (let index = 0; index < slotsPerBucket; index++) {
-    const slot = bucket + <usize>(index * slotBytes);
+  let slot = bucket;
+  for (let index = 0; index < slots; index++, slot += stride) {
     const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
     const state = stateOf(word);
     if (state == SLOT_STATE_EMPTY) {
@@ -184,13 +219,11 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
     const sameFingerprint = fingerprintOf(word) == fingerprint;
     if (state == SLOT_STATE_VALID) {
       if (sameFingerprint) {
-        if (slotChecksum(slot) != tagOf(word)) {
-          if (tornSlot < 0) {
-            tornSlot = index;
-            tornWord = word;
-          }
-        } else if (slotHoldsKey(slot, descriptor)) {
-          return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+        const match = validSlotMatch(slot, descriptor, word);
+        if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+        if (match < 0 && tornSlot < 0) {
+          tornSlot = index;
+          tornWord = word;
         }
       }
       const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
