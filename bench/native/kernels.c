@@ -414,9 +414,24 @@ static inline u8 *itemAddress(u8 *chain, i32 item) {
   return chain + (size_t)(block * BLOCK_BYTES + BUCKET_HEADER_BYTES + slot * ITEM_BYTES);
 }
 #define itemCountOf(chain, block) ((i32)blockAt(chain, block)[BUCKET_ITEM_COUNT_OFFSET])
+static i32 chainFindSixteen(const u8 *chain, i32 blocks, const u8 *key) {
+  const u64 low = load64(key), high = load64(key + 8);
+  const u64 first = (low << 8) | 16, second = (low >> 56) | (high << 8);
+  const u32 last = (u32)(high >> 56);
+  for (i32 block = 0; block < blocks; block++) {
+    i32 count = itemCountOf(chain, block);
+    if (count > BUCKET_ITEMS_PER_BLOCK) count = BUCKET_ITEMS_PER_BLOCK;
+    const u8 *address = blockAt(chain, block) + BUCKET_HEADER_BYTES + ITEM_KEY_LENGTH_OFFSET;
+    for (i32 slot = 0; slot < count; slot++, address += ITEM_BYTES) {
+      if (load64(address) == first && load64(address + 8) == second && (u32)address[16] == last) return block * BUCKET_ITEMS_PER_BLOCK + slot;
+    }
+  }
+  return -1;
+}
 static NOINLINE i32 chainFind(u8 *chain, i32 blocks, const u8 *descriptor) {
   const i32 keyLength = keyLengthOf(descriptor);
   const u8 *key = descriptor + KEY_BYTES_OFFSET;
+  if (keyLength == 16 && ITEM_KEY_OFFSET == ITEM_KEY_LENGTH_OFFSET + 1) return chainFindSixteen(chain, blocks, key);
   for (i32 block = 0; block < blocks; block++) {
     i32 count = itemCountOf(chain, block);
     if (count > BUCKET_ITEMS_PER_BLOCK) count = BUCKET_ITEMS_PER_BLOCK;
