@@ -133,68 +133,21 @@ export function slotChecksum(slot: usize): u32 {
  */
 export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epoch: i32): i32 {
   const fingerprint = keyFingerprint(descriptor);
-  // The steady state first, with little state so the compiled loop keeps it in registers:
-  // slots VALID up to a hit, or all VALID and none the key's (the victim: the oldest). On
-  // anything else (an EMPTY, pending or torn slot) `cacheScanFull` decides; on the words
-  // this pass read, it would decide the same. The geometry is read into locals once (a
-  // global is a load from the instance on every use), the slot address advances by the
-  // stride, and the rare work on a fingerprint match is a call, out of the loop's registers.
+  // One pass. The inner loop takes the steady state's slot (VALID, another key's
+  // fingerprint) and makes no call, with little state, so the compiled loop keeps it in
+  // registers; every other slot (EMPTY, pending, or VALID with the key's fingerprint: a hit,
+  // another key, or torn) is handled after it, and the inner loop resumes at the next slot.
+  // The geometry is read into locals once (a global is a load from the instance on every
+  // use) and the slot address advances by the stride.
   const slots = slotsPerBucket;
   const stride = <usize>slotBytes;
-  let oldestSlot = 0;
+  // The steady state's test in one compare: a state word's low 32 bits XOR those of the
+  // key's VALID word, rotated so the state bits come last, are 0 for the key's fingerprint,
+  // at least 2^30 for another state, and in between for the common slot.
+  const keyValidWord = (fingerprint << SLOT_FINGERPRINT_SHIFT) | SLOT_STATE_VALID;
+  let oldestSlot = -1;
   let oldestWord: u64 = 0;
   let oldestTime: u64 = u64.MAX_VALUE;
-  let index = 0;
-  let slot = bucket;
-  while (true) {
-    // The inner loop makes no call and takes the common slot (VALID, another key's
-    // fingerprint) only, so the engine keeps it tight.
-    let word: u64 = 0;
-    for (; index < slots; index++, slot += stride) {
-      word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
-      if (stateOf(word) != SLOT_STATE_VALID || fingerprintOf(word) == fingerprint) break;
-      const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
-      if (accessTime < oldestTime || index == 0) {
-        oldestTime = accessTime;
-        oldestSlot = index;
-        oldestWord = word;
-      }
-    }
-    if (index == slots) break;
-    // A VALID slot with the key's fingerprint (a hit, another key, or torn), or another state.
-    if (stateOf(word) != SLOT_STATE_VALID) break;
-    const match = validSlotMatch(slot, descriptor, word);
-    if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
-    if (match < 0) break;
-    const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
-    if (accessTime < oldestTime || index == 0) {
-      oldestTime = accessTime;
-      oldestSlot = index;
-      oldestWord = word;
-    }
-    index++;
-    slot += stride;
-  }
-  if (index == slots && index > 0) {
-    store<u64>(operands, oldestWord, ATOMIC_COMPARE_OFFSET);
-    return (SCAN_MISS << SCAN_CODE_SHIFT) | oldestSlot;
-  }
-  return cacheScanFull(bucket, descriptor, operands, epoch, fingerprint);
-}
-
-/**
- * A VALID slot with the key's fingerprint: 1 if it holds the key (checksum matching), 0 if
- * it holds another key, -1 if it is torn (its bytes fail the checksum its state word carries).
- */
-function validSlotMatch(slot: usize, descriptor: usize, word: u64): i32 {
-  if (slotChecksum(slot) != tagOf(word)) return -1;
-  return slotHoldsKey(slot, descriptor) ? 1 : 0;
-}
-
-/** `cacheScan` over every kind of slot (the steady state's pass found one it does not handle). */
-function cacheScanFull(bucket: usize, descriptor: usize, operands: usize, epoch: i32, fingerprint: u32): i32 {
-  const slots = slotsPerBucket;
-  const stride = <usize>slotBytes;
   let tornSlot = -1;
   let tornWord: u64 = 0;
   let pending = false;
@@ -202,29 +155,34 @@ function cacheScanFull(bucket: usize, descriptor: usize, operands: usize, epoch:
   let emptyWord: u64 = 0;
   let expiredSlot = -1;
   let expiredWord: u64 = 0;
-  let oldestSlot = -1;
-  let oldestWord: u64 = 0;
-  let oldestTime: u64 = u64.MAX_VALUE;
+  let index = 0;
   let slot = bucket;
-  for (let index = 0; index < slots; index++, slot += stride) {
-    const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
-    const state = stateOf(word);
-    if (state == SLOT_STATE_EMPTY) {
-      if (emptySlot < 0) {
-        emptySlot = index;
-        emptyWord = word;
+  while (true) {
+    let word: u64 = 0;
+    for (; index < slots; index++, slot += stride) {
+      word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+      if (rotr<u32>(<u32>word ^ keyValidWord, SLOT_FINGERPRINT_SHIFT) - 1 >= <u32>SLOT_FINGERPRINT_MASK) break;
+      // (Two branches, not one on `a || b`: the engine would compute both sides with flags.)
+      const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
+      if (accessTime < oldestTime) {
+        oldestTime = accessTime;
+        oldestSlot = index;
+        oldestWord = word;
+      } else if (oldestSlot < 0) {
+        oldestTime = accessTime;
+        oldestSlot = index;
+        oldestWord = word;
       }
-      continue;
     }
-    const sameFingerprint = fingerprintOf(word) == fingerprint;
+    if (index == slots) break;
+    const state = stateOf(word);
     if (state == SLOT_STATE_VALID) {
-      if (sameFingerprint) {
-        const match = validSlotMatch(slot, descriptor, word);
-        if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
-        if (match < 0 && tornSlot < 0) {
-          tornSlot = index;
-          tornWord = word;
-        }
+      // The key's fingerprint (the inner loop took the others).
+      const match = validSlotMatch(slot, descriptor, word);
+      if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+      if (match < 0 && tornSlot < 0) {
+        tornSlot = index;
+        tornWord = word;
       }
       const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
       if (accessTime < oldestTime || oldestSlot < 0) {
@@ -232,15 +190,23 @@ function cacheScanFull(bucket: usize, descriptor: usize, operands: usize, epoch:
         oldestSlot = index;
         oldestWord = word;
       }
+    } else if (state == SLOT_STATE_EMPTY) {
+      if (emptySlot < 0) {
+        emptySlot = index;
+        emptyWord = word;
+      }
     } else if (leaseExpired(word, epoch)) {
       // The key's own dead reservation first, then any other.
+      const sameFingerprint = fingerprintOf(word) == fingerprint;
       if (expiredSlot < 0 || (sameFingerprint && fingerprintOf(expiredWord) != fingerprint)) {
         expiredSlot = index;
         expiredWord = word;
       }
-    } else if (sameFingerprint) {
+    } else if (fingerprintOf(word) == fingerprint) {
       pending = true;
     }
+    index++;
+    slot += stride;
   }
   if (tornSlot >= 0) {
     store<u64>(operands, tornWord, ATOMIC_COMPARE_OFFSET);
@@ -262,6 +228,15 @@ function cacheScanFull(bucket: usize, descriptor: usize, operands: usize, epoch:
   if (oldestSlot < 0) return SCAN_NO_VICTIM << SCAN_CODE_SHIFT;
   store<u64>(operands, oldestWord, ATOMIC_COMPARE_OFFSET);
   return (SCAN_MISS << SCAN_CODE_SHIFT) | oldestSlot;
+}
+
+/**
+ * A VALID slot with the key's fingerprint: 1 if it holds the key (checksum matching), 0 if
+ * it holds another key, -1 if it is torn (its bytes fail the checksum its state word carries).
+ */
+function validSlotMatch(slot: usize, descriptor: usize, word: u64): i32 {
+  if (slotChecksum(slot) != tagOf(word)) return -1;
+  return slotHoldsKey(slot, descriptor) ? 1 : 0;
 }
 
 /**

@@ -39,6 +39,8 @@ function webAssemblyLines(setup: ReturnType<typeof setUpKernelBench>): string[] 
   kernels.stageReserve(p.operands, p.key, 1, 0);
   const swapped = kernels.compareAndSwap64(p.cache, p.operands);
   lines.push(`cas ${swapped} ${hex(word(p.operands + ATOMIC_RESULT_OFFSET))}`);
+  kernels.stageScrub(p.operands);
+  lines.push(`scrub ${hex(word(p.operands + ATOMIC_SWAP_OFFSET))}`);
   lines.push(`sweep ${kernels.cacheSweep(p.cache, 0, 4096, 100)}`);
   lines.push(`chainFind ${kernels.chainFind(p.chain, 1, p.key + 256)}`);
   const upserted = kernels.chainUpsert(p.chain, 1, p.key + 256, 64, 12345);

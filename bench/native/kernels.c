@@ -277,66 +277,42 @@ static i32 validSlotMatch(const u8 *slot, const u8 *descriptor, u64 word) {
   if (slotChecksum(slot) != tagOf(word)) return -1;
   return slotHoldsKey(slot, descriptor) ? 1 : 0;
 }
-static i32 cacheScanFull(u8 *bucket, const u8 *descriptor, u8 *operands, i32 epoch, u32 fingerprint);
 static NOINLINE i32 cacheScan(u8 *bucket, const u8 *descriptor, u8 *operands, i32 epoch) {
   const u32 fingerprint = keyFingerprint(descriptor);
   const i32 slots = slotsPerBucket;
   const size_t stride = (size_t)slotBytes;
-  i32 oldestSlot = 0, index = 0;
-  u64 oldestWord = 0, oldestTime = UINT64_MAX;
+  const u32 keyValidWord = (fingerprint << SLOT_FINGERPRINT_SHIFT) | SLOT_STATE_VALID;
+  i32 oldestSlot = -1, tornSlot = -1, emptySlot = -1, expiredSlot = -1, index = 0;
+  u64 oldestWord = 0, oldestTime = UINT64_MAX, tornWord = 0, emptyWord = 0, expiredWord = 0;
+  int pending = 0;
   const u8 *slot = bucket;
   for (;;) {
     u64 word = 0;
     for (; index < slots; index++, slot += stride) {
       word = load64(slot + SLOT_STATE_WORD_OFFSET);
-      if (stateOf(word) != SLOT_STATE_VALID || fingerprintOf(word) == fingerprint) break;
-      const u64 accessTime = load64(slot + SLOT_ACCESS_TIME_OFFSET);
-      if (accessTime < oldestTime || index == 0) { oldestTime = accessTime; oldestSlot = index; oldestWord = word; }
-    }
-    if (index == slots) break;
-    if (stateOf(word) != SLOT_STATE_VALID) break;
-    const i32 match = validSlotMatch(slot, descriptor, word);
-    if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
-    if (match < 0) break;
-    const u64 accessTime = load64(slot + SLOT_ACCESS_TIME_OFFSET);
-    if (accessTime < oldestTime || index == 0) { oldestTime = accessTime; oldestSlot = index; oldestWord = word; }
-    index++;
-    slot += stride;
-  }
-  if (index == slots && index > 0) {
-    store64(operands + ATOMIC_COMPARE_OFFSET, oldestWord);
-    return (SCAN_MISS << SCAN_CODE_SHIFT) | oldestSlot;
-  }
-  return cacheScanFull(bucket, descriptor, operands, epoch, fingerprint);
-}
-static i32 cacheScanFull(u8 *bucket, const u8 *descriptor, u8 *operands, i32 epoch, u32 fingerprint) {
-  const i32 slots = slotsPerBucket;
-  const size_t stride = (size_t)slotBytes;
-  i32 tornSlot = -1, emptySlot = -1, expiredSlot = -1, oldestSlot = -1;
-  u64 tornWord = 0, emptyWord = 0, expiredWord = 0, oldestWord = 0, oldestTime = UINT64_MAX;
-  int pending = 0;
-  const u8 *slot = bucket;
-  for (i32 index = 0; index < slots; index++, slot += stride) {
-    const u64 word = load64(slot + SLOT_STATE_WORD_OFFSET);
-    const i32 state = stateOf(word);
-    if (state == SLOT_STATE_EMPTY) {
-      if (emptySlot < 0) { emptySlot = index; emptyWord = word; }
-      continue;
-    }
-    const int sameFingerprint = fingerprintOf(word) == fingerprint;
-    if (state == SLOT_STATE_VALID) {
-      if (sameFingerprint) {
-        const i32 match = validSlotMatch(slot, descriptor, word);
-        if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
-        if (match < 0 && tornSlot < 0) { tornSlot = index; tornWord = word; }
-      }
+      const u32 difference = (u32)word ^ keyValidWord;
+      if (((difference >> SLOT_FINGERPRINT_SHIFT) | (difference << (32 - SLOT_FINGERPRINT_SHIFT))) - 1 >= SLOT_FINGERPRINT_MASK) break;
       const u64 accessTime = load64(slot + SLOT_ACCESS_TIME_OFFSET);
       if (accessTime < oldestTime || oldestSlot < 0) { oldestTime = accessTime; oldestSlot = index; oldestWord = word; }
+    }
+    if (index == slots) break;
+    const i32 state = stateOf(word);
+    if (state == SLOT_STATE_VALID) {
+      const i32 match = validSlotMatch(slot, descriptor, word);
+      if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+      if (match < 0 && tornSlot < 0) { tornSlot = index; tornWord = word; }
+      const u64 accessTime = load64(slot + SLOT_ACCESS_TIME_OFFSET);
+      if (accessTime < oldestTime || oldestSlot < 0) { oldestTime = accessTime; oldestSlot = index; oldestWord = word; }
+    } else if (state == SLOT_STATE_EMPTY) {
+      if (emptySlot < 0) { emptySlot = index; emptyWord = word; }
     } else if (leaseExpired(word, epoch)) {
+      const int sameFingerprint = fingerprintOf(word) == fingerprint;
       if (expiredSlot < 0 || (sameFingerprint && fingerprintOf(expiredWord) != fingerprint)) { expiredSlot = index; expiredWord = word; }
-    } else if (sameFingerprint) {
+    } else if (fingerprintOf(word) == fingerprint) {
       pending = 1;
     }
+    index++;
+    slot += stride;
   }
   if (tornSlot >= 0) { store64(operands + ATOMIC_COMPARE_OFFSET, tornWord); return (SCAN_TORN << SCAN_CODE_SHIFT) | tornSlot; }
   if (pending) return SCAN_PENDING << SCAN_CODE_SHIFT;
@@ -363,6 +339,7 @@ static NOINLINE void stageFill(u8 *image_, const u8 *descriptor, const u8 *value
   store64(operands + ATOMIC_COMPARE_OFFSET, makeReservationWord(SLOT_STATE_FILLING, fingerprint, owner, epoch));
   store64(operands + ATOMIC_SWAP_OFFSET, makeWord(SLOT_STATE_VALID, fingerprint, slotChecksum(image_)));
 }
+static NOINLINE void stageScrub(u8 *operands) { store64(operands + ATOMIC_SWAP_OFFSET, makeWord(SLOT_STATE_EMPTY, 0, 0)); }
 static NOINLINE i32 compareAndSwap64(u8 *remote, u8 *operands) {
   u64 compare = load64(operands + ATOMIC_COMPARE_OFFSET);
   const u64 expected = compare;
@@ -526,6 +503,7 @@ static NOINLINE void taskCas(void) {
 static NOINLINE void taskFill(void) { stageFill(at(aImage), at(aKey), at(aValue), 64, 1, at(aOperands), 3, 0); }
 static NOINLINE void taskChainFind(void) { sink += chainFind(at(aChain), 1, at(aKey + 256)); }
 static NOINLINE void taskChainUpsert(void) { sink += chainUpsert(at(aChain), 1, at(aKey + 256), 64, 12345); }
+static NOINLINE void taskScrub(void) { stageScrub(at(aOperands)); }
 static NOINLINE void taskHistogram(void) { histogramRecord((double)((sink & 0xffff) * 37)); sink++; }
 
 typedef struct { const char *id; void (*run)(void); } Task;
@@ -534,7 +512,7 @@ static const Task TASKS[] = {
   { "sweep", taskSweep }, { "copyCached", taskCopyCached }, { "copyRandom", taskCopyRandom },
   { "copyCachedStrided", taskCopyCachedStrided }, { "copyRandomStrided", taskCopyRandomStrided },
   { "cas", taskCas }, { "fill", taskFill }, { "chainFind", taskChainFind }, { "chainUpsert", taskChainUpsert },
-  { "histogram", taskHistogram },
+  { "histogram", taskHistogram }, { "scrub", taskScrub },
 };
 #define TASK_COUNT (sizeof(TASKS) / sizeof(TASKS[0]))
 #define LOOP 2000
@@ -586,6 +564,8 @@ static void verify(void) {
   stageReserve(at(aOperands), at(aKey), 1, 0);
   const i32 swapped = compareAndSwap64(at(aCache), at(aOperands));
   printf("cas %d %016llx\n", swapped, (unsigned long long)load64(at(aOperands) + ATOMIC_RESULT_OFFSET));
+  stageScrub(at(aOperands));
+  printf("scrub %016llx\n", (unsigned long long)load64(at(aOperands) + ATOMIC_SWAP_OFFSET));
   printf("sweep %d\n", cacheSweep(at(aCache), 0, 4096, 100));
   printf("chainFind %d\n", chainFind(at(aChain), 1, at(aKey + 256)));
   const i32 upserted = chainUpsert(at(aChain), 1, at(aKey + 256), 64, 12345);
