@@ -163,10 +163,14 @@ function chainFindSixteen(chain: usize, blocks: i32, key: usize): i32 {
   const last = <u32>(high >> 56);
   for (let block = 0; block < blocks; block++) {
     const count = min(itemCountOf(chain, block), BUCKET_ITEMS_PER_BLOCK);
-    let address = blockAt(chain, block) + BUCKET_HEADER_BYTES + ITEM_KEY_LENGTH_OFFSET;
-    for (let slot = 0; slot < count; slot++, address += ITEM_BYTES) {
-      if (load<u64>(address) == first && load<u64>(address, 8) == second && <u32>load<u8>(address, 16) == last) {
-        return block * BUCKET_ITEMS_PER_BLOCK + slot;
+    const start = blockAt(chain, block) + BUCKET_HEADER_BYTES + ITEM_KEY_LENGTH_OFFSET;
+    const end = start + <usize>(count * ITEM_BYTES);
+    // The address is the loop's only variable; the item's index is derived on a match.
+    for (let address = start; address < end; address += ITEM_BYTES) {
+      if (load<u64>(address) == first) {
+        if (load<u64>(address, 8) == second && <u32>load<u8>(address, 16) == last) {
+          return block * BUCKET_ITEMS_PER_BLOCK + <i32>((address - start) / ITEM_BYTES);
+        }
       }
     }
   }

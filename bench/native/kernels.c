@@ -398,9 +398,12 @@ static i32 chainFindSixteen(const u8 *chain, i32 blocks, const u8 *key) {
   for (i32 block = 0; block < blocks; block++) {
     i32 count = itemCountOf(chain, block);
     if (count > BUCKET_ITEMS_PER_BLOCK) count = BUCKET_ITEMS_PER_BLOCK;
-    const u8 *address = blockAt(chain, block) + BUCKET_HEADER_BYTES + ITEM_KEY_LENGTH_OFFSET;
-    for (i32 slot = 0; slot < count; slot++, address += ITEM_BYTES) {
-      if (load64(address) == first && load64(address + 8) == second && (u32)address[16] == last) return block * BUCKET_ITEMS_PER_BLOCK + slot;
+    const u8 *start = blockAt(chain, block) + BUCKET_HEADER_BYTES + ITEM_KEY_LENGTH_OFFSET;
+    const u8 *end = start + (size_t)(count * ITEM_BYTES);
+    for (const u8 *address = start; address < end; address += ITEM_BYTES) {
+      if (load64(address) == first) {
+        if (load64(address + 8) == second && (u32)address[16] == last) return block * BUCKET_ITEMS_PER_BLOCK + (i32)((u32)(address - start) / ITEM_BYTES);
+      }
     }
   }
   return -1;
