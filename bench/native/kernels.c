@@ -361,15 +361,17 @@ static NOINLINE i32 cacheSweep(u8 *table, i32 firstSlot, i32 slotCount, i32 epoc
 }
 
 /* ---------------------------------------------------------------- assembly/memory.ts */
-/* The word-atomic READ: every aligned 8-byte word loaded whole, four per iteration. */
+/* The word-atomic READ: every aligned 8-byte word loaded whole, eight per iteration. */
 static NOINLINE void rdmaReadCopy(u8 *destination, const u8 *source, i32 length) {
   if ((((uintptr_t)destination | (uintptr_t)source | (uintptr_t)length) & 7) != 0) { memmove(destination, source, (size_t)length); return; }
   size_t offset = 0;
-  for (; offset + 32 <= (size_t)length; offset += 32) {
-    const u64 w0 = atomicLoad64(source + offset), w1 = atomicLoad64(source + offset + 8);
-    const u64 w2 = atomicLoad64(source + offset + 16), w3 = atomicLoad64(source + offset + 24);
-    store64(destination + offset, w0); store64(destination + offset + 8, w1);
-    store64(destination + offset + 16, w2); store64(destination + offset + 24, w3);
+  for (; offset + 64 <= (size_t)length; offset += 64) {
+    const u8 *from = source + offset;
+    u8 *to = destination + offset;
+    store64(to, atomicLoad64(from)); store64(to + 8, atomicLoad64(from + 8));
+    store64(to + 16, atomicLoad64(from + 16)); store64(to + 24, atomicLoad64(from + 24));
+    store64(to + 32, atomicLoad64(from + 32)); store64(to + 40, atomicLoad64(from + 40));
+    store64(to + 48, atomicLoad64(from + 48)); store64(to + 56, atomicLoad64(from + 56));
   }
   for (; offset < (size_t)length; offset += 8) store64(destination + offset, atomicLoad64(source + offset));
 }
