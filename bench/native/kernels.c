@@ -55,15 +55,20 @@ static u64 murmurSecondHalf;
 static u64 murmur3x64(const u8 *source, i32 length, u32 seed) {
   u64 h1 = seed, h2 = seed;
   const i32 blockCount = length >> 4;
-  for (i32 i = 0; i < blockCount; i++) {
-    u64 k1 = load64(source + ((size_t)i << 4));
-    u64 k2 = load64(source + ((size_t)i << 4) + 8);
-    k1 *= MURMUR_C1; k1 = rotl64(k1, 31); k1 *= MURMUR_C2; h1 ^= k1;
-    h1 = rotl64(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
-    k2 *= MURMUR_C2; k2 = rotl64(k2, 33); k2 *= MURMUR_C1; h2 ^= k2;
-    h2 = rotl64(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
-  }
-  const u8 *tail = source + ((size_t)blockCount << 4);
+  const u8 *end = source + ((size_t)blockCount << 4);
+  const u8 *pairsEnd = source + ((size_t)(blockCount >> 1) << 5);
+  const u8 *block = source;
+#define MURMUR_BLOCK(at) do { \
+    u64 k1 = load64(at), k2 = load64((at) + 8); \
+    k1 *= MURMUR_C1; k1 = rotl64(k1, 31); k1 *= MURMUR_C2; h1 ^= k1; \
+    h1 = rotl64(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729; \
+    k2 *= MURMUR_C2; k2 = rotl64(k2, 33); k2 *= MURMUR_C1; h2 ^= k2; \
+    h2 = rotl64(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5; \
+  } while (0)
+  for (; block < pairsEnd; block += 32) { MURMUR_BLOCK(block); MURMUR_BLOCK(block + 16); }
+  if (block < end) MURMUR_BLOCK(block);
+#undef MURMUR_BLOCK
+  const u8 *tail = end;
   const i32 tailLength = length & 15;
   u64 k1 = 0, k2 = 0;
   for (i32 i = tailLength - 1; i >= 8; i--) k2 = (k2 << 8) | tail[i];
