@@ -34,6 +34,9 @@ function webAssemblyLines(setup: ReturnType<typeof setUpKernelBench>): string[] 
   kernels.zeroBytes(p.bucket + 4096, bucketBytes);
   kernels.rdmaReadCopyStrided(p.bucket + 4096, p.bucket + slotBytes, bucketBytes - slotBytes, p.bucket, slotBytes);
   lines.push(`copyStrided ${hex(murmur(p.bucket + 4096, bucketBytes))}`);
+  kernels.zeroBytes(p.bucket + 4096, bucketBytes);
+  kernels.rdmaReadCopyStrided(p.bucket + 4096, p.bucket + 40, bucketBytes - 40, p.bucket, slotBytes);
+  lines.push(`copyStridedInside ${hex(murmur(p.bucket + 4096, bucketBytes))}`);
   kernels.stageFill(p.image, p.key, p.value, 64, 1, p.operands, 3, 0);
   lines.push(`fill ${hex(word(p.operands + ATOMIC_COMPARE_OFFSET))} ${hex(word(p.operands + ATOMIC_SWAP_OFFSET))}`);
   kernels.stageReserve(p.operands, p.key, 1, 0);

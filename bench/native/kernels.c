@@ -569,6 +569,9 @@ static void verify(void) {
   memset(at(aBucket + 4096), 0, (size_t)bucketBytes);
   rdmaReadCopyStrided(at(aBucket + 4096), at(aBucket + slotBytes), bucketBytes - slotBytes, at(aBucket), slotBytes);
   printf("copyStrided %016llx\n", (unsigned long long)murmur3x64(at(aBucket + 4096), bucketBytes, 1));
+  memset(at(aBucket + 4096), 0, (size_t)bucketBytes);
+  rdmaReadCopyStrided(at(aBucket + 4096), at(aBucket + 40), bucketBytes - 40, at(aBucket), slotBytes);
+  printf("copyStridedInside %016llx\n", (unsigned long long)murmur3x64(at(aBucket + 4096), bucketBytes, 1));
   stageFill(at(aImage), at(aKey), at(aValue), 64, 1, at(aOperands), 3, 0);
   printf("fill %016llx %016llx\n", (unsigned long long)load64(at(aOperands) + ATOMIC_COMPARE_OFFSET), (unsigned long long)load64(at(aOperands) + ATOMIC_SWAP_OFFSET));
   stageReserve(at(aOperands), at(aKey), 1, 0);
