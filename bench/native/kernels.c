@@ -354,13 +354,13 @@ static NOINLINE i32 compareAndSwap64(u8 *remote, u8 *operands) {
 }
 static NOINLINE i32 cacheSweep(u8 *table, i32 firstSlot, i32 slotCount, i32 epoch) {
   i32 reclaimed = 0;
-  for (i32 index = firstSlot; index < firstSlot + slotCount; index++) {
-    u64 *address = (u64 *)(table + (size_t)index * (size_t)slotBytes + SLOT_STATE_WORD_OFFSET);
-    u64 word = __atomic_load_n(address, __ATOMIC_SEQ_CST);
-    const i32 state = stateOf(word);
-    if (state == SLOT_STATE_EMPTY || state == SLOT_STATE_VALID) continue;
+  const size_t stride = (size_t)slotBytes;
+  u8 *end = table + (size_t)(firstSlot + slotCount) * stride + SLOT_STATE_WORD_OFFSET;
+  for (u8 *address = table + (size_t)firstSlot * stride + SLOT_STATE_WORD_OFFSET; address < end; address += stride) {
+    u64 word = __atomic_load_n((u64 *)address, __ATOMIC_SEQ_CST);
+    if ((word & 1) == 0) continue;
     if (!leaseExpired(word, epoch)) continue;
-    if (__atomic_compare_exchange_n(address, &word, makeWord(SLOT_STATE_EMPTY, 0, 0), 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) reclaimed++;
+    if (__atomic_compare_exchange_n((u64 *)address, &word, makeWord(SLOT_STATE_EMPTY, 0, 0), 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) reclaimed++;
   }
   return reclaimed;
 }
