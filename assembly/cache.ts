@@ -132,13 +132,13 @@ export function slotChecksum(slot: usize): u32 {
  *   slot), an EMPTY slot, another expired reservation, the oldest VALID slot.
  */
 export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epoch: i32): i32 {
+  // The steady state first: slots VALID and none the key's (the victim: the oldest). This
+  // loop makes no call and keeps little state, so the compiled loop keeps it in registers (a
+  // call inside a loop makes the engine keep the loop's values in memory). Any other slot
+  // (EMPTY, pending, or VALID with the key's fingerprint: a hit, another key, or torn) ends
+  // it: a hit returns, and otherwise `cacheScanFrom` goes on from that slot with the oldest
+  // so far.
   const fingerprint = keyFingerprint(descriptor);
-  // One pass. The inner loop takes the steady state's slot (VALID, another key's
-  // fingerprint) and makes no call, with little state, so the compiled loop keeps it in
-  // registers; every other slot (EMPTY, pending, or VALID with the key's fingerprint: a hit,
-  // another key, or torn) is handled after it, and the inner loop resumes at the next slot.
-  // The geometry is read into locals once (a global is a load from the instance on every
-  // use) and the slot address advances by the stride.
   const slots = slotsPerBucket;
   const stride = <usize>slotBytes;
   // The steady state's test in one compare: a state word's low 32 bits XOR those of the
@@ -148,6 +148,50 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
   let oldestSlot = -1;
   let oldestWord: u64 = 0;
   let oldestTime: u64 = u64.MAX_VALUE;
+  let index = 0;
+  let slot = bucket;
+  for (; index < slots; index++, slot += stride) {
+    const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+    if (rotr<u32>(<u32>word ^ keyValidWord, SLOT_FINGERPRINT_SHIFT) - 1 >= <u32>SLOT_FINGERPRINT_MASK) {
+      // A hit ends the scan here; anything else goes on in `cacheScanFrom`.
+      if (stateOf(word) == SLOT_STATE_VALID && validSlotMatch(slot, descriptor, word) > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+      return cacheScanFrom(bucket, descriptor, operands, epoch, index, oldestSlot, oldestWord, oldestTime);
+    }
+    // (Two branches, not one on `a || b`: the engine would compute both sides with flags.)
+    const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
+    if (accessTime < oldestTime) {
+      oldestTime = accessTime;
+      oldestSlot = index;
+      oldestWord = word;
+    } else if (oldestSlot < 0) {
+      oldestTime = accessTime;
+      oldestSlot = index;
+      oldestWord = word;
+    }
+  }
+  if (oldestSlot < 0) return SCAN_NO_VICTIM << SCAN_CODE_SHIFT;
+  store<u64>(operands, oldestWord, ATOMIC_COMPARE_OFFSET);
+  return (SCAN_MISS << SCAN_CODE_SHIFT) | oldestSlot;
+}
+
+/**
+ * `cacheScan` from slot `first` on, every kind of slot; the slots before it are VALID and
+ * not the key's, `oldestSlotBefore` (-1: none) the oldest of them.
+ */
+function cacheScanFrom(bucket: usize, descriptor: usize, operands: usize, epoch: i32, first: i32, oldestSlotBefore: i32, oldestWordBefore: u64, oldestTimeBefore: u64): i32 {
+  const fingerprint = keyFingerprint(descriptor);
+  // As `cacheScan`'s loop, from slot `first`: the inner loop takes the steady state's slot
+  // and makes no call; every other slot is handled after it, and the inner loop resumes at
+  // the next slot.
+  const slots = slotsPerBucket;
+  const stride = <usize>slotBytes;
+  // The steady state's test in one compare: a state word's low 32 bits XOR those of the
+  // key's VALID word, rotated so the state bits come last, are 0 for the key's fingerprint,
+  // at least 2^30 for another state, and in between for the common slot.
+  const keyValidWord = (fingerprint << SLOT_FINGERPRINT_SHIFT) | SLOT_STATE_VALID;
+  let oldestSlot = oldestSlotBefore;
+  let oldestWord = oldestWordBefore;
+  let oldestTime = oldestTimeBefore;
   let tornSlot = -1;
   let tornWord: u64 = 0;
   let pending = false;
@@ -155,8 +199,8 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
   let emptyWord: u64 = 0;
   let expiredSlot = -1;
   let expiredWord: u64 = 0;
-  let index = 0;
-  let slot = bucket;
+  let index = first;
+  let slot = bucket + <usize>first * stride;
   while (true) {
     let word: u64 = 0;
     for (; index < slots; index++, slot += stride) {

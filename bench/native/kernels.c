@@ -282,7 +282,7 @@ static i32 validSlotMatch(const u8 *slot, const u8 *descriptor, u64 word) {
   if (slotChecksum(slot) != tagOf(word)) return -1;
   return slotHoldsKey(slot, descriptor) ? 1 : 0;
 }
-/* The one pass of assembly/cache.ts. */
+/* cacheScanFrom of assembly/cache.ts, from slot 0. */
 static i32 cacheScanAll(u8 *bucket, const u8 *descriptor, u8 *operands, i32 epoch) {
   const u32 fingerprint = keyFingerprint(descriptor);
   const i32 slots = slotsPerBucket;
@@ -346,11 +346,12 @@ static NOINLINE void stageFill(u8 *image_, const u8 *descriptor, const u8 *value
   store64(operands + ATOMIC_SWAP_OFFSET, makeWord(SLOT_STATE_VALID, fingerprint, slotChecksum(image_)));
 }
 /*
- * The C port keeps a first pass over the steady state (slots VALID up to a hit, or all
- * VALID and none the key's); anything else goes to the one pass above, from slot 0, which
- * decides the same on the same words. Same results as the WebAssembly kernel's single pass;
- * in C this shape is faster for the steady state than the single pass (7.6 against 8.3-8.8 ns
- * a full-bucket miss with gcc -O2), so the reference keeps it: never a slower C.
+ * Same results as assembly/cache.ts (a steady-state pass that returns a hit or a full
+ * bucket's oldest slot, then cacheScanFrom from the slot that stopped it), in the shape gcc
+ * compiles best: the steady-state pass with an inline hit test, anything else handed to the
+ * full pass from slot 0, which decides the same on the same words. Continuing from the slot
+ * instead (as the WebAssembly does) made gcc's steady state slower (8.3 against 7.6 ns a
+ * full-bucket miss), so the reference keeps this: never a slower C.
  */
 static NOINLINE i32 cacheScan(u8 *bucket, const u8 *descriptor, u8 *operands, i32 epoch) {
   const u32 fingerprint = keyFingerprint(descriptor);
