@@ -29,6 +29,15 @@ export let murmurSecondHalf: u64 = 0;
 
 /** MurmurHash3-x64-128 of `length` bytes at `source`: returns h1, leaves h2 in `murmurSecondHalf`. */
 export function murmur3x64(source: usize, length: i32, seed: u32): u64 {
+  return murmur3x64Inline(source, length, seed);
+}
+
+/**
+ * `murmur3x64`, compiled into its caller: for the slot checksum of the cache scan's hit,
+ * where the calls (scan → checksum → hash) cost as much as a third of the hash itself.
+ */
+// @ts-ignore: decorator
+@inline export function murmur3x64Inline(source: usize, length: i32, seed: u32): u64 {
   let h1: u64 = <u64>seed;
   let h2: u64 = <u64>seed;
   const blockCount = length >> 4;
