@@ -445,10 +445,14 @@ static i32 chainFindSixteen(const u8 *chain, i32 blocks, const u8 *key) {
   }
   return -1;
 }
+static i32 chainFindAnyLength(const u8 *chain, i32 blocks, const u8 *key, i32 keyLength);
 static NOINLINE i32 chainFind(u8 *chain, i32 blocks, const u8 *descriptor) {
   const i32 keyLength = keyLengthOf(descriptor);
   const u8 *key = descriptor + KEY_BYTES_OFFSET;
   if (keyLength == 16 && ITEM_KEY_OFFSET == ITEM_KEY_LENGTH_OFFSET + 1) return chainFindSixteen(chain, blocks, key);
+  return chainFindAnyLength(chain, blocks, key, keyLength);
+}
+static i32 chainFindAnyLength(const u8 *chain, i32 blocks, const u8 *key, i32 keyLength) {
   for (i32 block = 0; block < blocks; block++) {
     i32 count = itemCountOf(chain, block);
     if (count > BUCKET_ITEMS_PER_BLOCK) count = BUCKET_ITEMS_PER_BLOCK;
