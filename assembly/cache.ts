@@ -14,7 +14,7 @@ import {
 } from "../src/layout/cache-slot";
 import { ATOMIC_COMPARE_OFFSET, ATOMIC_SWAP_OFFSET, ATOMIC_RESULT_OFFSET } from "../src/layout/verbs";
 import { KEY_BYTES_OFFSET } from "../src/layout/key";
-import { murmur3x64 } from "./hash";
+import { murmur3x64Inline } from "./hash";
 import { placementHigh, placementLow, keyLengthOf, bytesEqual } from "./key";
 
 let slotsPerBucket: i32 = 8;
@@ -110,9 +110,15 @@ export function cacheBucketOf(descriptor: usize, bucketCount: i32): i32 {
  * never read past the slot.
  */
 export function slotChecksum(slot: usize): u32 {
+  return checksumOfSlot(slot);
+}
+
+/** `slotChecksum`, compiled into its caller (the scan's hit test, the fill). */
+// @ts-ignore: decorator
+@inline function checksumOfSlot(slot: usize): u32 {
   const valueLength = min(<i32>load<u16>(slot, SLOT_VALUE_LENGTH_OFFSET), slotValueBytes);
   const length = slotValueOffset + valueLength - SLOT_CHECKSUM_OFFSET;
-  return <u32>murmur3x64(slot + SLOT_CHECKSUM_OFFSET, length, CHECKSUM_SEED);
+  return <u32>murmur3x64Inline(slot + SLOT_CHECKSUM_OFFSET, length, CHECKSUM_SEED);
 }
 
 // @ts-ignore: decorator
@@ -142,34 +148,66 @@ export function slotChecksum(slot: usize): u32 {
  *   slot), an EMPTY slot, another expired reservation, the oldest VALID slot.
  */
 export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epoch: i32): i32 {
+  // The steady state first: slots VALID and none the key's (the victim: the oldest). This
+  // loop makes no call and keeps little state, so the compiled loop keeps it in registers (a
+  // call inside a loop makes the engine keep the loop's values in memory). Any other slot
+  // (EMPTY, pending, or VALID with the key's fingerprint: a hit, another key, or torn) ends
+  // it: a hit returns, and otherwise `cacheScanFrom` goes on from that slot with the oldest
+  // so far.
   const fingerprint = keyFingerprint(descriptor);
-  // The steady state first, with little state so the compiled loop keeps it in registers:
-  // slots VALID up to a hit, or all VALID and none the key's (the victim: the oldest). On
-  // anything else (an EMPTY, pending or torn slot) the full scan below decides; on the
-  // words this pass read, it would decide the same.
-  let fastOldestSlot = 0;
-  let fastOldestWord: u64 = 0;
-  let fastOldestTime: u64 = u64.MAX_VALUE;
-  let fastIndex = 0;
-  for (; fastIndex < slotsPerBucket; fastIndex++) {
-    const slot = bucket + <usize>(fastIndex * slotBytes);
+  const slots = slotsPerBucket;
+  const stride = <usize>slotBytes;
+  // The steady state's test in one compare: a state word's low 32 bits XOR those of the
+  // key's VALID word, rotated so the state bits come last, are 0 for the key's fingerprint,
+  // at least 2^30 for another state, and in between for the common slot.
+  const keyValidWord = (fingerprint << SLOT_FINGERPRINT_SHIFT) | SLOT_STATE_VALID;
+  let oldestSlot = -1;
+  let oldestWord: u64 = 0;
+  let oldestTime: u64 = u64.MAX_VALUE;
+  let index = 0;
+  let slot = bucket;
+  for (; index < slots; index++, slot += stride) {
     const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
-    if (stateOf(word) != SLOT_STATE_VALID) break;
-    if (fingerprintOf(word) == fingerprint) {
-      if (slotChecksum(slot) != tagOf(word)) break;
-      if (slotHoldsKey(slot, descriptor)) return (SCAN_HIT << SCAN_CODE_SHIFT) | fastIndex;
+    if (rotr<u32>(<u32>word ^ keyValidWord, SLOT_FINGERPRINT_SHIFT) - 1 >= <u32>SLOT_FINGERPRINT_MASK) {
+      // A hit ends the scan here; anything else goes on in `cacheScanFrom`.
+      if (stateOf(word) == SLOT_STATE_VALID && validSlotMatch(slot, descriptor, word) > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+      return cacheScanFrom(bucket, descriptor, operands, epoch, index, oldestSlot, oldestWord, oldestTime);
     }
+    // (Two branches, not one on `a || b`: the engine would compute both sides with flags.)
     const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
-    if (accessTime < fastOldestTime || fastIndex == 0) {
-      fastOldestTime = accessTime;
-      fastOldestSlot = fastIndex;
-      fastOldestWord = word;
+    if (accessTime < oldestTime) {
+      oldestTime = accessTime;
+      oldestSlot = index;
+      oldestWord = word;
+    } else if (oldestSlot < 0) {
+      oldestTime = accessTime;
+      oldestSlot = index;
+      oldestWord = word;
     }
   }
-  if (fastIndex == slotsPerBucket && fastIndex > 0) {
-    store<u64>(operands, fastOldestWord, ATOMIC_COMPARE_OFFSET);
-    return (SCAN_MISS << SCAN_CODE_SHIFT) | fastOldestSlot;
-  }
+  if (oldestSlot < 0) return SCAN_NO_VICTIM << SCAN_CODE_SHIFT;
+  store<u64>(operands, oldestWord, ATOMIC_COMPARE_OFFSET);
+  return (SCAN_MISS << SCAN_CODE_SHIFT) | oldestSlot;
+}
+
+/**
+ * `cacheScan` from slot `first` on, every kind of slot; the slots before it are VALID and
+ * not the key's, `oldestSlotBefore` (-1: none) the oldest of them.
+ */
+function cacheScanFrom(bucket: usize, descriptor: usize, operands: usize, epoch: i32, first: i32, oldestSlotBefore: i32, oldestWordBefore: u64, oldestTimeBefore: u64): i32 {
+  const fingerprint = keyFingerprint(descriptor);
+  // As `cacheScan`'s loop, from slot `first`: the inner loop takes the steady state's slot
+  // and makes no call; every other slot is handled after it, and the inner loop resumes at
+  // the next slot.
+  const slots = slotsPerBucket;
+  const stride = <usize>slotBytes;
+  // The steady state's test in one compare: a state word's low 32 bits XOR those of the
+  // key's VALID word, rotated so the state bits come last, are 0 for the key's fingerprint,
+  // at least 2^30 for another state, and in between for the common slot.
+  const keyValidWord = (fingerprint << SLOT_FINGERPRINT_SHIFT) | SLOT_STATE_VALID;
+  let oldestSlot = oldestSlotBefore;
+  let oldestWord = oldestWordBefore;
+  let oldestTime = oldestTimeBefore;
   let tornSlot = -1;
   let tornWord: u64 = 0;
   let pending = false;
@@ -177,31 +215,34 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
   let emptyWord: u64 = 0;
   let expiredSlot = -1;
   let expiredWord: u64 = 0;
-  let oldestSlot = -1;
-  let oldestWord: u64 = 0;
-  let oldestTime: u64 = u64.MAX_VALUE;
-  for (let index = 0; index < slotsPerBucket; index++) {
-    const slot = bucket + <usize>(index * slotBytes);
-    const word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
-    const state = stateOf(word);
-    if (state == SLOT_STATE_EMPTY) {
-      if (emptySlot < 0) {
-        emptySlot = index;
-        emptyWord = word;
+  let index = first;
+  let slot = bucket + <usize>first * stride;
+  while (true) {
+    let word: u64 = 0;
+    for (; index < slots; index++, slot += stride) {
+      word = load<u64>(slot, SLOT_STATE_WORD_OFFSET);
+      if (rotr<u32>(<u32>word ^ keyValidWord, SLOT_FINGERPRINT_SHIFT) - 1 >= <u32>SLOT_FINGERPRINT_MASK) break;
+      // (Two branches, not one on `a || b`: the engine would compute both sides with flags.)
+      const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
+      if (accessTime < oldestTime) {
+        oldestTime = accessTime;
+        oldestSlot = index;
+        oldestWord = word;
+      } else if (oldestSlot < 0) {
+        oldestTime = accessTime;
+        oldestSlot = index;
+        oldestWord = word;
       }
-      continue;
     }
-    const sameFingerprint = fingerprintOf(word) == fingerprint;
+    if (index == slots) break;
+    const state = stateOf(word);
     if (state == SLOT_STATE_VALID) {
-      if (sameFingerprint) {
-        if (slotChecksum(slot) != tagOf(word)) {
-          if (tornSlot < 0) {
-            tornSlot = index;
-            tornWord = word;
-          }
-        } else if (slotHoldsKey(slot, descriptor)) {
-          return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
-        }
+      // The key's fingerprint (the inner loop took the others).
+      const match = validSlotMatch(slot, descriptor, word);
+      if (match > 0) return (SCAN_HIT << SCAN_CODE_SHIFT) | index;
+      if (match < 0 && tornSlot < 0) {
+        tornSlot = index;
+        tornWord = word;
       }
       const accessTime = load<u64>(slot, SLOT_ACCESS_TIME_OFFSET);
       if (accessTime < oldestTime || oldestSlot < 0) {
@@ -209,15 +250,23 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
         oldestSlot = index;
         oldestWord = word;
       }
+    } else if (state == SLOT_STATE_EMPTY) {
+      if (emptySlot < 0) {
+        emptySlot = index;
+        emptyWord = word;
+      }
     } else if (leaseExpired(word, epoch)) {
       // The key's own dead reservation first, then any other.
+      const sameFingerprint = fingerprintOf(word) == fingerprint;
       if (expiredSlot < 0 || (sameFingerprint && fingerprintOf(expiredWord) != fingerprint)) {
         expiredSlot = index;
         expiredWord = word;
       }
-    } else if (sameFingerprint) {
+    } else if (fingerprintOf(word) == fingerprint) {
       pending = true;
     }
+    index++;
+    slot += stride;
   }
   if (tornSlot >= 0) {
     store<u64>(operands, tornWord, ATOMIC_COMPARE_OFFSET);
@@ -239,6 +288,15 @@ export function cacheScan(bucket: usize, descriptor: usize, operands: usize, epo
   if (oldestSlot < 0) return SCAN_NO_VICTIM << SCAN_CODE_SHIFT;
   store<u64>(operands, oldestWord, ATOMIC_COMPARE_OFFSET);
   return (SCAN_MISS << SCAN_CODE_SHIFT) | oldestSlot;
+}
+
+/**
+ * A VALID slot with the key's fingerprint: 1 if it holds the key (checksum matching), 0 if
+ * it holds another key, -1 if it is torn (its bytes fail the checksum its state word carries).
+ */
+function validSlotMatch(slot: usize, descriptor: usize, word: u64): i32 {
+  if (checksumOfSlot(slot) != tagOf(word)) return -1;
+  return slotHoldsKey(slot, descriptor) ? 1 : 0;
 }
 
 /**
@@ -294,7 +352,7 @@ export function stageFill(image: usize, descriptor: usize, value: usize, valueLe
   memory.copy(image + <usize>slotValueOffset, value, <usize>valueLength);
   const fingerprint = keyFingerprint(descriptor);
   store<u64>(operands, makeReservationWord(SLOT_STATE_FILLING, fingerprint, owner, epoch), ATOMIC_COMPARE_OFFSET);
-  store<u64>(operands, makeWord(SLOT_STATE_VALID, fingerprint, slotChecksum(image)), ATOMIC_SWAP_OFFSET);
+  store<u64>(operands, makeWord(SLOT_STATE_VALID, fingerprint, checksumOfSlot(image)), ATOMIC_SWAP_OFFSET);
 }
 
 /**
@@ -394,11 +452,15 @@ export function slotState(bucket: usize, index: i32): i32 {
  */
 export function cacheSweep(table: usize, firstSlot: i32, slotCount: i32, epoch: i32): i32 {
   let reclaimed = 0;
-  for (let index = firstSlot; index < firstSlot + slotCount; index++) {
-    const address = table + <usize>index * <usize>slotBytes + SLOT_STATE_WORD_OFFSET;
+  // The stride in a local and the address the loop's variable (a global is a load from the
+  // instance on every use).
+  const stride = <usize>slotBytes;
+  const end = table + <usize>(firstSlot + slotCount) * stride + SLOT_STATE_WORD_OFFSET;
+  for (let address = table + <usize>firstSlot * stride + SLOT_STATE_WORD_OFFSET; address < end; address += stride) {
     const word = atomic.load<u64>(address);
-    const state = stateOf(word);
-    if (state == SLOT_STATE_EMPTY || state == SLOT_STATE_VALID) continue;
+    // EMPTY and VALID, the steady state, are the even states; the pending ones are odd
+    // (test/slot-states.test.ts checks the layout keeps it so).
+    if ((word & 1) == 0) continue;
     if (!leaseExpired(word, epoch)) continue;
     if (atomic.cmpxchg<u64>(address, word, makeWord(SLOT_STATE_EMPTY, 0, 0)) == word) reclaimed++;
   }

@@ -29,18 +29,46 @@ export let murmurSecondHalf: u64 = 0;
 
 /** MurmurHash3-x64-128 of `length` bytes at `source`: returns h1, leaves h2 in `murmurSecondHalf`. */
 export function murmur3x64(source: usize, length: i32, seed: u32): u64 {
+  return murmur3x64Inline(source, length, seed);
+}
+
+/**
+ * `murmur3x64`, compiled into its caller: for the slot checksum of the cache scan's hit,
+ * where the calls (scan → checksum → hash) cost as much as a third of the hash itself.
+ */
+// @ts-ignore: decorator
+@inline export function murmur3x64Inline(source: usize, length: i32, seed: u32): u64 {
   let h1: u64 = <u64>seed;
   let h2: u64 = <u64>seed;
   const blockCount = length >> 4;
-  for (let i = 0; i < blockCount; i++) {
-    let k1 = load<u64>(source + (<usize>i << 4));
-    let k2 = load<u64>(source + (<usize>i << 4), 8);
+  // Two 16-byte blocks per iteration (one loop test and interrupt check per 32 bytes), the
+  // block address the loop's variable; then the odd block, then the tail.
+  const end = source + (<usize>blockCount << 4);
+  const pairsEnd = source + (<usize>(blockCount >> 1) << 5);
+  let block = source;
+  for (; block < pairsEnd; block += 32) {
+    let k1 = load<u64>(block);
+    let k2 = load<u64>(block, 8);
+    k1 *= MURMUR_C1; k1 = rotl<u64>(k1, 31); k1 *= MURMUR_C2; h1 ^= k1;
+    h1 = rotl<u64>(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
+    k2 *= MURMUR_C2; k2 = rotl<u64>(k2, 33); k2 *= MURMUR_C1; h2 ^= k2;
+    h2 = rotl<u64>(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
+    k1 = load<u64>(block, 16);
+    k2 = load<u64>(block, 24);
     k1 *= MURMUR_C1; k1 = rotl<u64>(k1, 31); k1 *= MURMUR_C2; h1 ^= k1;
     h1 = rotl<u64>(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
     k2 *= MURMUR_C2; k2 = rotl<u64>(k2, 33); k2 *= MURMUR_C1; h2 ^= k2;
     h2 = rotl<u64>(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
   }
-  const tail = source + (<usize>blockCount << 4);
+  if (block < end) {
+    let k1 = load<u64>(block);
+    let k2 = load<u64>(block, 8);
+    k1 *= MURMUR_C1; k1 = rotl<u64>(k1, 31); k1 *= MURMUR_C2; h1 ^= k1;
+    h1 = rotl<u64>(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
+    k2 *= MURMUR_C2; k2 = rotl<u64>(k2, 33); k2 *= MURMUR_C1; h2 ^= k2;
+    h2 = rotl<u64>(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
+  }
+  const tail = end;
   const tailLength = length & 15;
   let k1: u64 = 0;
   let k2: u64 = 0;

@@ -34,11 +34,16 @@ function webAssemblyLines(setup: ReturnType<typeof setUpKernelBench>): string[] 
   kernels.zeroBytes(p.bucket + 4096, bucketBytes);
   kernels.rdmaReadCopyStrided(p.bucket + 4096, p.bucket + slotBytes, bucketBytes - slotBytes, p.bucket, slotBytes);
   lines.push(`copyStrided ${hex(murmur(p.bucket + 4096, bucketBytes))}`);
+  kernels.zeroBytes(p.bucket + 4096, bucketBytes);
+  kernels.rdmaReadCopyStrided(p.bucket + 4096, p.bucket + 40, bucketBytes - 40, p.bucket, slotBytes);
+  lines.push(`copyStridedInside ${hex(murmur(p.bucket + 4096, bucketBytes))}`);
   kernels.stageFill(p.image, p.key, p.value, 64, 1, p.operands, 3, 0);
   lines.push(`fill ${hex(word(p.operands + ATOMIC_COMPARE_OFFSET))} ${hex(word(p.operands + ATOMIC_SWAP_OFFSET))}`);
   kernels.stageReserve(p.operands, p.key, 1, 0);
   const swapped = kernels.compareAndSwap64(p.cache, p.operands);
   lines.push(`cas ${swapped} ${hex(word(p.operands + ATOMIC_RESULT_OFFSET))}`);
+  kernels.stageScrub(p.operands);
+  lines.push(`scrub ${hex(word(p.operands + ATOMIC_SWAP_OFFSET))}`);
   lines.push(`sweep ${kernels.cacheSweep(p.cache, 0, 4096, 100)}`);
   lines.push(`chainFind ${kernels.chainFind(p.chain, 1, p.key + 256)}`);
   const upserted = kernels.chainUpsert(p.chain, 1, p.key + 256, 64, 12345);

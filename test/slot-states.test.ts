@@ -366,6 +366,10 @@ describe('leases on reservations', () => {
     expect(pendingSlots()).toBe(0);
   });
 
+  it('the pending states are the odd ones (the sweep tells them from EMPTY and VALID by the low bit)', () => {
+    expect([SLOT_STATE_EMPTY & 1, SLOT_STATE_VALID & 1, SLOT_STATE_FILLING & 1, SLOT_STATE_FILLING_INVALIDATED & 1]).toEqual([0, 0, 1, 1]);
+  });
+
   it('a slot torn by a late fill is found torn with the same word again, and a scrub empties it', () => {
     const slot = reserveAt(keys[0], 7, 1);
     expect(publishAt(keys[0], slot, 7, 1, 0x41)).toBe(true);
