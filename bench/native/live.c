@@ -24,6 +24,10 @@
  *   zipfian key choice against the acknowledged-key bound, the key name, its murmur hash
  *   and placement hashes), the operation's latency into a per-thread histogram (the same
  *   buckets as src/engine/histogram.ts), not-found counting.
+ * - src/systems/scalio/hit-at-once.ts + assembly/fast-path.ts cacheHitAtOnce, tried first
+ *   (driver.ts verbsAtOnce): a hit in one call (bucket READ copied strided, scan, value copy,
+ *   access time stored atomically, the verbs' and the machine's counters), without a Verb or
+ *   `execute`'s checks; anything else falls back to scalioGet from its first READ.
  * - src/systems/scalio/client.ts scalioGet, steps 1-5, with leases (lease.ts E2/E3/E6):
  *   bucket RDMA READ into the client's scratch, scan; hit → value copy, access-time 8-byte
  *   posted WRITE; torn → re-read (scrub on the same torn word twice); pending → backoff
@@ -588,8 +592,56 @@ static NOINLINE int getRun(Thread *thread, Client *client, double *result) {
   return GET_DONE;
 }
 
+/* ---------------------------------------------------------------- src/systems/scalio/hit-at-once.ts + assembly/fast-path.ts */
+/* cacheHitAtOnce: step 1 of a hit in one kernel call: the bucket READ copied strided (without
+ * the verb's region and buffer checks: the addresses are the cache's own), the scan (epoch 0:
+ * the lease epoch only matters to outcomes other than a hit), the value copied out, the access
+ * time into the client's word and, as the posted WRITE moves an aligned word, stored whole.
+ * Returns slot << 16 | valueLength, or -1 on anything but a hit. */
+static NOINLINE i32 cacheHitAtOnce(u8 *bucketRemote, u8 *bucketLocal, i32 bucketBytes, const u8 *regionBase, const u8 *descriptor, u8 *operands,
+  u8 *valueOut, u8 *wordLocal, double accessTimeNs) {
+  rdmaReadCopyStrided(bucketLocal, bucketRemote, bucketBytes, regionBase, slotBytes);
+  const i32 scan = cacheScan(bucketLocal, descriptor, operands, 0);
+  if ((scan >> SCAN_CODE_SHIFT) != SCAN_HIT) return -1;
+  const i32 slot = scan & SCAN_SLOT_MASK;
+  const i32 valueLength = slotValueLength(bucketLocal, slot);
+  memcpy(valueOut, bucketLocal + (size_t)(slot * slotBytes + slotValueOffset), (size_t)valueLength);
+  const u64 accessTime = (u64)accessTimeNs;
+  store64(wordLocal, accessTime);
+  __atomic_store_n((u64 *)(bucketRemote + (size_t)(slot * slotBytes) + SLOT_ACCESS_TIME_OFFSET), accessTime, __ATOMIC_SEQ_CST);
+  return (slot << 16) | valueLength;
+}
+#define HIT_VALUE_LENGTH_MASK 0xffff
+#define ACCESS_TIME_BYTES 8
+/* scalioGetAtOnce: the hit's counters as the verbs and the machine would have counted them;
+ * GET_NEEDS_MACHINE when the GET machine must run from its first READ. */
+#define GET_NEEDS_MACHINE (-2)
+static inline i32 getAtOnce(Thread *thread, Client *client) {
+  const u64 key = A(client, oKey);
+  const u64 bucketRemote = cacheRegion.base + (u64)cacheBucketOf(at(key), cacheBucketCount) * (u64)cacheBucketBytes;
+  const i32 hit = cacheHitAtOnce(at(bucketRemote), at(A(client, oSystem)), cacheBucketBytes, at(cacheRegion.base), at(key), at(A(client, oOperands)),
+    at(A(client, oValue)), at(A(client, oWord)), clientNow(thread));
+  if (hit < 0) return GET_NEEDS_MACHINE;
+  Counters *counters = &thread->counters;
+  countAdd(counters, COUNTER_rdmaReads, 1);
+  countAdd(counters, COUNTER_rdmaReadBytes, cacheBucketBytes);
+  countAdd(counters, COUNTER_cacheHits, 1);
+  countAdd(counters, COUNTER_rdmaWrites, 1);
+  countAdd(counters, COUNTER_rdmaWriteBytes, ACCESS_TIME_BYTES);
+  return hit & HIT_VALUE_LENGTH_MASK;
+}
+
 /* ---------------------------------------------------------------- src/engine/live/client-thread.ts */
 enum { WAITING_NOTHING = 0, WAITING_DEADLINE = 2 };
+
+/* ClientRunner.finish, and the thread's progress report. */
+static inline void finishOperation(Thread *thread, Client *client, double result, i64 *unreported) {
+  thread->nowNs = sharedClockNs();
+  client->running = 0;
+  histogramAdd(&thread->histogram, thread->nowNs - client->startNs);
+  if (result == NOT_FOUND) thread->notFound++;
+  if (++*unreported == PROGRESS_BATCH) { atomic_fetch_add(&completedOperations, *unreported); *unreported = 0; }
+}
 
 static void *clientThread(void *argument) {
   Thread *thread = argument;
@@ -623,8 +675,15 @@ static void *clientThread(void *argument) {
         if (kind != OPERATION_READ) { fprintf(stderr, "live: the native reference runs read-only workloads; drew operation %d\n", kind); exit(2); }
         client->kind = kind;
         client->startNs = thread->nowNs;
-        client->running = 1;
-        getBegin(client);
+        /* The hit at once first (driver.ts, verbsAtOnce); anything else: the GET machine. */
+        const i32 length = getAtOnce(thread, client);
+        if (length == GET_NEEDS_MACHINE) {
+          client->running = 1;
+          getBegin(client);
+        } else {
+          finishOperation(thread, client, length, &unreported);
+          continue;
+        }
       }
       double result;
       if (getRun(thread, client, &result) == GET_SLEEP) {
@@ -632,12 +691,7 @@ static void *clientThread(void *argument) {
         waiting[index] = WAITING_DEADLINE;
         continue;
       }
-      /* ClientRunner.finish */
-      thread->nowNs = sharedClockNs();
-      client->running = 0;
-      histogramAdd(&thread->histogram, thread->nowNs - client->startNs);
-      if (result == NOT_FOUND) thread->notFound++;
-      if (++unreported == PROGRESS_BATCH) { atomic_fetch_add(&completedOperations, unreported); unreported = 0; }
+      finishOperation(thread, client, result, &unreported);
     }
     if (progressed) { idleRounds = 0; continue; }
     thread->nowNs = sharedClockNs();
