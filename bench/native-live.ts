@@ -22,14 +22,14 @@ import { buildCluster, type Cluster } from '../src/engine/cluster.js';
 import { runLive } from '../src/engine/live/engine.js';
 import { operationsOfClient } from '../src/engine/run.js';
 import { Counter, DeviceCounter } from '../src/hw/counters.js';
-import { poolChunks, SsdArray } from '../src/hw/ssd.js';
+import { poolChunks, slotBytesOfClass, slotClassFor, SsdArray } from '../src/hw/ssd.js';
 import { BLOCK_BYTES } from '../src/layout/store.js';
 import { SLOT_ACCESS_TIME_OFFSET } from '../src/layout/cache-slot.js';
 import { packageRoot } from '../src/paths.js';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
 import { planWorkload, recordSettings, type WorkloadPlan, workloadByName } from '../src/ycsb/workloads.js';
-import { findCompiler, layoutDefines } from './native.js';
+import { findCompiler, layoutDefines, ssdDefines } from './native.js';
 
 export const NATIVE_LIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'live.c');
 const NATIVE_KERNELS_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
@@ -46,7 +46,7 @@ export function buildNativeLive(): NativeLiveBuild {
     `-DCOUNTER_COUNT=${Object.keys(Counter).length}`,
     ...Object.entries(DeviceCounter).map(([name, value]) => `-DDEVICE_COUNTER_${name}=${value}`),
   ];
-  const flags = ['-O2', '-std=gnu11', '-pthread', ...layoutDefines(), ...counterDefines];
+  const flags = ['-O2', '-std=gnu11', '-pthread', ...layoutDefines(), ...ssdDefines(), ...counterDefines];
   const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
   const digest = createHash('sha256').update(readFileSync(NATIVE_LIVE_SOURCE)).update(readFileSync(NATIVE_KERNELS_SOURCE))
     .update(flags.join(' ')).update(version).digest('hex').slice(0, 16);
@@ -96,8 +96,9 @@ export interface PreparedLive {
 }
 
 /**
- * Writes every written SSD block (src/hw/ssd.ts stores a block as its bytes up to its last
- * non-zero 64-byte unit): per device the count, then (u32 block, u16 units, the units' bytes).
+ * Writes every written SSD block as src/hw/ssd.ts stores it (its bytes up to its last
+ * non-zero one, in the smallest slot class that holds them): per device the count, then
+ * (u32 block, u16 slot class, the slot's slotBytesOfClass bytes).
  */
 function writeSsdDump(ssds: SsdArray, path: string): void {
   const file = openSync(path, 'w');
@@ -111,12 +112,13 @@ function writeSsdDump(ssds: SsdArray, path: string): void {
         ssds.read(device, index, 1, block, 0);
         let end = BLOCK_BYTES;
         while (end > 0 && block[end - 1] === 0) end--;
-        const units = Math.ceil(end / 64);
-        if (units === 0) continue;
-        const entry = Buffer.alloc(6 + units * 64);
+        const slotClass = slotClassFor(end);
+        if (slotClass === 0) continue;
+        const slotBytes = slotBytesOfClass(slotClass);
+        const entry = Buffer.alloc(6 + slotBytes);
         entry.writeUInt32LE(index, 0);
-        entry.writeUInt16LE(units, 4);
-        entry.set(block.subarray(0, units * 64), 6);
+        entry.writeUInt16LE(slotClass, 4);
+        entry.set(block.subarray(0, slotBytes), 6);
         entries.push(entry);
       }
       count.writeUInt32LE(entries.length, 0);

@@ -22,7 +22,7 @@ import { configureSource, plannedCluster } from '../src/engine/run.js';
 import { SimEngine } from '../src/engine/sim/engine.js';
 import { Counter } from '../src/hw/counters.js';
 import { type HardwareProfile, TIMING_PARAMETERS, dpuThreadPools, resolveProfile } from '../src/hw/profile.js';
-import { SsdArray } from '../src/hw/ssd.js';
+import { SLOT_CLASSES, SLOT_STEP_BYTES, slotBytesOfClass, slotClassFor, SsdArray } from '../src/hw/ssd.js';
 import { BLOCK_BYTES } from '../src/layout/store.js';
 import { DISTRIBUTION_ZIPFIAN, FIELD_LENGTH_CONSTANT, FIELD_LENGTH_UNIFORM } from '../src/layout/ycsb.js';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
@@ -34,7 +34,7 @@ import {
 } from '../src/systems/scalio/lease.js';
 import { READ_RESTARTS_MAX } from '../src/store/read.js';
 import { planWorkload, type WorkloadPlan, WORKLOADS } from '../src/ycsb/workloads.js';
-import { findCompiler, layoutDefines } from './native.js';
+import { findCompiler, layoutDefines, ssdDefines } from './native.js';
 
 const SIM_SOURCE = join(packageRoot(), 'bench', 'native', 'sim.c');
 const KERNELS_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
@@ -99,7 +99,7 @@ type Build = { readonly executable: string; readonly compiler: string } | { read
 export function buildNativeSim(): Build {
   const compiler = findCompiler();
   if (compiler === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on the PATH: the native simulator replica is skipped' };
-  const flags = ['-O2', '-std=gnu11', ...layoutDefines()];
+  const flags = ['-O2', '-std=gnu11', ...layoutDefines(), ...ssdDefines(), `-DSSD_ENTRY_CLASS_SHIFT=${NATIVE_SIM_ENTRY_CLASS_SHIFT}`];
   const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
   const digest = createHash('sha256').update(readFileSync(SIM_SOURCE)).update(readFileSync(KERNELS_SOURCE)).update(flags.join(' ')).update(version)
     .digest('hex').slice(0, 16);
@@ -248,11 +248,17 @@ function emptyPhase(): PhaseOutcome {
 }
 
 /**
+ * A table entry of the replica's SSD image holds the slot's class above this bit (classes
+ * 1..SLOT_CLASSES fit above it) and 1 + the slot's offset in the pool, in SLOT_STEP_BYTES, below.
+ */
+export const NATIVE_SIM_ENTRY_CLASS_SHIFT = 32 - Math.ceil(Math.log2(SLOT_CLASSES + 1));
+
+/**
  * The SSDs' written blocks in the replica's format (bench/native/sim.c, loadSsds): i32
- * devices, i32 blocks per device; per device a u32 table (0: never written; else 1 + the
- * block's offset in 64-byte units, with its stored size in units above bit 28), the pool's
- * length (u64) and the pool. A block keeps its bytes up to its last non-zero one, rounded
- * up to 64, as src/hw/ssd.ts stores it.
+ * devices, i32 blocks per device; per device a u32 table (0: never written; else see
+ * NATIVE_SIM_ENTRY_CLASS_SHIFT), the pool's length (u64) and the pool. A block keeps its
+ * bytes up to its last non-zero one in the smallest slot class that holds them, as
+ * src/hw/ssd.ts stores it (slotClassFor, slotBytesOfClass).
  */
 function writeSsdImage(ssds: SsdArray, path: string): void {
   const file = openSync(path, 'w');
@@ -262,24 +268,29 @@ function writeSsdImage(ssds: SsdArray, path: string): void {
     header.writeInt32LE(ssds.blocksPerDevice, 4);
     writeSync(file, header);
     const block = new Uint8Array(BLOCK_BYTES);
+    const placesMax = 2 ** NATIVE_SIM_ENTRY_CLASS_SHIFT - 1;
     for (let device = 0; device < ssds.count; device++) {
       const table = new Uint32Array(ssds.blocksPerDevice);
       const pieces: Uint8Array[] = [];
-      let units = 0;
+      let steps = 0;
       for (let index = 0; index < ssds.blocksPerDevice; index++) {
         if (!ssds.isWritten(device, index)) continue;
         ssds.read(device, index, 1, block, 0);
         let end = BLOCK_BYTES;
         while (end > 0 && block[end - 1] === 0) end--;
-        const slotUnits = Math.max(1, Math.ceil(end / 64));
-        if (units + 1 >= 2 ** 28) throw new Error('an SSD holds more than the native replica\'s table addresses (16 GiB)');
-        table[index] = ((units + 1) | (slotUnits << 28)) >>> 0;
-        pieces.push(block.slice(0, slotUnits * 64));
-        units += slotUnits;
+        // A block written with zeros only gets the smallest slot here: reads see zeros either way.
+        const slotClass = Math.max(1, slotClassFor(end));
+        const slotBytes = slotBytesOfClass(slotClass);
+        if (steps + 1 > placesMax) {
+          throw new Error(`an SSD holds more than the native replica's table addresses (${(placesMax * SLOT_STEP_BYTES) / 2 ** 30} GiB)`);
+        }
+        table[index] = ((steps + 1) | (slotClass << NATIVE_SIM_ENTRY_CLASS_SHIFT)) >>> 0;
+        pieces.push(block.slice(0, slotBytes));
+        steps += slotBytes / SLOT_STEP_BYTES;
       }
       writeSync(file, new Uint8Array(table.buffer));
       const length = Buffer.alloc(8);
-      length.writeBigUInt64LE(BigInt(units * 64));
+      length.writeBigUInt64LE(BigInt(steps * SLOT_STEP_BYTES));
       writeSync(file, length);
       for (let start = 0; start < pieces.length; start += 65536) writeSync(file, Buffer.concat(pieces.slice(start, start + 65536)));
     }

@@ -16,6 +16,7 @@ import * as operations from '../src/layout/operations.js';
 import * as storeLayout from '../src/layout/store.js';
 import * as verbs from '../src/layout/verbs.js';
 import * as ycsbLayout from '../src/layout/ycsb.js';
+import { SLOT_BYTES_MIN, SLOT_CLASSES, SLOT_INDEX_SHIFT, SLOT_STEP_BYTES, SPINS_BEFORE_YIELD, STRIPES } from '../src/hw/ssd.js';
 import { packageRoot } from '../src/paths.js';
 
 export const NATIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
@@ -29,6 +30,19 @@ export function layoutDefines(): string[] {
     }
   }
   return defines;
+}
+
+/**
+ * -D for src/hw/ssd.ts's storage, which the C ports read SSD blocks as: the per-block
+ * sequence locks, a read's spins before it yields, and the slot sizes (class c holds
+ * SSD_SLOT_BYTES_MIN + (c − 1) × SSD_SLOT_STEP_BYTES bytes; a chunk holds at most
+ * chunkBytes >> SSD_SLOT_INDEX_SHIFT slots).
+ */
+export function ssdDefines(): string[] {
+  return [
+    `-DSSD_STRIPES=${STRIPES}`, `-DSSD_SPINS_BEFORE_YIELD=${SPINS_BEFORE_YIELD}`, `-DSSD_SLOT_BYTES_MIN=${SLOT_BYTES_MIN}`,
+    `-DSSD_SLOT_STEP_BYTES=${SLOT_STEP_BYTES}`, `-DSSD_SLOT_CLASSES=${SLOT_CLASSES}`, `-DSSD_SLOT_INDEX_SHIFT=${SLOT_INDEX_SHIFT}`,
+  ];
 }
 
 /** The first C compiler on the PATH (`cc`, then `gcc`, then `clang`), or undefined. */

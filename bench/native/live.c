@@ -9,8 +9,9 @@
  * cache epoch, store index, the YCSB shared state, every client's arena with its random
  * stream) and every written SSD block to files. This program loads the memory at the same
  * addresses (every layout, every byte and every client's random stream is the engine's
- * own) and rebuilds the SSDs as src/hw/ssd.ts stores them (block table, slots of 64-byte
- * classes in chunk pools; slots placed in block order rather than the load's write order). It runs the measured phase from that
+ * own) and rebuilds the SSDs as src/hw/ssd.ts stores them (block table, slots of 64, 80, 96,
+ * … 512 bytes, the sizes ssd.ts's classes have, with its constants passed with -D, in chunk
+ * pools; slots placed in block order rather than the load's write order). It runs the measured phase from that
  * state; the JavaScript engine runs its measured phase from the same state.
  *
  * What is ported, file by file (same steps, same order, same checks):
@@ -119,15 +120,14 @@ static inline double sharedClockNs(void) { return monotonicNs() - clockStartNs +
 static void sleepNs(long ns) { struct timespec t = { 0, ns }; nanosleep(&t, NULL); }
 
 /* ---------------------------------------------------------------- src/hw/ssd.ts */
-#define STRIPES 1024
-#define SSD_SPINS_BEFORE_YIELD 64
-#define SLOT_UNIT_SHIFT 6
+/* SSD_STRIPES, SSD_SPINS_BEFORE_YIELD, SSD_SLOT_* come from src/hw/ssd.ts with -D (bench/native.ts ssdDefines). */
+static inline u64 ssdSlotBytesOfClass(i32 slotClass) { return SSD_SLOT_BYTES_MIN + (u64)(slotClass - 1) * SSD_SLOT_STEP_BYTES; }
 static i32 blocksPerDevice, poolChunkCount, unitBits;
 static u64 chunkBytes, unitMask;
 static u32 **ssdTables;          /* per device: one u32 per block */
 static i32 **ssdChunkClasses;    /* per device: the class of each chunk of its pool */
 static u8 **ssdChunks;           /* device × poolChunkCount + chunk */
-static i32 *ssdStripes;          /* devices × STRIPES sequence locks */
+static i32 *ssdStripes;          /* devices × SSD_STRIPES sequence locks */
 
 typedef struct Thread Thread;
 
@@ -139,13 +139,13 @@ static void ssdCheckRange(const char *operation, i32 device, double block, i32 b
 }
 
 static void ssdRead(i32 *seen, i32 device, i64 block, i32 blockCount, u8 *target) {
-  const i32 base = device * STRIPES;
-  const i32 stripesCrossed = blockCount < STRIPES ? blockCount : STRIPES;
+  const i32 base = device * SSD_STRIPES;
+  const i32 stripesCrossed = blockCount < SSD_STRIPES ? blockCount : SSD_STRIPES;
   const u32 *table = ssdTables[device];
   for (int attempt = 0; ; attempt++) {
     int writing = -1;
     for (i32 index = 0; index < stripesCrossed; index++) {
-      const i32 sequence = __atomic_load_n(&ssdStripes[base + (i32)((block + index) % STRIPES)], __ATOMIC_SEQ_CST);
+      const i32 sequence = __atomic_load_n(&ssdStripes[base + (i32)((block + index) % SSD_STRIPES)], __ATOMIC_SEQ_CST);
       seen[index] = sequence;
       if ((sequence & 1) != 0) writing = index;
     }
@@ -157,15 +157,15 @@ static void ssdRead(i32 *seen, i32 device, i64 block, i32 blockCount, u8 *target
         if (entry != 0) {
           const u32 place = entry - 1;
           const u32 chunk = place >> unitBits;
-          const u64 offset = (u64)(place & unitMask) << SLOT_UNIT_SHIFT;
-          slotBytes = (u64)ssdChunkClasses[device][chunk] << SLOT_UNIT_SHIFT;
+          slotBytes = ssdSlotBytesOfClass(ssdChunkClasses[device][chunk]);
+          const u64 offset = (u64)(place & unitMask) * slotBytes;
           memcpy(at, ssdChunks[(size_t)device * poolChunkCount + chunk] + offset, slotBytes);
         }
         if (slotBytes < BLOCK_BYTES) memset(at + slotBytes, 0, BLOCK_BYTES - slotBytes);
       }
       int moved = 0;
       for (i32 index = 0; index < stripesCrossed; index++) {
-        if (__atomic_load_n(&ssdStripes[base + (i32)((block + index) % STRIPES)], __ATOMIC_SEQ_CST) != seen[index]) { moved = 1; break; }
+        if (__atomic_load_n(&ssdStripes[base + (i32)((block + index) % SSD_STRIPES)], __ATOMIC_SEQ_CST) != seen[index]) { moved = 1; break; }
       }
       if (!moved) return;
     } else if (attempt >= SSD_SPINS_BEFORE_YIELD) {
@@ -215,7 +215,7 @@ struct Thread {
   Counters counters;
   Histogram histogram;
   double notFound;
-  i32 seen[STRIPES];
+  i32 seen[SSD_STRIPES];
   double startedNs, finishedNs;
 };
 
@@ -759,11 +759,11 @@ static void *readWhole(const char *path, size_t *size, size_t alignment) {
 }
 
 /* The SSD dump (bench/native-live.ts writeSsdDump): per device, the count of its written
- * blocks, then each as (u32 block, u16 slot class, the class × 64 bytes of its slot). The
+ * blocks, then each as (u32 block, u16 slot class, its slot's bytes: ssdSlotBytesOfClass). The
  * devices are rebuilt as src/hw/ssd.ts builds them: a block table of u32 entries, pools of
  * chunks of `chunkBytes`, each chunk holding slots of one class, filled in order. */
 static u32 ssdAllocate(i32 device, i32 slotClass, i32 *fillChunk, u64 *fillOffset, i32 *nextChunk) {
-  const u64 slotBytes_ = (u64)slotClass << SLOT_UNIT_SHIFT;
+  const u64 slotBytes_ = ssdSlotBytesOfClass(slotClass);
   i32 chunk = fillChunk[slotClass] - 1;
   u64 offset = fillOffset[slotClass];
   if (chunk < 0 || offset + slotBytes_ > chunkBytes) {
@@ -775,7 +775,7 @@ static u32 ssdAllocate(i32 device, i32 slotClass, i32 *fillChunk, u64 *fillOffse
     offset = 0;
   }
   fillOffset[slotClass] = offset + slotBytes_;
-  return (((u32)chunk << unitBits) | (u32)(offset >> SLOT_UNIT_SHIFT)) + 1;
+  return (((u32)chunk << unitBits) | (u32)(offset / slotBytes_)) + 1;
 }
 static void loadSsds(const char *path) {
   FILE *file = fopen(path, "rb");
@@ -783,15 +783,15 @@ static void loadSsds(const char *path) {
   ssdTables = calloc((size_t)deviceCount, sizeof(u32 *));
   ssdChunkClasses = calloc((size_t)deviceCount, sizeof(i32 *));
   ssdChunks = calloc((size_t)deviceCount * (size_t)poolChunkCount, sizeof(u8 *));
-  ssdStripes = aligned_alloc(64, (size_t)deviceCount * STRIPES * sizeof(i32));
-  memset(ssdStripes, 0, (size_t)deviceCount * STRIPES * sizeof(i32));
-  const i32 classes = BLOCK_BYTES >> SLOT_UNIT_SHIFT;
+  ssdStripes = aligned_alloc(64, (size_t)deviceCount * SSD_STRIPES * sizeof(i32));
+  memset(ssdStripes, 0, (size_t)deviceCount * SSD_STRIPES * sizeof(i32));
+  const i32 classes = SSD_SLOT_CLASSES;
   int ok = 1;
   for (i32 device = 0; device < deviceCount && ok; device++) {
     ssdTables[device] = calloc((size_t)blocksPerDevice, 4);
     ssdChunkClasses[device] = calloc((size_t)poolChunkCount, sizeof(i32));
-    i32 fillChunk[16] = { 0 }, nextChunk = 0;
-    u64 fillOffset[16] = { 0 };
+    i32 fillChunk[SSD_SLOT_CLASSES + 1] = { 0 }, nextChunk = 0;
+    u64 fillOffset[SSD_SLOT_CLASSES + 1] = { 0 };
     u32 written = 0;
     ok = ok && fread(&written, 4, 1, file) == 1;
     for (u32 index = 0; index < written && ok; index++) {
@@ -802,8 +802,9 @@ static void loadSsds(const char *path) {
       if (!ok) break;
       const u32 entry = ssdAllocate(device, slotClass, fillChunk, fillOffset, &nextChunk);
       const u32 place = entry - 1;
-      u8 *slot = ssdChunks[(size_t)device * poolChunkCount + (place >> unitBits)] + ((u64)(place & unitMask) << SLOT_UNIT_SHIFT);
-      ok = ok && fread(slot, 64, slotClass, file) == slotClass;
+      const u64 slotBytes_ = ssdSlotBytesOfClass(slotClass);
+      u8 *slot = ssdChunks[(size_t)device * poolChunkCount + (place >> unitBits)] + (u64)(place & unitMask) * slotBytes_;
+      ok = ok && fread(slot, 1, slotBytes_, file) == slotBytes_;
       ssdTables[device][block] = entry;
     }
   }
@@ -858,7 +859,7 @@ int main(int argc, char **argv) {
   cacheBucketCount = (i32)ARG("bucketCount"); cacheBucketBytes = slotBytes * slotsPerBucket;
   bucketIdBits = (i32)ARG("bucketIdBits"); deviceCount = (i32)ARG("devices"); bucketIdsPerDevice = (i32)ARG("bucketIdsPerDevice");
   blocksPerDevice = (i32)ARG("blocksPerDevice"); chunkBytes = (u64)ARG("chunkBytes"); poolChunkCount = (i32)ARG("poolChunks");
-  unitBits = (i32)(log2((double)chunkBytes) - SLOT_UNIT_SHIFT); unitMask = (1ULL << unitBits) - 1;
+  unitBits = (i32)(log2((double)chunkBytes) - SSD_SLOT_INDEX_SHIFT); unitMask = (1ULL << unitBits) - 1;
   arenasBase = (u64)ARG("arenasBase"); arenaBytes = (u64)ARG("arenaBytes");
   oRandom = (i32)ARG("arenaRandom"); oOperands = (i32)ARG("arenaOperands"); oWord = (i32)ARG("arenaWord"); oIndexEntry = (i32)ARG("arenaIndexEntry");
   oKey = (i32)ARG("arenaKey"); oValue = (i32)ARG("arenaValue"); oChain = (i32)ARG("arenaChain"); oValueBlocks = (i32)ARG("arenaValueBlocks");

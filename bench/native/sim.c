@@ -36,7 +36,9 @@
  * - No history recording, no progress callbacks (the bench's JS runs have neither).
  * - The SSDs' storage: the JS keeps blocks in slots of per-class chunks found through a
  *   table and a chunk-class array; here a block's table entry holds its slot's offset and
- *   size directly (one load less per block read), in one pool per device.
+ *   class directly (one load less per block read), in one pool per device. The slots are
+ *   ssd.ts's sizes (64, 80, 96, … 512 bytes, its constants passed with -D), so a read copies
+ *   the same bytes and zero-fills the same rest.
  * - Counters are the few the GET and the engine add on this path, in a plain array.
  * Nothing else differs: a replica of the same seed must give the same event count, the same
  * virtual end time, the same latency sum and the same hits as the JS engine, and the bench
@@ -301,9 +303,10 @@ static void addressTimesSet(AddressTimes *table, u64 key, double value) {
 }
 
 /* ---------------------------------------------------------------- the SSDs (src/hw/ssd.ts), as dumped */
-#define STRIPES 1024
-#define SLOT_UNIT_SHIFT 6
-#define ENTRY_CLASS_SHIFT 28
+/* SSD_STRIPES and SSD_SLOT_* come from src/hw/ssd.ts, SSD_ENTRY_CLASS_SHIFT from bench/native-sim.ts
+ * (the image's format), all with -D. A table entry: 0, or (the slot's offset in the pool in
+ * SSD_SLOT_STEP_BYTES + 1) | its class above SSD_ENTRY_CLASS_SHIFT; the class's size as ssd.ts's. */
+static inline size_t ssdSlotBytesOfClass(u32 slotClass) { return SSD_SLOT_BYTES_MIN + (size_t)(slotClass - 1) * SSD_SLOT_STEP_BYTES; }
 typedef struct { u32 *table; u8 *pool; u64 poolBytes; } Device;
 static Device *ssds;
 static i32 blocksPerDevice;
@@ -311,13 +314,13 @@ static i32 *stripes; /* the per-block sequence locks: nobody writes during YCSB-
 
 /* Copies blocks from a device into `target`; no block is seen half written (src/hw/ssd.ts, read). */
 static NOINLINE void ssdRead(i32 device, i32 block, i32 blockCount, u8 *target) {
-  const i32 base = device * STRIPES;
-  const i32 stripesCrossed = blockCount < STRIPES ? blockCount : STRIPES;
-  static i32 seen[STRIPES];
+  const i32 base = device * SSD_STRIPES;
+  const i32 stripesCrossed = blockCount < SSD_STRIPES ? blockCount : SSD_STRIPES;
+  static i32 seen[SSD_STRIPES];
   for (;;) {
     int writing = -1;
     for (i32 index = 0; index < stripesCrossed; index++) {
-      seen[index] = __atomic_load_n(&stripes[base + (block + index) % STRIPES], __ATOMIC_SEQ_CST);
+      seen[index] = __atomic_load_n(&stripes[base + (block + index) % SSD_STRIPES], __ATOMIC_SEQ_CST);
       if ((seen[index] & 1) != 0) writing = index;
     }
     if (writing >= 0) continue;
@@ -326,14 +329,14 @@ static NOINLINE void ssdRead(i32 device, i32 block, i32 blockCount, u8 *target) 
       const u32 entry = ssds[device].table[block + index];
       size_t slotBytes_ = 0;
       if (entry != 0) {
-        const u32 place = (entry - 1) & ((1u << ENTRY_CLASS_SHIFT) - 1);
-        slotBytes_ = (size_t)(entry >> ENTRY_CLASS_SHIFT) << SLOT_UNIT_SHIFT;
-        memcpy(at_, ssds[device].pool + ((size_t)place << SLOT_UNIT_SHIFT), slotBytes_);
+        const u32 place = (entry & ((1u << SSD_ENTRY_CLASS_SHIFT) - 1)) - 1;
+        slotBytes_ = ssdSlotBytesOfClass(entry >> SSD_ENTRY_CLASS_SHIFT);
+        memcpy(at_, ssds[device].pool + (size_t)place * SSD_SLOT_STEP_BYTES, slotBytes_);
       }
       if (slotBytes_ < BLOCK_BYTES) memset(at_ + slotBytes_, 0, BLOCK_BYTES - slotBytes_);
     }
     int moved = 0;
-    for (i32 index = 0; index < stripesCrossed; index++) if (__atomic_load_n(&stripes[base + (block + index) % STRIPES], __ATOMIC_SEQ_CST) != seen[index]) moved = 1;
+    for (i32 index = 0; index < stripesCrossed; index++) if (__atomic_load_n(&stripes[base + (block + index) % SSD_STRIPES], __ATOMIC_SEQ_CST) != seen[index]) moved = 1;
     if (!moved) return;
   }
 }
@@ -987,7 +990,7 @@ static void loadSsds(const char *path) {
     offset += ssds[device].poolBytes;
     if (offset > size) FAIL(2, "%s is truncated", path);
   }
-  stripes = calloc((size_t)devices * STRIPES, sizeof(i32));
+  stripes = calloc((size_t)devices * SSD_STRIPES, sizeof(i32));
 }
 
 int main(int argc, char **argv) {
