@@ -28,6 +28,15 @@ import { SLOT_ACCESS_TIME_OFFSET } from '../src/layout/cache-slot.js';
 import { packageRoot } from '../src/paths.js';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
+import { BACKOFF_FIRST_NS, BACKOFF_MAX_NS, GET_ATTEMPTS_MAX, scalioSlotImageScratch } from '../src/systems/scalio/client.js';
+import { CACHE_EPOCH_NS, EPOCH_REFRESH_NS, LEASE_EPOCHS, SWEEP_SLOTS_PER_EPOCH } from '../src/systems/scalio/lease.js';
+import { GET_NEEDS_MACHINE } from '../src/systems/system.js';
+import { NOT_FOUND } from '../src/store/context.js';
+import { READ_RESTARTS_MAX } from '../src/store/read.js';
+import {
+  IDLE_SLEEP_MS as CLIENT_IDLE_SLEEP_MS, IDLE_SPINS_BEFORE_SLEEP as CLIENT_IDLE_SPINS_BEFORE_SLEEP, PROGRESS_BATCH,
+} from '../src/engine/live/client-thread.js';
+import { IDLE_SLEEP_MS as CORE_IDLE_SLEEP_MS, IDLE_SPINS_BEFORE_SLEEP as CORE_IDLE_SPINS_BEFORE_SLEEP } from '../src/engine/live/core-thread.js';
 import { planWorkload, recordSettings, type WorkloadPlan, workloadByName } from '../src/ycsb/workloads.js';
 import { findCompiler, layoutDefines, ssdDefines } from './native.js';
 
@@ -36,6 +45,25 @@ const NATIVE_KERNELS_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c'
 const PROGRESS_INTERVAL_NOTE = 'CPU time and completed operations sampled every 200 ms while the clients run';
 
 export type NativeLiveBuild = { readonly executable: string; readonly compiler: string } | { readonly skipped: string };
+
+/** A nanosecond constant for C, as a double (the C side computes with doubles, as JavaScript does). */
+function nanoseconds(name: string, valueNs: number): string {
+  return `-D${name}=((double)${valueNs})`;
+}
+
+/** -D for every constant of the live engine's path that live.c uses, each from where TypeScript defines it. */
+export function liveDefines(): string[] {
+  return [
+    `-DGET_ATTEMPTS_MAX=${GET_ATTEMPTS_MAX}`, nanoseconds('BACKOFF_FIRST_NS', BACKOFF_FIRST_NS), nanoseconds('BACKOFF_MAX_NS', BACKOFF_MAX_NS),
+    `-DREAD_RESTARTS_MAX=${READ_RESTARTS_MAX}`,
+    nanoseconds('CACHE_EPOCH_NS', CACHE_EPOCH_NS), nanoseconds('EPOCH_REFRESH_NS', EPOCH_REFRESH_NS),
+    `-DLEASE_EPOCHS=${LEASE_EPOCHS}`, `-DSWEEP_SLOTS_PER_EPOCH=${SWEEP_SLOTS_PER_EPOCH}`,
+    `-DNOT_FOUND=(${NOT_FOUND})`, `-DGET_NEEDS_MACHINE=(${GET_NEEDS_MACHINE})`,
+    `-DPROGRESS_BATCH=${PROGRESS_BATCH}`, `-DCLIENT_IDLE_SPINS_BEFORE_SLEEP=${CLIENT_IDLE_SPINS_BEFORE_SLEEP}`,
+    `-DCLIENT_IDLE_SLEEP_NS=${Math.round(CLIENT_IDLE_SLEEP_MS * 1e6)}`,
+    `-DCORE_IDLE_SPINS_BEFORE_SLEEP=${CORE_IDLE_SPINS_BEFORE_SLEEP}`, nanoseconds('CORE_IDLE_SLEEP_NS', CORE_IDLE_SLEEP_MS * 1e6),
+  ];
+}
 
 /** Builds bench/native/live.c (`cc -O2 -pthread`), cached by sources and flags under the temporary directory. */
 export function buildNativeLive(): NativeLiveBuild {
@@ -46,7 +74,7 @@ export function buildNativeLive(): NativeLiveBuild {
     `-DCOUNTER_COUNT=${Object.keys(Counter).length}`,
     ...Object.entries(DeviceCounter).map(([name, value]) => `-DDEVICE_COUNTER_${name}=${value}`),
   ];
-  const flags = ['-O2', '-std=gnu11', '-pthread', ...layoutDefines(), ...ssdDefines(), ...counterDefines];
+  const flags = ['-O2', '-std=gnu11', '-pthread', ...layoutDefines(), ...ssdDefines(), ...liveDefines(), ...counterDefines];
   const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
   const digest = createHash('sha256').update(readFileSync(NATIVE_LIVE_SOURCE)).update(readFileSync(NATIVE_KERNELS_SOURCE))
     .update(flags.join(' ')).update(version).digest('hex').slice(0, 16);
@@ -188,6 +216,7 @@ export async function prepareLive(
     arenasBase: regions.clientArenas.base, arenaBytes: arena.bytes,
     arenaRandom: arena.random, arenaOperands: arena.operands, arenaWord: arena.word, arenaIndexEntry: arena.indexEntry, arenaKey: arena.key,
     arenaValue: arena.value, arenaChain: arena.chain, arenaValueBlocks: arena.valueBlocks, arenaSystem: arena.system,
+    slotImageOffset: scalioSlotImageScratch(geometry, 0),
     ...regionParameters('cache', regions.cache), ...regionParameters('index', regions.storeIndex),
     ...(leased ? regionParameters('epoch', regions.cacheEpoch) : {}),
     zipfianItems: zipfian.items, zipfianTheta: zipfian.theta, zipfianZetan: zipfian.zetan,

@@ -28,10 +28,11 @@ import { DISTRIBUTION_ZIPFIAN, FIELD_LENGTH_CONSTANT, FIELD_LENGTH_UNIFORM } fro
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
 import { packageRoot } from '../src/paths.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
-import { BACKOFF_FIRST_NS, BACKOFF_MAX_NS, GET_ATTEMPTS_MAX } from '../src/systems/scalio/client.js';
+import { BACKOFF_FIRST_NS, BACKOFF_MAX_NS, GET_ATTEMPTS_MAX, scalioSlotImageScratch } from '../src/systems/scalio/client.js';
 import {
   CACHE_EPOCH_NS, EPOCH_REFRESH_NS, EPOCH_TICK_CPU_NS, LEASE_EPOCHS, SWEEP_SLOT_CPU_NS, SWEEP_SLOTS_PER_EPOCH,
 } from '../src/systems/scalio/lease.js';
+import { NOT_FOUND } from '../src/store/context.js';
 import { READ_RESTARTS_MAX } from '../src/store/read.js';
 import { planWorkload, type WorkloadPlan, WORKLOADS } from '../src/ycsb/workloads.js';
 import { findCompiler, layoutDefines, ssdDefines } from './native.js';
@@ -99,7 +100,8 @@ type Build = { readonly executable: string; readonly compiler: string } | { read
 export function buildNativeSim(): Build {
   const compiler = findCompiler();
   if (compiler === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on the PATH: the native simulator replica is skipped' };
-  const flags = ['-O2', '-std=gnu11', ...layoutDefines(), ...ssdDefines(), `-DSSD_ENTRY_CLASS_SHIFT=${NATIVE_SIM_ENTRY_CLASS_SHIFT}`];
+  const flags = ['-O2', '-std=gnu11', ...layoutDefines(), ...ssdDefines(), `-DSSD_ENTRY_CLASS_SHIFT=${NATIVE_SIM_ENTRY_CLASS_SHIFT}`,
+    `-DNOT_FOUND_RESULT=(${NOT_FOUND})`];
   const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
   const digest = createHash('sha256').update(readFileSync(SIM_SOURCE)).update(readFileSync(KERNELS_SOURCE)).update(flags.join(' ')).update(version)
     .digest('hex').slice(0, 16);
@@ -333,7 +335,7 @@ function nativeParameters(cluster: Cluster, profile: HardwareProfile, plan: Work
     clientArenasBase: regions.clientArenas.base, stagingBase: regions.simStaging.base,
     arenaBytes: arena.bytes, arenaRandom: arena.random, arenaOperands: arena.operands, arenaWord: arena.word,
     arenaIndexEntry: arena.indexEntry, arenaKey: arena.key, arenaValue: arena.value, arenaChain: arena.chain,
-    arenaValueBlocks: arena.valueBlocks, arenaSystem: arena.system, slotImageOffset: Math.ceil(bucketBytes / 64) * 64,
+    arenaValueBlocks: arena.valueBlocks, arenaSystem: arena.system, slotImageOffset: scalioSlotImageScratch({ bucketBytes }, 0),
     getAttemptsMax: GET_ATTEMPTS_MAX, readRestartsMax: READ_RESTARTS_MAX, backoffFirstNs: BACKOFF_FIRST_NS, backoffMaxNs: BACKOFF_MAX_NS,
     postedWritesPerClient: POSTED_WRITES_PER_CLIENT, postedWriteBytesMax: POSTED_WRITE_BYTES_MAX,
     cacheEpochNs: CACHE_EPOCH_NS, epochRefreshNs: EPOCH_REFRESH_NS, epochTickCpuNs: EPOCH_TICK_CPU_NS, sweepSlotCpuNs: SWEEP_SLOT_CPU_NS,

@@ -19,8 +19,10 @@
  *   cores), each running its share of the logical clients (client % threads) round robin,
  *   one operation per turn; a clock read per finished operation (that reading ends this
  *   operation and starts the next client's); finished operations added to a shared
- *   progress count every 1024; a client parked on a backoff deadline is skipped until the
- *   clock passes it; when every client is parked, 64 spinning rounds, then a 50 µs sleep.
+ *   progress count every PROGRESS_BATCH (1024); a client parked on a backoff deadline is
+ *   skipped until the clock passes it; when every client is parked, 64 spinning rounds, then
+ *   a 50 µs sleep (these constants, and every other one of the engine's path, are passed with
+ *   -D from their TypeScript definitions: see below).
  * - src/engine/driver.ts ClientRunner + YcsbOperations: ycsbNextOperation (the draw, the
  *   zipfian key choice against the acknowledged-key bound, the key name, its murmur hash
  *   and placement hashes), the operation's latency into a per-thread histogram (the same
@@ -89,27 +91,20 @@ static Region cacheRegion = { "cache" }, epochRegion = { "cacheEpoch" }, indexRe
 
 /* ---------------------------------------------------------------- the run's settings */
 static i32 clientCount, threadCount, coreCount, cacheBucketCount, cacheBucketBytes, bucketIdBits, deviceCount, bucketIdsPerDevice;
-static i32 oRandom, oOperands, oWord, oIndexEntry, oKey, oValue, oChain, oValueBlocks, oSystem;
+static i32 oRandom, oOperands, oWord, oIndexEntry, oKey, oValue, oChain, oValueBlocks, oSystem, oSlotImage;
 static u64 arenasBase, arenaBytes;
 static double operationsTotal, clockOffsetNs;
 /* 1 for `scalio` (leases on reservations, lease.ts), 0 for `scalio-no-lease` (no epoch, no sweep). */
 static i32 leased;
 static u64 memoryBytes;
 
-#define GET_ATTEMPTS_MAX 32
-#define BACKOFF_FIRST_NS 1000.0
-#define BACKOFF_MAX_NS 128000.0
-#define READ_RESTARTS_MAX 8
-#define CACHE_EPOCH_NS 1000000.0
-#define EPOCH_REFRESH_NS (2 * CACHE_EPOCH_NS)
-#define LEASE_EPOCHS 8
-#define SWEEP_SLOTS_PER_EPOCH 4096
-#define NOT_FOUND (-1)
-#define PROGRESS_BATCH 1024
-#define CLIENT_IDLE_SPINS_BEFORE_SLEEP 64
-#define CLIENT_IDLE_SLEEP_NS 50000
-#define CORE_IDLE_SPINS_BEFORE_SLEEP 256
-#define CORE_IDLE_SLEEP_NS 1000000
+/* Passed with -D from their TypeScript definitions (bench/native-live.ts liveDefines): GET_ATTEMPTS_MAX,
+ * BACKOFF_FIRST_NS, BACKOFF_MAX_NS (src/systems/scalio/client.ts), READ_RESTARTS_MAX (src/store/read.ts),
+ * CACHE_EPOCH_NS, EPOCH_REFRESH_NS, LEASE_EPOCHS, SWEEP_SLOTS_PER_EPOCH (src/systems/scalio/lease.ts),
+ * NOT_FOUND (src/store/context.ts), GET_NEEDS_MACHINE (src/systems/system.ts), PROGRESS_BATCH,
+ * CLIENT_IDLE_SPINS_BEFORE_SLEEP, CLIENT_IDLE_SLEEP_NS (src/engine/live/client-thread.ts),
+ * CORE_IDLE_SPINS_BEFORE_SLEEP, CORE_IDLE_SLEEP_NS (src/engine/live/core-thread.ts); and the
+ * SSD's with ssdDefines (bench/native.ts). */
 
 /* ---------------------------------------------------------------- clocks */
 static double monotonicNs(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec * 1e9 + (double)t.tv_nsec; }
@@ -503,7 +498,7 @@ static NOINLINE int getRun(Thread *thread, Client *client, double *result) {
   Counters *counters = &thread->counters;
   const u64 key = A(client, oKey), operands = A(client, oOperands), value = A(client, oValue), word = A(client, oWord);
   const u64 bucket = A(client, oSystem);
-  const u64 slotImage = A(client, oSystem) + (u64)((cacheBucketBytes + 63) / 64 * 64);
+  const u64 slotImage = A(client, oSlotImage);
   const u64 bucketRemote = cacheRegion.base + (u64)cacheBucketOf(at(key), cacheBucketCount) * (u64)cacheBucketBytes;
   i32 epoch = client->getEpoch;
   for (; client->attempt < GET_ATTEMPTS_MAX; client->attempt++) {
@@ -614,8 +609,7 @@ static NOINLINE i32 cacheHitAtOnce(u8 *bucketRemote, u8 *bucketLocal, i32 bucket
 #define HIT_VALUE_LENGTH_MASK 0xffff
 #define ACCESS_TIME_BYTES 8
 /* scalioGetAtOnce: the hit's counters as the verbs and the machine would have counted them;
- * GET_NEEDS_MACHINE when the GET machine must run from its first READ. */
-#define GET_NEEDS_MACHINE (-2)
+ * GET_NEEDS_MACHINE (-D) when the GET machine must run from its first READ. */
 static inline i32 getAtOnce(Thread *thread, Client *client) {
   const u64 key = A(client, oKey);
   const u64 bucketRemote = cacheRegion.base + (u64)cacheBucketOf(at(key), cacheBucketCount) * (u64)cacheBucketBytes;
@@ -863,7 +857,7 @@ int main(int argc, char **argv) {
   arenasBase = (u64)ARG("arenasBase"); arenaBytes = (u64)ARG("arenaBytes");
   oRandom = (i32)ARG("arenaRandom"); oOperands = (i32)ARG("arenaOperands"); oWord = (i32)ARG("arenaWord"); oIndexEntry = (i32)ARG("arenaIndexEntry");
   oKey = (i32)ARG("arenaKey"); oValue = (i32)ARG("arenaValue"); oChain = (i32)ARG("arenaChain"); oValueBlocks = (i32)ARG("arenaValueBlocks");
-  oSystem = (i32)ARG("arenaSystem");
+  oSystem = (i32)ARG("arenaSystem"); oSlotImage = oSystem + (i32)ARG("slotImageOffset");
   setRegion(&cacheRegion, argc, argv, "cache");
   if (leased) setRegion(&epochRegion, argc, argv, "epoch");
   setRegion(&indexRegion, argc, argv, "index");

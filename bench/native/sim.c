@@ -428,7 +428,7 @@ enum {
 };
 /* What a client does once it has given its reserved slot back. */
 enum { RELEASED_BACK_OFF, RELEASED_NOT_FOUND, RELEASED_ABANDONED_FILL };
-#define NOT_FOUND_RESULT (-1)
+/* NOT_FOUND_RESULT: src/store/context.ts NOT_FOUND, with -D (bench/native-sim.ts). */
 enum { STEP_VERB, STEP_DONE };
 
 typedef struct {
