@@ -106,8 +106,18 @@ export interface LivePhase {
    * took over, fallbacks. With none on either side, a one-thread run is deterministic.
    */
   readonly timingEvents: number;
-  /** Operations per CPU-second of the whole process, over the sampled window. */
+  /**
+   * Operations per CPU-second of the whole process, over the sampled window when `windowed`;
+   * otherwise over the whole phase, which does not compare across sides (see `windowed`).
+   */
   readonly operationsPerCpuSecond: number;
+  /**
+   * Whether the rate is over the window between two progress samples (start-up and tail
+   * left out). A phase too short for two samples counts from its start instead, and the
+   * sides start differently: the JavaScript side from before runLive (worker start-up
+   * included), the C side from its start signal (threads already up); no share is taken then.
+   */
+  readonly windowed: boolean;
   readonly wallSeconds: number;
 }
 
@@ -276,6 +286,7 @@ export async function runJavaScriptPhase(prepared: PreparedLive, operations: num
       Counter.slotsSwept, Counter.slotsReclaimed, Counter.slotsScrubbed, Counter.readFallbacks,
     ].reduce((total, counter) => total + counterOf(values, counter), 0),
     operationsPerCpuSecond,
+    windowed,
     wallSeconds,
   };
 }
@@ -302,6 +313,7 @@ export function runNativePhase(executable: string, prepared: PreparedLive, opera
     timingEvents: ['pendingWaits', 'tornReads', 'reservationConflicts', 'fillsAbandoned', 'reservationsLost', 'slotsSwept', 'slotsReclaimed', 'slotsScrubbed', 'readFallbacks']
       .reduce((total, name) => total + (result[name] as number), 0),
     operationsPerCpuSecond: result.operationsPerCpuSecond,
+    windowed: result.windowed === true,
     wallSeconds: result.wallNs / 1e9,
     cacheDigest: result.cacheDigest,
   };
@@ -327,8 +339,10 @@ export interface NativeLiveReport {
   readonly native: readonly NativePhase[];
   readonly javascriptOperationsPerCpuSecondMedian: number;
   readonly nativeOperationsPerCpuSecondMedian?: number;
-  /** JavaScript over native, operations per CPU-second (medians). Target ≥ 0.8. */
+  /** JavaScript over native, operations per CPU-second (medians). Target ≥ 0.8. Only when every phase was windowed. */
   readonly share?: number;
+  /** Why no share was taken though both sides ran (a phase was not windowed), if so. */
+  readonly shareRefused?: string;
   readonly method: string;
 }
 
@@ -351,6 +365,14 @@ export async function benchmarkNativeLive(operations: number, warmupOperations: 
     }
     const javascriptMedian = median(javascript.map((phase) => phase.operationsPerCpuSecond));
     const nativeMedian = native.length > 0 ? median(native.map((phase) => phase.operationsPerCpuSecond)) : undefined;
+    const unwindowed = [
+      ...javascript.flatMap((phase, index) => (phase.windowed ? [] : [`JavaScript run ${index + 1}`])),
+      ...native.flatMap((phase, index) => (phase.windowed ? [] : [`C run ${index + 1}`])),
+    ];
+    const shareRefused = nativeMedian !== undefined && unwindowed.length > 0
+      ? `${unwindowed.join(', ')}: ended before two progress samples (200 ms apart), and a rate over a whole phase counts start-up, ` +
+        'which differs between the sides (JavaScript: from before the worker threads start; C: from its start signal); run more operations'
+      : undefined;
     return {
       workload: 'C',
       operations,
@@ -363,7 +385,8 @@ export async function benchmarkNativeLive(operations: number, warmupOperations: 
       native,
       javascriptOperationsPerCpuSecondMedian: javascriptMedian,
       nativeOperationsPerCpuSecondMedian: nativeMedian,
-      share: nativeMedian === undefined ? undefined : javascriptMedian / nativeMedian,
+      share: nativeMedian === undefined || shareRefused !== undefined ? undefined : javascriptMedian / nativeMedian,
+      shareRefused,
       method: `operations per CPU-second of the whole process (all threads), ${PROGRESS_INTERVAL_NOTE}; native and JavaScript phases alternate on one warmed cluster`,
     };
   } finally {
@@ -388,11 +411,14 @@ export function formatNativeLive(report: NativeLiveReport): string {
       { title: 'side', value: (row) => row.side },
       { title: 'ops per CPU-s', value: (row) => `${siNumber(row.median)}ops`, right: true },
       { title: 'runs', value: (row) => row.phases.map((phase) => siNumber(phase.operationsPerCpuSecond).trim()).join(', '), right: true },
+      { title: 'windowed', value: (row) => `${row.phases.filter((phase) => phase.windowed).length} of ${row.phases.length}`, right: true },
       { title: 'hit ratio', value: (row) => fixed(median(row.phases.map((phase) => phase.hitRatio)), 3), right: true },
       { title: 'fallbacks', value: (row) => integer(row.phases.reduce((total, phase) => total + phase.readFallbacks, 0)), right: true },
     ]),
   ];
-  if (report.share === undefined) {
+  if (report.shareRefused !== undefined) {
+    lines.push(`share: not taken: ${report.shareRefused}`);
+  } else if (report.share === undefined) {
     lines.push(`note: ${report.nativeSkipped ?? 'the native reference did not run'}; share not measured`);
   } else {
     lines.push(`share: ${fixed(report.share * 100, 1)} % of the native reference (bench/native/live.c, ${report.compiler} -O2) — ` +
