@@ -14,8 +14,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { bucketIdsPerDevice } from '../src/config.js';
 import { buildCluster, type Cluster } from '../src/engine/cluster.js';
@@ -38,10 +38,9 @@ import {
 } from '../src/engine/live/client-thread.js';
 import { IDLE_SLEEP_MS as CORE_IDLE_SLEEP_MS, IDLE_SPINS_BEFORE_SLEEP as CORE_IDLE_SPINS_BEFORE_SLEEP } from '../src/engine/live/core-thread.js';
 import { planWorkload, recordSettings, type WorkloadPlan, workloadByName } from '../src/ycsb/workloads.js';
-import { findCompiler, layoutDefines, ssdDefines } from './native.js';
+import { buildNative, layoutDefines, nativeDirectory, ssdDefines } from './native.js';
 
 export const NATIVE_LIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'live.c');
-const NATIVE_KERNELS_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
 const PROGRESS_INTERVAL_NOTE = 'CPU time and completed operations sampled every 200 ms while the clients run';
 
 export type NativeLiveBuild = { readonly executable: string; readonly compiler: string } | { readonly skipped: string };
@@ -65,30 +64,15 @@ export function liveDefines(): string[] {
   ];
 }
 
-/** Builds bench/native/live.c (`cc -O2 -pthread`), cached by sources and flags under the temporary directory. */
+/** Builds bench/native/live.c (`cc -O2 -pthread`, every constant by -D; see buildNative). */
 export function buildNativeLive(): NativeLiveBuild {
-  const compiler = findCompiler();
-  if (compiler === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on the PATH: the native reference of the live engine is skipped' };
   const counterDefines = [
     ...Object.entries(Counter).map(([name, value]) => `-DCOUNTER_${name}=${value}`),
     `-DCOUNTER_COUNT=${Object.keys(Counter).length}`,
     ...Object.entries(DeviceCounter).map(([name, value]) => `-DDEVICE_COUNTER_${name}=${value}`),
   ];
   const flags = ['-O2', '-std=gnu11', '-pthread', ...layoutDefines(), ...ssdDefines(), ...liveDefines(), ...counterDefines];
-  const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
-  const digest = createHash('sha256').update(readFileSync(NATIVE_LIVE_SOURCE)).update(readFileSync(NATIVE_KERNELS_SOURCE))
-    .update(flags.join(' ')).update(version).digest('hex').slice(0, 16);
-  const directory = join(tmpdir(), 'scalio-native');
-  const executable = join(directory, `live-${digest}`);
-  if (existsSync(executable)) return { executable, compiler };
-  mkdirSync(directory, { recursive: true });
-  const partial = `${executable}.${process.pid}.partial`;
-  const built = spawnSync(compiler, [...flags, '-o', partial, NATIVE_LIVE_SOURCE, '-lm'], { encoding: 'utf8' });
-  if (built.status !== 0) {
-    return { skipped: `${compiler} -O2 failed on bench/native/live.c: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
-  }
-  renameSync(partial, executable);
-  return { executable, compiler };
+  return buildNative(NATIVE_LIVE_SOURCE, flags, 'the native reference of the live engine is');
 }
 
 /** What one measured phase did, on either side. */
@@ -198,8 +182,7 @@ export async function prepareLive(
   const leased = system === 'scalio';
   const needed = [regions.cache, regions.storeIndex, regions.clientArenas, regions.ycsb, ...(leased ? [regions.cacheEpoch] : [])];
   const memoryBytes = Math.max(...needed.map((region) => region.base + region.bytes));
-  const directory = join(tmpdir(), 'scalio-native');
-  mkdirSync(directory, { recursive: true });
+  const directory = nativeDirectory();
   const memoryPath = join(directory, `live-memory-${process.pid}.bin`);
   const ssdPath = join(directory, `live-ssds-${process.pid}.bin`);
   const ssds = new SsdArray(cluster.spec.ssds);

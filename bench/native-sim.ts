@@ -13,9 +13,8 @@
  * a ratio is only printed for a replica that is exact.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildCluster, type Cluster, POSTED_WRITE_BYTES_MAX, POSTED_WRITES_PER_CLIENT } from '../src/engine/cluster.js';
 import { configureSource, plannedCluster } from '../src/engine/run.js';
@@ -35,10 +34,9 @@ import {
 import { NOT_FOUND } from '../src/store/context.js';
 import { READ_RESTARTS_MAX } from '../src/store/read.js';
 import { planWorkload, type WorkloadPlan, WORKLOADS } from '../src/ycsb/workloads.js';
-import { findCompiler, layoutDefines, ssdDefines } from './native.js';
+import { buildNative, layoutDefines, nativeDirectory, ssdDefines } from './native.js';
 
 const SIM_SOURCE = join(packageRoot(), 'bench', 'native', 'sim.c');
-const KERNELS_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
 
 /** One phase's outcome, the same fields from both sides. */
 export interface PhaseOutcome {
@@ -96,26 +94,11 @@ export interface NativeSimResult {
 
 type Build = { readonly executable: string; readonly compiler: string } | { readonly skipped: string };
 
-/** Builds bench/native/sim.c (`cc -O2`, layouts by -D), cached by sources, flags and compiler. */
+/** Builds bench/native/sim.c (`cc -O2`, layouts and SSD constants by -D; see buildNative). */
 export function buildNativeSim(): Build {
-  const compiler = findCompiler();
-  if (compiler === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on the PATH: the native simulator replica is skipped' };
   const flags = ['-O2', '-std=gnu11', ...layoutDefines(), ...ssdDefines(), `-DSSD_ENTRY_CLASS_SHIFT=${NATIVE_SIM_ENTRY_CLASS_SHIFT}`,
     `-DNOT_FOUND_RESULT=(${NOT_FOUND})`];
-  const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
-  const digest = createHash('sha256').update(readFileSync(SIM_SOURCE)).update(readFileSync(KERNELS_SOURCE)).update(flags.join(' ')).update(version)
-    .digest('hex').slice(0, 16);
-  const directory = join(tmpdir(), 'scalio-native');
-  const executable = join(directory, `sim-${digest}`);
-  if (existsSync(executable)) return { executable, compiler };
-  mkdirSync(directory, { recursive: true });
-  const partial = `${executable}.${process.pid}.partial`;
-  const built = spawnSync(compiler, [...flags, '-o', partial, SIM_SOURCE, '-lm'], { encoding: 'utf8' });
-  if (built.status !== 0) {
-    return { skipped: `${compiler} -O2 failed on bench/native/sim.c: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
-  }
-  renameSync(partial, executable);
-  return { executable, compiler };
+  return buildNative(SIM_SOURCE, flags, 'the native simulator replica is');
 }
 
 /** The loaded cluster both sides start from, and how to run each side on it. */
@@ -189,9 +172,8 @@ export function prepareSimPair(operations: number, warmupOperations: number, con
   };
 
   let images: { dpu: string; ssd: string } | undefined;
-  const directory = join(tmpdir(), 'scalio-native');
   const writeImages = () => {
-    mkdirSync(directory, { recursive: true });
+    const directory = nativeDirectory();
     const dpu = join(directory, `sim-dpu-${process.pid}.bin`);
     const ssd = join(directory, `sim-ssd-${process.pid}.bin`);
     const file = openSync(dpu, 'w');
