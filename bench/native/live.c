@@ -430,7 +430,7 @@ static NOINLINE int getRun(Thread *thread, Client *client, double *result) {
       const i32 valueLength = slotValueLength(at(bucket), slot);
       copyBytes(at(value), at(bucket + (u64)slot * (u64)slotBytes + (u64)slotValueOffset), valueLength);
       storeU64(at(word), clientNow(thread));
-      rdmaWrite(thread, client, &cacheRegion, slotRemote + SLOT_ACCESS_TIME_OFFSET, word, 8, 0);
+      rdmaWrite(thread, client, &cacheRegion, slotRemote + SLOT_ACCESS_TIME_OFFSET, word, SLOT_ACCESS_TIME_BYTES, 0);
       *result = valueLength;
       return GET_DONE;
     }
@@ -503,7 +503,7 @@ static NOINLINE int getRun(Thread *thread, Client *client, double *result) {
  * the verb's region and buffer checks: the addresses are the cache's own), the scan (epoch 0:
  * the lease epoch only matters to outcomes other than a hit), the value copied out, the access
  * time into the client's word and, as the posted WRITE moves an aligned word, stored whole.
- * Returns slot << 16 | valueLength, or -1 on anything but a hit. */
+ * Returns the value's length, or -1 on anything but a hit. */
 static NOINLINE i32 cacheHitAtOnce(u8 *bucketRemote, u8 *bucketLocal, i32 bucketBytes, const u8 *regionBase, const u8 *descriptor, u8 *operands,
   u8 *valueOut, u8 *wordLocal, double accessTimeNs) {
   rdmaReadCopyStrided(bucketLocal, bucketRemote, bucketBytes, regionBase, slotBytes);
@@ -515,25 +515,23 @@ static NOINLINE i32 cacheHitAtOnce(u8 *bucketRemote, u8 *bucketLocal, i32 bucket
   const u64 accessTime = (u64)accessTimeNs;
   store64(wordLocal, accessTime);
   __atomic_store_n((u64 *)(bucketRemote + (size_t)(slot * slotBytes) + SLOT_ACCESS_TIME_OFFSET), accessTime, __ATOMIC_SEQ_CST);
-  return (slot << 16) | valueLength;
+  return valueLength;
 }
-#define HIT_VALUE_LENGTH_MASK 0xffff
-#define ACCESS_TIME_BYTES 8
 /* scalioGetAtOnce: the hit's counters as the verbs and the machine would have counted them;
  * GET_NEEDS_MACHINE (-D) when the GET machine must run from its first READ. */
 static inline i32 getAtOnce(Thread *thread, Client *client) {
   const u64 key = A(client, oKey);
   const u64 bucketRemote = cacheRegion.base + (u64)cacheBucketOf(at(key), cacheBucketCount) * (u64)cacheBucketBytes;
-  const i32 hit = cacheHitAtOnce(at(bucketRemote), at(A(client, oSystem)), cacheBucketBytes, at(cacheRegion.base), at(key), at(A(client, oOperands)),
+  const i32 valueLength = cacheHitAtOnce(at(bucketRemote), at(A(client, oSystem)), cacheBucketBytes, at(cacheRegion.base), at(key), at(A(client, oOperands)),
     at(A(client, oValue)), at(A(client, oWord)), clientNow(thread));
-  if (hit < 0) return GET_NEEDS_MACHINE;
+  if (valueLength < 0) return GET_NEEDS_MACHINE;
   Counters *counters = &thread->counters;
   countAdd(counters, COUNTER_rdmaReads, 1);
   countAdd(counters, COUNTER_rdmaReadBytes, cacheBucketBytes);
   countAdd(counters, COUNTER_cacheHits, 1);
   countAdd(counters, COUNTER_rdmaWrites, 1);
-  countAdd(counters, COUNTER_rdmaWriteBytes, ACCESS_TIME_BYTES);
-  return hit & HIT_VALUE_LENGTH_MASK;
+  countAdd(counters, COUNTER_rdmaWriteBytes, SLOT_ACCESS_TIME_BYTES);
+  return valueLength;
 }
 
 /* ---------------------------------------------------------------- src/engine/live/client-thread.ts */

@@ -442,7 +442,7 @@ static int afterScan(Client *c, i32 scan, double *result) {
     memmove(at(c->value), at(c->bucket + (u64)(c->slot * slotBytes) + (u64)slotValueOffset), (size_t)valueLength);
     store64(at(c->word), (u64)nowOf(c));
     c->valueLength = valueLength;
-    yieldWrite(c, &cacheRegion, c->slotRemote + SLOT_ACCESS_TIME_OFFSET, c->word, 8, false, AFTER_HIT_WRITE);
+    yieldWrite(c, &cacheRegion, c->slotRemote + SLOT_ACCESS_TIME_OFFSET, c->word, SLOT_ACCESS_TIME_BYTES, false, AFTER_HIT_WRITE);
     return STEP_VERB;
   }
   if (c->outcome == SCAN_TORN) {

@@ -44,6 +44,8 @@
  */
 export const SLOT_STATE_WORD_OFFSET = 0;
 export const SLOT_ACCESS_TIME_OFFSET = 8;
+/** A hit refreshes the access time with a posted WRITE of this whole word. */
+export const SLOT_ACCESS_TIME_BYTES = 8;
 export const SLOT_KEY_LENGTH_OFFSET = 16;
 export const SLOT_VALUE_LENGTH_OFFSET = 18;
 export const SLOT_KEY_OFFSET = 24;
