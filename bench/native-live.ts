@@ -84,6 +84,12 @@ export interface LivePhase {
   readonly readFallbacks: number;
   readonly notFound: number;
   /**
+   * The verbs the hardware counted (RDMA READs other than the lease epoch's, whose count
+   * follows the clock; WRITEs, CAS, offloaded NVMe reads): the same on both sides for the
+   * same operations.
+   */
+  readonly verbs: { readonly rdmaReadsBesideEpoch: number; readonly rdmaWrites: number; readonly rdmaCompareSwaps: number; readonly nvmeReads: number };
+  /**
    * Events that depend on timing, not on the operations alone: waits behind another
    * reader's fill, torn reads, reservation conflicts, fills whose lease ran out (a thread
    * preempted for several ms on a loaded machine), slots the lease sweep freed or a reader
@@ -264,6 +270,10 @@ export async function runJavaScriptPhase(prepared: PreparedLive, operations: num
     hitRatio: hits + misses > 0 ? hits / (hits + misses) : 0,
     readFallbacks: counterOf(values, Counter.readFallbacks),
     notFound: output.stats.notFound,
+    verbs: {
+      rdmaReadsBesideEpoch: counterOf(values, Counter.rdmaReads) - counterOf(values, Counter.epochReads), rdmaWrites: counterOf(values, Counter.rdmaWrites),
+      rdmaCompareSwaps: counterOf(values, Counter.rdmaCompareSwaps), nvmeReads: counterOf(values, Counter.nvmeReadsOffloaded),
+    },
     timingEvents: [
       Counter.pendingWaits, Counter.tornReads, Counter.reservationConflicts, Counter.fillsAbandoned, Counter.reservationsLost,
       Counter.slotsSwept, Counter.slotsReclaimed, Counter.slotsScrubbed, Counter.readFallbacks,
@@ -293,6 +303,7 @@ export function runNativePhase(executable: string, prepared: PreparedLive, opera
     hitRatio: result.hitRatio,
     readFallbacks: result.readFallbacks,
     notFound: result.notFound,
+    verbs: { rdmaReadsBesideEpoch: result.rdmaReads - result.epochReads, rdmaWrites: result.rdmaWrites, rdmaCompareSwaps: result.rdmaCompareSwaps, nvmeReads: result.nvmeReads },
     timingEvents: ['pendingWaits', 'tornReads', 'reservationConflicts', 'fillsAbandoned', 'reservationsLost', 'slotsSwept', 'slotsReclaimed', 'slotsScrubbed', 'readFallbacks']
       .reduce((total, name) => total + (result[name] as number), 0),
     operationsPerCpuSecond: result.operationsPerCpuSecond,
