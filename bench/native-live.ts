@@ -14,53 +14,65 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { bucketIdsPerDevice } from '../src/config.js';
 import { buildCluster, type Cluster } from '../src/engine/cluster.js';
 import { runLive } from '../src/engine/live/engine.js';
 import { operationsOfClient } from '../src/engine/run.js';
 import { Counter, DeviceCounter } from '../src/hw/counters.js';
-import { poolChunks, SsdArray } from '../src/hw/ssd.js';
+import { poolChunks, slotBytesOfClass, slotClassFor, SsdArray } from '../src/hw/ssd.js';
 import { BLOCK_BYTES } from '../src/layout/store.js';
 import { SLOT_ACCESS_TIME_OFFSET } from '../src/layout/cache-slot.js';
 import { packageRoot } from '../src/paths.js';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
+import { BACKOFF_FIRST_NS, BACKOFF_MAX_NS, GET_ATTEMPTS_MAX, scalioSlotImageScratch } from '../src/systems/scalio/client.js';
+import { CACHE_EPOCH_NS, EPOCH_REFRESH_NS, LEASE_EPOCHS, SWEEP_SLOTS_PER_EPOCH } from '../src/systems/scalio/lease.js';
+import { GET_NEEDS_MACHINE } from '../src/systems/system.js';
+import { NOT_FOUND } from '../src/store/context.js';
+import { READ_RESTARTS_MAX } from '../src/store/read.js';
+import {
+  IDLE_SLEEP_MS as CLIENT_IDLE_SLEEP_MS, IDLE_SPINS_BEFORE_SLEEP as CLIENT_IDLE_SPINS_BEFORE_SLEEP, PROGRESS_BATCH,
+} from '../src/engine/live/client-thread.js';
+import { IDLE_SLEEP_MS as CORE_IDLE_SLEEP_MS, IDLE_SPINS_BEFORE_SLEEP as CORE_IDLE_SPINS_BEFORE_SLEEP } from '../src/engine/live/core-thread.js';
 import { planWorkload, recordSettings, type WorkloadPlan, workloadByName } from '../src/ycsb/workloads.js';
-import { findCompiler, layoutDefines } from './native.js';
+import { buildNative, layoutDefines, nativeDirectory, ssdDefines } from './native.js';
 
 export const NATIVE_LIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'live.c');
-const NATIVE_KERNELS_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
 const PROGRESS_INTERVAL_NOTE = 'CPU time and completed operations sampled every 200 ms while the clients run';
 
 export type NativeLiveBuild = { readonly executable: string; readonly compiler: string } | { readonly skipped: string };
 
-/** Builds bench/native/live.c (`cc -O2 -pthread`), cached by sources and flags under the temporary directory. */
+/** A nanosecond constant for C, as a double (the C side computes with doubles, as JavaScript does). */
+function nanoseconds(name: string, valueNs: number): string {
+  return `-D${name}=((double)${valueNs})`;
+}
+
+/** -D for every constant of the live engine's path that live.c uses, each from where TypeScript defines it. */
+export function liveDefines(): string[] {
+  return [
+    `-DGET_ATTEMPTS_MAX=${GET_ATTEMPTS_MAX}`, nanoseconds('BACKOFF_FIRST_NS', BACKOFF_FIRST_NS), nanoseconds('BACKOFF_MAX_NS', BACKOFF_MAX_NS),
+    `-DREAD_RESTARTS_MAX=${READ_RESTARTS_MAX}`,
+    nanoseconds('CACHE_EPOCH_NS', CACHE_EPOCH_NS), nanoseconds('EPOCH_REFRESH_NS', EPOCH_REFRESH_NS),
+    `-DLEASE_EPOCHS=${LEASE_EPOCHS}`, `-DSWEEP_SLOTS_PER_EPOCH=${SWEEP_SLOTS_PER_EPOCH}`,
+    `-DNOT_FOUND=(${NOT_FOUND})`, `-DGET_NEEDS_MACHINE=(${GET_NEEDS_MACHINE})`,
+    `-DPROGRESS_BATCH=${PROGRESS_BATCH}`, `-DCLIENT_IDLE_SPINS_BEFORE_SLEEP=${CLIENT_IDLE_SPINS_BEFORE_SLEEP}`,
+    `-DCLIENT_IDLE_SLEEP_NS=${Math.round(CLIENT_IDLE_SLEEP_MS * 1e6)}`,
+    `-DCORE_IDLE_SPINS_BEFORE_SLEEP=${CORE_IDLE_SPINS_BEFORE_SLEEP}`, nanoseconds('CORE_IDLE_SLEEP_NS', CORE_IDLE_SLEEP_MS * 1e6),
+  ];
+}
+
+/** Builds bench/native/live.c (`cc -O2 -pthread`, every constant by -D; see buildNative). */
 export function buildNativeLive(): NativeLiveBuild {
-  const compiler = findCompiler();
-  if (compiler === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on the PATH: the native reference of the live engine is skipped' };
   const counterDefines = [
     ...Object.entries(Counter).map(([name, value]) => `-DCOUNTER_${name}=${value}`),
     `-DCOUNTER_COUNT=${Object.keys(Counter).length}`,
     ...Object.entries(DeviceCounter).map(([name, value]) => `-DDEVICE_COUNTER_${name}=${value}`),
   ];
-  const flags = ['-O2', '-std=gnu11', '-pthread', ...layoutDefines(), ...counterDefines];
-  const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
-  const digest = createHash('sha256').update(readFileSync(NATIVE_LIVE_SOURCE)).update(readFileSync(NATIVE_KERNELS_SOURCE))
-    .update(flags.join(' ')).update(version).digest('hex').slice(0, 16);
-  const directory = join(tmpdir(), 'scalio-native');
-  const executable = join(directory, `live-${digest}`);
-  if (existsSync(executable)) return { executable, compiler };
-  mkdirSync(directory, { recursive: true });
-  const partial = `${executable}.${process.pid}.partial`;
-  const built = spawnSync(compiler, [...flags, '-o', partial, NATIVE_LIVE_SOURCE, '-lm'], { encoding: 'utf8' });
-  if (built.status !== 0) {
-    return { skipped: `${compiler} -O2 failed on bench/native/live.c: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
-  }
-  renameSync(partial, executable);
-  return { executable, compiler };
+  const flags = ['-O2', '-std=gnu11', '-pthread', ...layoutDefines(), ...ssdDefines(), ...liveDefines(), ...counterDefines];
+  return buildNative(NATIVE_LIVE_SOURCE, flags, 'the native reference of the live engine is');
 }
 
 /** What one measured phase did, on either side. */
@@ -72,14 +84,30 @@ export interface LivePhase {
   readonly readFallbacks: number;
   readonly notFound: number;
   /**
+   * The verbs the hardware counted (RDMA READs other than the lease epoch's, whose count
+   * follows the clock; WRITEs, CAS, offloaded NVMe reads): the same on both sides for the
+   * same operations.
+   */
+  readonly verbs: { readonly rdmaReadsBesideEpoch: number; readonly rdmaWrites: number; readonly rdmaCompareSwaps: number; readonly nvmeReads: number };
+  /**
    * Events that depend on timing, not on the operations alone: waits behind another
    * reader's fill, torn reads, reservation conflicts, fills whose lease ran out (a thread
    * preempted for several ms on a loaded machine), slots the lease sweep freed or a reader
    * took over, fallbacks. With none on either side, a one-thread run is deterministic.
    */
   readonly timingEvents: number;
-  /** Operations per CPU-second of the whole process, over the sampled window. */
+  /**
+   * Operations per CPU-second of the whole process, over the sampled window when `windowed`;
+   * otherwise over the whole phase, which does not compare across sides (see `windowed`).
+   */
   readonly operationsPerCpuSecond: number;
+  /**
+   * Whether the rate is over the window between two progress samples (start-up and tail
+   * left out). A phase too short for two samples counts from its start instead, and the
+   * sides start differently: the JavaScript side from before runLive (worker start-up
+   * included), the C side from its start signal (threads already up); no share is taken then.
+   */
+  readonly windowed: boolean;
   readonly wallSeconds: number;
 }
 
@@ -96,8 +124,9 @@ export interface PreparedLive {
 }
 
 /**
- * Writes every written SSD block (src/hw/ssd.ts stores a block as its bytes up to its last
- * non-zero 64-byte unit): per device the count, then (u32 block, u16 units, the units' bytes).
+ * Writes every written SSD block as src/hw/ssd.ts stores it (its bytes up to its last
+ * non-zero one, in the smallest slot class that holds them): per device the count, then
+ * (u32 block, u16 slot class, the slot's slotBytesOfClass bytes).
  */
 function writeSsdDump(ssds: SsdArray, path: string): void {
   const file = openSync(path, 'w');
@@ -111,12 +140,13 @@ function writeSsdDump(ssds: SsdArray, path: string): void {
         ssds.read(device, index, 1, block, 0);
         let end = BLOCK_BYTES;
         while (end > 0 && block[end - 1] === 0) end--;
-        const units = Math.ceil(end / 64);
-        if (units === 0) continue;
-        const entry = Buffer.alloc(6 + units * 64);
+        const slotClass = slotClassFor(end);
+        if (slotClass === 0) continue;
+        const slotBytes = slotBytesOfClass(slotClass);
+        const entry = Buffer.alloc(6 + slotBytes);
         entry.writeUInt32LE(index, 0);
-        entry.writeUInt16LE(units, 4);
-        entry.set(block.subarray(0, units * 64), 6);
+        entry.writeUInt16LE(slotClass, 4);
+        entry.set(block.subarray(0, slotBytes), 6);
         entries.push(entry);
       }
       count.writeUInt32LE(entries.length, 0);
@@ -158,8 +188,7 @@ export async function prepareLive(
   const leased = system === 'scalio';
   const needed = [regions.cache, regions.storeIndex, regions.clientArenas, regions.ycsb, ...(leased ? [regions.cacheEpoch] : [])];
   const memoryBytes = Math.max(...needed.map((region) => region.base + region.bytes));
-  const directory = join(tmpdir(), 'scalio-native');
-  mkdirSync(directory, { recursive: true });
+  const directory = nativeDirectory();
   const memoryPath = join(directory, `live-memory-${process.pid}.bin`);
   const ssdPath = join(directory, `live-ssds-${process.pid}.bin`);
   const ssds = new SsdArray(cluster.spec.ssds);
@@ -186,6 +215,7 @@ export async function prepareLive(
     arenasBase: regions.clientArenas.base, arenaBytes: arena.bytes,
     arenaRandom: arena.random, arenaOperands: arena.operands, arenaWord: arena.word, arenaIndexEntry: arena.indexEntry, arenaKey: arena.key,
     arenaValue: arena.value, arenaChain: arena.chain, arenaValueBlocks: arena.valueBlocks, arenaSystem: arena.system,
+    slotImageOffset: scalioSlotImageScratch(geometry, 0),
     ...regionParameters('cache', regions.cache), ...regionParameters('index', regions.storeIndex),
     ...(leased ? regionParameters('epoch', regions.cacheEpoch) : {}),
     zipfianItems: zipfian.items, zipfianTheta: zipfian.theta, zipfianZetan: zipfian.zetan,
@@ -240,11 +270,16 @@ export async function runJavaScriptPhase(prepared: PreparedLive, operations: num
     hitRatio: hits + misses > 0 ? hits / (hits + misses) : 0,
     readFallbacks: counterOf(values, Counter.readFallbacks),
     notFound: output.stats.notFound,
+    verbs: {
+      rdmaReadsBesideEpoch: counterOf(values, Counter.rdmaReads) - counterOf(values, Counter.epochReads), rdmaWrites: counterOf(values, Counter.rdmaWrites),
+      rdmaCompareSwaps: counterOf(values, Counter.rdmaCompareSwaps), nvmeReads: counterOf(values, Counter.nvmeReadsOffloaded),
+    },
     timingEvents: [
       Counter.pendingWaits, Counter.tornReads, Counter.reservationConflicts, Counter.fillsAbandoned, Counter.reservationsLost,
       Counter.slotsSwept, Counter.slotsReclaimed, Counter.slotsScrubbed, Counter.readFallbacks,
     ].reduce((total, counter) => total + counterOf(values, counter), 0),
     operationsPerCpuSecond,
+    windowed,
     wallSeconds,
   };
 }
@@ -268,9 +303,11 @@ export function runNativePhase(executable: string, prepared: PreparedLive, opera
     hitRatio: result.hitRatio,
     readFallbacks: result.readFallbacks,
     notFound: result.notFound,
+    verbs: { rdmaReadsBesideEpoch: result.rdmaReads - result.epochReads, rdmaWrites: result.rdmaWrites, rdmaCompareSwaps: result.rdmaCompareSwaps, nvmeReads: result.nvmeReads },
     timingEvents: ['pendingWaits', 'tornReads', 'reservationConflicts', 'fillsAbandoned', 'reservationsLost', 'slotsSwept', 'slotsReclaimed', 'slotsScrubbed', 'readFallbacks']
       .reduce((total, name) => total + (result[name] as number), 0),
     operationsPerCpuSecond: result.operationsPerCpuSecond,
+    windowed: result.windowed === true,
     wallSeconds: result.wallNs / 1e9,
     cacheDigest: result.cacheDigest,
   };
@@ -296,8 +333,10 @@ export interface NativeLiveReport {
   readonly native: readonly NativePhase[];
   readonly javascriptOperationsPerCpuSecondMedian: number;
   readonly nativeOperationsPerCpuSecondMedian?: number;
-  /** JavaScript over native, operations per CPU-second (medians). Target ≥ 0.8. */
+  /** JavaScript over native, operations per CPU-second (medians). Target ≥ 0.8. Only when every phase was windowed. */
   readonly share?: number;
+  /** Why no share was taken though both sides ran (a phase was not windowed), if so. */
+  readonly shareRefused?: string;
   readonly method: string;
 }
 
@@ -320,6 +359,14 @@ export async function benchmarkNativeLive(operations: number, warmupOperations: 
     }
     const javascriptMedian = median(javascript.map((phase) => phase.operationsPerCpuSecond));
     const nativeMedian = native.length > 0 ? median(native.map((phase) => phase.operationsPerCpuSecond)) : undefined;
+    const unwindowed = [
+      ...javascript.flatMap((phase, index) => (phase.windowed ? [] : [`JavaScript run ${index + 1}`])),
+      ...native.flatMap((phase, index) => (phase.windowed ? [] : [`C run ${index + 1}`])),
+    ];
+    const shareRefused = nativeMedian !== undefined && unwindowed.length > 0
+      ? `${unwindowed.join(', ')}: ended before two progress samples (200 ms apart), and a rate over a whole phase counts start-up, ` +
+        'which differs between the sides (JavaScript: from before the worker threads start; C: from its start signal); run more operations'
+      : undefined;
     return {
       workload: 'C',
       operations,
@@ -332,7 +379,8 @@ export async function benchmarkNativeLive(operations: number, warmupOperations: 
       native,
       javascriptOperationsPerCpuSecondMedian: javascriptMedian,
       nativeOperationsPerCpuSecondMedian: nativeMedian,
-      share: nativeMedian === undefined ? undefined : javascriptMedian / nativeMedian,
+      share: nativeMedian === undefined || shareRefused !== undefined ? undefined : javascriptMedian / nativeMedian,
+      shareRefused,
       method: `operations per CPU-second of the whole process (all threads), ${PROGRESS_INTERVAL_NOTE}; native and JavaScript phases alternate on one warmed cluster`,
     };
   } finally {
@@ -357,11 +405,14 @@ export function formatNativeLive(report: NativeLiveReport): string {
       { title: 'side', value: (row) => row.side },
       { title: 'ops per CPU-s', value: (row) => `${siNumber(row.median)}ops`, right: true },
       { title: 'runs', value: (row) => row.phases.map((phase) => siNumber(phase.operationsPerCpuSecond).trim()).join(', '), right: true },
+      { title: 'windowed', value: (row) => `${row.phases.filter((phase) => phase.windowed).length} of ${row.phases.length}`, right: true },
       { title: 'hit ratio', value: (row) => fixed(median(row.phases.map((phase) => phase.hitRatio)), 3), right: true },
       { title: 'fallbacks', value: (row) => integer(row.phases.reduce((total, phase) => total + phase.readFallbacks, 0)), right: true },
     ]),
   ];
-  if (report.share === undefined) {
+  if (report.shareRefused !== undefined) {
+    lines.push(`share: not taken: ${report.shareRefused}`);
+  } else if (report.share === undefined) {
     lines.push(`note: ${report.nativeSkipped ?? 'the native reference did not run'}; share not measured`);
   } else {
     lines.push(`share: ${fixed(report.share * 100, 1)} % of the native reference (bench/native/live.c, ${report.compiler} -O2) — ` +

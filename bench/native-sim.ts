@@ -13,31 +13,30 @@
  * a ratio is only printed for a replica that is exact.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildCluster, type Cluster, POSTED_WRITE_BYTES_MAX, POSTED_WRITES_PER_CLIENT } from '../src/engine/cluster.js';
 import { configureSource, plannedCluster } from '../src/engine/run.js';
 import { SimEngine } from '../src/engine/sim/engine.js';
 import { Counter } from '../src/hw/counters.js';
 import { type HardwareProfile, TIMING_PARAMETERS, dpuThreadPools, resolveProfile } from '../src/hw/profile.js';
-import { SsdArray } from '../src/hw/ssd.js';
+import { SLOT_CLASSES, SLOT_STEP_BYTES, slotBytesOfClass, slotClassFor, SsdArray } from '../src/hw/ssd.js';
 import { BLOCK_BYTES } from '../src/layout/store.js';
 import { DISTRIBUTION_ZIPFIAN, FIELD_LENGTH_CONSTANT, FIELD_LENGTH_UNIFORM } from '../src/layout/ycsb.js';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
 import { packageRoot } from '../src/paths.js';
 import { slotGeometry } from '../src/systems/scalio/cache.js';
-import { BACKOFF_FIRST_NS, BACKOFF_MAX_NS, GET_ATTEMPTS_MAX } from '../src/systems/scalio/client.js';
+import { BACKOFF_FIRST_NS, BACKOFF_MAX_NS, GET_ATTEMPTS_MAX, scalioSlotImageScratch } from '../src/systems/scalio/client.js';
 import {
   CACHE_EPOCH_NS, EPOCH_REFRESH_NS, EPOCH_TICK_CPU_NS, LEASE_EPOCHS, SWEEP_SLOT_CPU_NS, SWEEP_SLOTS_PER_EPOCH,
 } from '../src/systems/scalio/lease.js';
+import { NOT_FOUND } from '../src/store/context.js';
 import { READ_RESTARTS_MAX } from '../src/store/read.js';
 import { planWorkload, type WorkloadPlan, WORKLOADS } from '../src/ycsb/workloads.js';
-import { findCompiler, layoutDefines } from './native.js';
+import { buildNative, layoutDefines, nativeDirectory, ssdDefines } from './native.js';
 
 const SIM_SOURCE = join(packageRoot(), 'bench', 'native', 'sim.c');
-const KERNELS_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
 
 /** One phase's outcome, the same fields from both sides. */
 export interface PhaseOutcome {
@@ -95,25 +94,11 @@ export interface NativeSimResult {
 
 type Build = { readonly executable: string; readonly compiler: string } | { readonly skipped: string };
 
-/** Builds bench/native/sim.c (`cc -O2`, layouts by -D), cached by sources, flags and compiler. */
+/** Builds bench/native/sim.c (`cc -O2`, layouts and SSD constants by -D; see buildNative). */
 export function buildNativeSim(): Build {
-  const compiler = findCompiler();
-  if (compiler === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on the PATH: the native simulator replica is skipped' };
-  const flags = ['-O2', '-std=gnu11', ...layoutDefines()];
-  const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
-  const digest = createHash('sha256').update(readFileSync(SIM_SOURCE)).update(readFileSync(KERNELS_SOURCE)).update(flags.join(' ')).update(version)
-    .digest('hex').slice(0, 16);
-  const directory = join(tmpdir(), 'scalio-native');
-  const executable = join(directory, `sim-${digest}`);
-  if (existsSync(executable)) return { executable, compiler };
-  mkdirSync(directory, { recursive: true });
-  const partial = `${executable}.${process.pid}.partial`;
-  const built = spawnSync(compiler, [...flags, '-o', partial, SIM_SOURCE, '-lm'], { encoding: 'utf8' });
-  if (built.status !== 0) {
-    return { skipped: `${compiler} -O2 failed on bench/native/sim.c: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
-  }
-  renameSync(partial, executable);
-  return { executable, compiler };
+  const flags = ['-O2', '-std=gnu11', ...layoutDefines(), ...ssdDefines(), `-DSSD_ENTRY_CLASS_SHIFT=${NATIVE_SIM_ENTRY_CLASS_SHIFT}`,
+    `-DNOT_FOUND_RESULT=(${NOT_FOUND})`];
+  return buildNative(SIM_SOURCE, flags, 'the native simulator replica is');
 }
 
 /** The loaded cluster both sides start from, and how to run each side on it. */
@@ -187,9 +172,8 @@ export function prepareSimPair(operations: number, warmupOperations: number, con
   };
 
   let images: { dpu: string; ssd: string } | undefined;
-  const directory = join(tmpdir(), 'scalio-native');
   const writeImages = () => {
-    mkdirSync(directory, { recursive: true });
+    const directory = nativeDirectory();
     const dpu = join(directory, `sim-dpu-${process.pid}.bin`);
     const ssd = join(directory, `sim-ssd-${process.pid}.bin`);
     const file = openSync(dpu, 'w');
@@ -248,11 +232,17 @@ function emptyPhase(): PhaseOutcome {
 }
 
 /**
+ * A table entry of the replica's SSD image holds the slot's class above this bit (classes
+ * 1..SLOT_CLASSES fit above it) and 1 + the slot's offset in the pool, in SLOT_STEP_BYTES, below.
+ */
+export const NATIVE_SIM_ENTRY_CLASS_SHIFT = 32 - Math.ceil(Math.log2(SLOT_CLASSES + 1));
+
+/**
  * The SSDs' written blocks in the replica's format (bench/native/sim.c, loadSsds): i32
- * devices, i32 blocks per device; per device a u32 table (0: never written; else 1 + the
- * block's offset in 64-byte units, with its stored size in units above bit 28), the pool's
- * length (u64) and the pool. A block keeps its bytes up to its last non-zero one, rounded
- * up to 64, as src/hw/ssd.ts stores it.
+ * devices, i32 blocks per device; per device a u32 table (0: never written; else see
+ * NATIVE_SIM_ENTRY_CLASS_SHIFT), the pool's length (u64) and the pool. A block keeps its
+ * bytes up to its last non-zero one in the smallest slot class that holds them, as
+ * src/hw/ssd.ts stores it (slotClassFor, slotBytesOfClass).
  */
 function writeSsdImage(ssds: SsdArray, path: string): void {
   const file = openSync(path, 'w');
@@ -262,24 +252,29 @@ function writeSsdImage(ssds: SsdArray, path: string): void {
     header.writeInt32LE(ssds.blocksPerDevice, 4);
     writeSync(file, header);
     const block = new Uint8Array(BLOCK_BYTES);
+    const placesMax = 2 ** NATIVE_SIM_ENTRY_CLASS_SHIFT - 1;
     for (let device = 0; device < ssds.count; device++) {
       const table = new Uint32Array(ssds.blocksPerDevice);
       const pieces: Uint8Array[] = [];
-      let units = 0;
+      let steps = 0;
       for (let index = 0; index < ssds.blocksPerDevice; index++) {
         if (!ssds.isWritten(device, index)) continue;
         ssds.read(device, index, 1, block, 0);
         let end = BLOCK_BYTES;
         while (end > 0 && block[end - 1] === 0) end--;
-        const slotUnits = Math.max(1, Math.ceil(end / 64));
-        if (units + 1 >= 2 ** 28) throw new Error('an SSD holds more than the native replica\'s table addresses (16 GiB)');
-        table[index] = ((units + 1) | (slotUnits << 28)) >>> 0;
-        pieces.push(block.slice(0, slotUnits * 64));
-        units += slotUnits;
+        // A block written with zeros only gets the smallest slot here: reads see zeros either way.
+        const slotClass = Math.max(1, slotClassFor(end));
+        const slotBytes = slotBytesOfClass(slotClass);
+        if (steps + 1 > placesMax) {
+          throw new Error(`an SSD holds more than the native replica's table addresses (${(placesMax * SLOT_STEP_BYTES) / 2 ** 30} GiB)`);
+        }
+        table[index] = ((steps + 1) | (slotClass << NATIVE_SIM_ENTRY_CLASS_SHIFT)) >>> 0;
+        pieces.push(block.slice(0, slotBytes));
+        steps += slotBytes / SLOT_STEP_BYTES;
       }
       writeSync(file, new Uint8Array(table.buffer));
       const length = Buffer.alloc(8);
-      length.writeBigUInt64LE(BigInt(units * 64));
+      length.writeBigUInt64LE(BigInt(steps * SLOT_STEP_BYTES));
       writeSync(file, length);
       for (let start = 0; start < pieces.length; start += 65536) writeSync(file, Buffer.concat(pieces.slice(start, start + 65536)));
     }
@@ -322,7 +317,7 @@ function nativeParameters(cluster: Cluster, profile: HardwareProfile, plan: Work
     clientArenasBase: regions.clientArenas.base, stagingBase: regions.simStaging.base,
     arenaBytes: arena.bytes, arenaRandom: arena.random, arenaOperands: arena.operands, arenaWord: arena.word,
     arenaIndexEntry: arena.indexEntry, arenaKey: arena.key, arenaValue: arena.value, arenaChain: arena.chain,
-    arenaValueBlocks: arena.valueBlocks, arenaSystem: arena.system, slotImageOffset: Math.ceil(bucketBytes / 64) * 64,
+    arenaValueBlocks: arena.valueBlocks, arenaSystem: arena.system, slotImageOffset: scalioSlotImageScratch({ bucketBytes }, 0),
     getAttemptsMax: GET_ATTEMPTS_MAX, readRestartsMax: READ_RESTARTS_MAX, backoffFirstNs: BACKOFF_FIRST_NS, backoffMaxNs: BACKOFF_MAX_NS,
     postedWritesPerClient: POSTED_WRITES_PER_CLIENT, postedWriteBytesMax: POSTED_WRITE_BYTES_MAX,
     cacheEpochNs: CACHE_EPOCH_NS, epochRefreshNs: EPOCH_REFRESH_NS, epochTickCpuNs: EPOCH_TICK_CPU_NS, sweepSlotCpuNs: SWEEP_SLOT_CPU_NS,

@@ -7,15 +7,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import * as cacheSlot from '../src/layout/cache-slot.js';
 import * as keyLayout from '../src/layout/key.js';
 import * as operations from '../src/layout/operations.js';
 import * as storeLayout from '../src/layout/store.js';
 import * as verbs from '../src/layout/verbs.js';
 import * as ycsbLayout from '../src/layout/ycsb.js';
+import { SLOT_BYTES_MIN, SLOT_CLASSES, SLOT_INDEX_SHIFT, SLOT_STEP_BYTES, SPINS_BEFORE_YIELD, STRIPES } from '../src/hw/ssd.js';
 import { packageRoot } from '../src/paths.js';
 
 export const NATIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
@@ -31,6 +32,19 @@ export function layoutDefines(): string[] {
   return defines;
 }
 
+/**
+ * -D for src/hw/ssd.ts's storage, which the C ports read SSD blocks as: the per-block
+ * sequence locks, a read's spins before it yields, and the slot sizes (class c holds
+ * SSD_SLOT_BYTES_MIN + (c − 1) × SSD_SLOT_STEP_BYTES bytes; a chunk holds at most
+ * chunkBytes >> SSD_SLOT_INDEX_SHIFT slots).
+ */
+export function ssdDefines(): string[] {
+  return [
+    `-DSSD_STRIPES=${STRIPES}`, `-DSSD_SPINS_BEFORE_YIELD=${SPINS_BEFORE_YIELD}`, `-DSSD_SLOT_BYTES_MIN=${SLOT_BYTES_MIN}`,
+    `-DSSD_SLOT_STEP_BYTES=${SLOT_STEP_BYTES}`, `-DSSD_SLOT_CLASSES=${SLOT_CLASSES}`, `-DSSD_SLOT_INDEX_SHIFT=${SLOT_INDEX_SHIFT}`,
+  ];
+}
+
 /** The first C compiler on the PATH (`cc`, then `gcc`, then `clang`), or undefined. */
 export function findCompiler(): string | undefined {
   for (const candidate of ['cc', 'gcc', 'clang']) {
@@ -43,34 +57,55 @@ export function findCompiler(): string | undefined {
 export type NativeBuild = { readonly executable: string; readonly compiler: string } | { readonly skipped: string };
 
 /**
- * Builds the native kernels (`cc -O2`), cached by source and flags under the system's
- * temporary directory. Returns why it was skipped when there is no compiler or it fails.
+ * Where the native programs are built (cached) and their input dumps written: a directory
+ * of the user's own under the system's temporary directory (created mode 0700). Not one
+ * fixed path shared by everyone: on a shared machine, another user's /tmp/scalio-native would
+ * not be writable, and an executable someone else placed there under the cached name would
+ * be run as found.
  */
-export function buildNativeKernels(): NativeBuild {
+export function nativeDirectory(): string {
+  const user = typeof process.getuid === 'function' ? String(process.getuid()) : userInfo().username;
+  const directory = join(tmpdir(), `scalio-native-${user}`);
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  chmodSync(directory, 0o700);
+  return directory;
+}
+
+/**
+ * Builds one C program of bench/native/ (`source`) with the system C compiler and `flags`
+ * (the program is linked with -lm), cached in `nativeDirectory()` by the sources (every .c
+ * and .h of bench/native/, since the programs include one another), the flags and the
+ * compiler's version. `what` names the program in the note returned when it is skipped (no
+ * compiler, or the build failed).
+ */
+export function buildNative(source: string, flags: readonly string[], what: string): NativeBuild {
   const compiler = findCompiler();
-  if (compiler === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on the PATH: native references skipped' };
-  const flags = ['-O2', '-std=gnu11', ...layoutDefines()];
-  const source = readFileSync(NATIVE_SOURCE);
+  if (compiler === undefined) return { skipped: `no C compiler (cc, gcc or clang) on the PATH: ${what} skipped` };
   const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' }).stdout;
-  const digest = createHash('sha256').update(source).update(flags.join(' ')).update(version).digest('hex').slice(0, 16);
-  const directory = join(tmpdir(), 'scalio-native');
-  const executable = join(directory, `kernels-${digest}`);
+  const hash = createHash('sha256');
+  const sources = dirname(source);
+  for (const name of readdirSync(sources).filter((file) => /\.[ch]$/.test(file)).sort()) hash.update(name).update(readFileSync(join(sources, name)));
+  const digest = hash.update(flags.join(' ')).update(version).digest('hex').slice(0, 16);
+  const directory = nativeDirectory();
+  const executable = join(directory, `${basename(source, '.c')}-${digest}`);
   if (existsSync(executable)) return { executable, compiler };
-  mkdirSync(directory, { recursive: true });
   const partial = `${executable}.${process.pid}.partial`;
-  const built = spawnSync(compiler, [...flags, '-o', partial, NATIVE_SOURCE, '-lm'], { encoding: 'utf8' });
+  const built = spawnSync(compiler, [...flags, '-o', partial, source, '-lm'], { encoding: 'utf8' });
   if (built.status !== 0) {
-    return { skipped: `${compiler} -O2 failed on bench/native/kernels.c: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
+    return { skipped: `${compiler} ${flags[0] ?? ''} failed on bench/native/${basename(source)}: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
   }
   renameSync(partial, executable);
   return { executable, compiler };
 }
 
+/** Builds the native kernels (`cc -O2`, layouts by -D); returns why it was skipped when there is no compiler or it fails. */
+export function buildNativeKernels(): NativeBuild {
+  return buildNative(NATIVE_SOURCE, ['-O2', '-std=gnu11', ...layoutDefines()], 'native references');
+}
+
 /** Writes `bytes` (a dump of the bench's memory) where the native kernels can read it. */
 export function writeImage(bytes: Uint8Array): string {
-  const directory = join(tmpdir(), 'scalio-native');
-  mkdirSync(directory, { recursive: true });
-  const path = join(directory, `image-${process.pid}.bin`);
+  const path = join(nativeDirectory(), `image-${process.pid}.bin`);
   writeFileSync(path, bytes);
   return path;
 }

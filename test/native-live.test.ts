@@ -52,6 +52,8 @@ function expectSameWork({ native, live, nativeCache, liveCache }: Compared): voi
   expect(native.cacheHits).toBeGreaterThan(native.cacheMisses);
   expect(native.notFound).toBe(0);
   expect([native.cacheHits, native.cacheMisses]).toEqual([live.cacheHits, live.cacheMisses]);
+  // The same verbs counted: a hit at once counts the READ and WRITE its verbs would have.
+  expect(native.verbs).toEqual(live.verbs);
   expect(nativeCache).toBe(liveCache);
 }
 

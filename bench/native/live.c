@@ -9,8 +9,9 @@
  * cache epoch, store index, the YCSB shared state, every client's arena with its random
  * stream) and every written SSD block to files. This program loads the memory at the same
  * addresses (every layout, every byte and every client's random stream is the engine's
- * own) and rebuilds the SSDs as src/hw/ssd.ts stores them (block table, slots of 64-byte
- * classes in chunk pools; slots placed in block order rather than the load's write order). It runs the measured phase from that
+ * own) and rebuilds the SSDs as src/hw/ssd.ts stores them (block table, slots of 64, 80, 96,
+ * … 512 bytes, the sizes ssd.ts's classes have, with its constants passed with -D, in chunk
+ * pools; slots placed in block order rather than the load's write order). It runs the measured phase from that
  * state; the JavaScript engine runs its measured phase from the same state.
  *
  * What is ported, file by file (same steps, same order, same checks):
@@ -18,12 +19,18 @@
  *   cores), each running its share of the logical clients (client % threads) round robin,
  *   one operation per turn; a clock read per finished operation (that reading ends this
  *   operation and starts the next client's); finished operations added to a shared
- *   progress count every 1024; a client parked on a backoff deadline is skipped until the
- *   clock passes it; when every client is parked, 64 spinning rounds, then a 50 µs sleep.
+ *   progress count every PROGRESS_BATCH (1024); a client parked on a backoff deadline is
+ *   skipped until the clock passes it; when every client is parked, 64 spinning rounds, then
+ *   a 50 µs sleep (these constants, and every other one of the engine's path, are passed with
+ *   -D from their TypeScript definitions: see below).
  * - src/engine/driver.ts ClientRunner + YcsbOperations: ycsbNextOperation (the draw, the
  *   zipfian key choice against the acknowledged-key bound, the key name, its murmur hash
  *   and placement hashes), the operation's latency into a per-thread histogram (the same
  *   buckets as src/engine/histogram.ts), not-found counting.
+ * - src/systems/scalio/hit-at-once.ts + assembly/fast-path.ts cacheHitAtOnce, tried first
+ *   (driver.ts verbsAtOnce): a hit in one call (bucket READ copied strided, scan, value copy,
+ *   access time stored atomically, the verbs' and the machine's counters), without a Verb or
+ *   `execute`'s checks; anything else falls back to scalioGet from its first READ.
  * - src/systems/scalio/client.ts scalioGet, steps 1-5, with leases (lease.ts E2/E3/E6):
  *   bucket RDMA READ into the client's scratch, scan; hit → value copy, access-time 8-byte
  *   posted WRITE; torn → re-read (scrub on the same torn word twice); pending → backoff
@@ -84,27 +91,20 @@ static Region cacheRegion = { "cache" }, epochRegion = { "cacheEpoch" }, indexRe
 
 /* ---------------------------------------------------------------- the run's settings */
 static i32 clientCount, threadCount, coreCount, cacheBucketCount, cacheBucketBytes, bucketIdBits, deviceCount, bucketIdsPerDevice;
-static i32 oRandom, oOperands, oWord, oIndexEntry, oKey, oValue, oChain, oValueBlocks, oSystem;
+static i32 oRandom, oOperands, oWord, oIndexEntry, oKey, oValue, oChain, oValueBlocks, oSystem, oSlotImage;
 static u64 arenasBase, arenaBytes;
 static double operationsTotal, clockOffsetNs;
 /* 1 for `scalio` (leases on reservations, lease.ts), 0 for `scalio-no-lease` (no epoch, no sweep). */
 static i32 leased;
 static u64 memoryBytes;
 
-#define GET_ATTEMPTS_MAX 32
-#define BACKOFF_FIRST_NS 1000.0
-#define BACKOFF_MAX_NS 128000.0
-#define READ_RESTARTS_MAX 8
-#define CACHE_EPOCH_NS 1000000.0
-#define EPOCH_REFRESH_NS (2 * CACHE_EPOCH_NS)
-#define LEASE_EPOCHS 8
-#define SWEEP_SLOTS_PER_EPOCH 4096
-#define NOT_FOUND (-1)
-#define PROGRESS_BATCH 1024
-#define CLIENT_IDLE_SPINS_BEFORE_SLEEP 64
-#define CLIENT_IDLE_SLEEP_NS 50000
-#define CORE_IDLE_SPINS_BEFORE_SLEEP 256
-#define CORE_IDLE_SLEEP_NS 1000000
+/* Passed with -D from their TypeScript definitions (bench/native-live.ts liveDefines): GET_ATTEMPTS_MAX,
+ * BACKOFF_FIRST_NS, BACKOFF_MAX_NS (src/systems/scalio/client.ts), READ_RESTARTS_MAX (src/store/read.ts),
+ * CACHE_EPOCH_NS, EPOCH_REFRESH_NS, LEASE_EPOCHS, SWEEP_SLOTS_PER_EPOCH (src/systems/scalio/lease.ts),
+ * NOT_FOUND (src/store/context.ts), GET_NEEDS_MACHINE (src/systems/system.ts), PROGRESS_BATCH,
+ * CLIENT_IDLE_SPINS_BEFORE_SLEEP, CLIENT_IDLE_SLEEP_NS (src/engine/live/client-thread.ts),
+ * CORE_IDLE_SPINS_BEFORE_SLEEP, CORE_IDLE_SLEEP_NS (src/engine/live/core-thread.ts); and the
+ * SSD's with ssdDefines (bench/native.ts). */
 
 /* ---------------------------------------------------------------- clocks */
 static double monotonicNs(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec * 1e9 + (double)t.tv_nsec; }
@@ -115,15 +115,14 @@ static inline double sharedClockNs(void) { return monotonicNs() - clockStartNs +
 static void sleepNs(long ns) { struct timespec t = { 0, ns }; nanosleep(&t, NULL); }
 
 /* ---------------------------------------------------------------- src/hw/ssd.ts */
-#define STRIPES 1024
-#define SSD_SPINS_BEFORE_YIELD 64
-#define SLOT_UNIT_SHIFT 6
+/* SSD_STRIPES, SSD_SPINS_BEFORE_YIELD, SSD_SLOT_* come from src/hw/ssd.ts with -D (bench/native.ts ssdDefines). */
+static inline u64 ssdSlotBytesOfClass(i32 slotClass) { return SSD_SLOT_BYTES_MIN + (u64)(slotClass - 1) * SSD_SLOT_STEP_BYTES; }
 static i32 blocksPerDevice, poolChunkCount, unitBits;
 static u64 chunkBytes, unitMask;
 static u32 **ssdTables;          /* per device: one u32 per block */
 static i32 **ssdChunkClasses;    /* per device: the class of each chunk of its pool */
 static u8 **ssdChunks;           /* device × poolChunkCount + chunk */
-static i32 *ssdStripes;          /* devices × STRIPES sequence locks */
+static i32 *ssdStripes;          /* devices × SSD_STRIPES sequence locks */
 
 typedef struct Thread Thread;
 
@@ -135,13 +134,13 @@ static void ssdCheckRange(const char *operation, i32 device, double block, i32 b
 }
 
 static void ssdRead(i32 *seen, i32 device, i64 block, i32 blockCount, u8 *target) {
-  const i32 base = device * STRIPES;
-  const i32 stripesCrossed = blockCount < STRIPES ? blockCount : STRIPES;
+  const i32 base = device * SSD_STRIPES;
+  const i32 stripesCrossed = blockCount < SSD_STRIPES ? blockCount : SSD_STRIPES;
   const u32 *table = ssdTables[device];
   for (int attempt = 0; ; attempt++) {
     int writing = -1;
     for (i32 index = 0; index < stripesCrossed; index++) {
-      const i32 sequence = __atomic_load_n(&ssdStripes[base + (i32)((block + index) % STRIPES)], __ATOMIC_SEQ_CST);
+      const i32 sequence = __atomic_load_n(&ssdStripes[base + (i32)((block + index) % SSD_STRIPES)], __ATOMIC_SEQ_CST);
       seen[index] = sequence;
       if ((sequence & 1) != 0) writing = index;
     }
@@ -153,15 +152,15 @@ static void ssdRead(i32 *seen, i32 device, i64 block, i32 blockCount, u8 *target
         if (entry != 0) {
           const u32 place = entry - 1;
           const u32 chunk = place >> unitBits;
-          const u64 offset = (u64)(place & unitMask) << SLOT_UNIT_SHIFT;
-          slotBytes = (u64)ssdChunkClasses[device][chunk] << SLOT_UNIT_SHIFT;
+          slotBytes = ssdSlotBytesOfClass(ssdChunkClasses[device][chunk]);
+          const u64 offset = (u64)(place & unitMask) * slotBytes;
           memcpy(at, ssdChunks[(size_t)device * poolChunkCount + chunk] + offset, slotBytes);
         }
         if (slotBytes < BLOCK_BYTES) memset(at + slotBytes, 0, BLOCK_BYTES - slotBytes);
       }
       int moved = 0;
       for (i32 index = 0; index < stripesCrossed; index++) {
-        if (__atomic_load_n(&ssdStripes[base + (i32)((block + index) % STRIPES)], __ATOMIC_SEQ_CST) != seen[index]) { moved = 1; break; }
+        if (__atomic_load_n(&ssdStripes[base + (i32)((block + index) % SSD_STRIPES)], __ATOMIC_SEQ_CST) != seen[index]) { moved = 1; break; }
       }
       if (!moved) return;
     } else if (attempt >= SSD_SPINS_BEFORE_YIELD) {
@@ -211,7 +210,7 @@ struct Thread {
   Counters counters;
   Histogram histogram;
   double notFound;
-  i32 seen[STRIPES];
+  i32 seen[SSD_STRIPES];
   double startedNs, finishedNs;
 };
 
@@ -221,99 +220,10 @@ static _Atomic i32 readyThreads, go, stop, crashed;
 static inline double clientNow(Thread *thread) { return thread->nowNs; }
 #define A(client, field) ((client)->arena + (u64)(field))
 
-/* ---------------------------------------------------------------- assembly/cache.ts, memory.ts, store.ts (not in kernels.c) */
-static NOINLINE i32 cacheBucketOf(const u8 *descriptor, i32 bucketCount) {
-  return (i32)(load64(descriptor + KEY_PLACEMENT_LOW_OFFSET) % (u64)(u32)bucketCount);
-}
-static NOINLINE i32 cacheOtherClaim(u8 *bucket, const u8 *descriptor, i32 ownSlot, i32 epoch) {
-  const u32 fingerprint = keyFingerprint(descriptor);
-  for (i32 index = 0; index < slotsPerBucket; index++) {
-    if (index == ownSlot) continue;
-    const u8 *slot = bucket + (size_t)(index * slotBytes);
-    const u64 word = load64(slot + SLOT_STATE_WORD_OFFSET);
-    const i32 state = stateOf(word);
-    if (state == SLOT_STATE_EMPTY || fingerprintOf(word) != fingerprint) continue;
-    if (state != SLOT_STATE_VALID) {
-      if (leaseExpired(word, epoch)) continue;
-      return 1;
-    }
-    if (slotChecksum(slot) != tagOf(word) || slotHoldsKey(slot, descriptor)) return 1;
-  }
-  return 0;
-}
-static NOINLINE void stageRelease(u8 *operands, const u8 *descriptor, i32 owner, i32 epoch, i32 invalidated) {
-  const i32 state = invalidated != 0 ? SLOT_STATE_FILLING_INVALIDATED : SLOT_STATE_FILLING;
-  store64(operands + ATOMIC_COMPARE_OFFSET, makeReservationWord(state, keyFingerprint(descriptor), owner, epoch));
-  store64(operands + ATOMIC_SWAP_OFFSET, makeWord(SLOT_STATE_EMPTY, 0, 0));
-}
-static NOINLINE void stageScrub(u8 *operands) { store64(operands + ATOMIC_SWAP_OFFSET, makeWord(SLOT_STATE_EMPTY, 0, 0)); }
-static NOINLINE u32 stagedCompareHalf(const u8 *operands, i32 high) { return (u32)(load64(operands + ATOMIC_COMPARE_OFFSET) >> (high != 0 ? 32 : 0)); }
-static NOINLINE i32 atomicResultState(const u8 *operands) { return stateOf(load64(operands + ATOMIC_RESULT_OFFSET)); }
-static NOINLINE i32 slotValueLength(const u8 *bucket, i32 index) { return (i32)load16(bucket + (size_t)(index * slotBytes) + SLOT_VALUE_LENGTH_OFFSET); }
-static NOINLINE void rdmaWriteCopy(u8 *destination, const u8 *source, i32 length) {
-  if ((((uintptr_t)destination | (uintptr_t)source | (uintptr_t)length) & 7) != 0) { memmove(destination, source, (size_t)length); return; }
-  for (size_t offset = 0; offset < (size_t)length; offset += 8) __atomic_store_n((u64 *)(destination + offset), load64(source + offset), __ATOMIC_SEQ_CST);
-}
+/* ---------------------------------------------------------------- assembly/cache.ts, memory.ts, store.ts (not in kernels.c): store.h, shared with sim.c */
+#include "store.h"
 static NOINLINE void copyBytes(u8 *destination, const u8 *source, i32 length) { memmove(destination, source, (size_t)length); }
 static NOINLINE void storeU64(u8 *address, double value) { store64(address, (u64)value); }
-static NOINLINE double storeBucketIdOf(const u8 *descriptor, i32 bits) { return (double)(placementHigh(descriptor) >> (u64)(64 - bits)); }
-static NOINLINE i32 chainCheck(const u8 *chain, i32 blocks, double bucketId) {
-  const u64 sequence = load48(chain + BUCKET_SEQUENCE_OFFSET);
-  if (sequence == 0) return 0;
-  for (i32 i = 0; i < blocks; i++) {
-    const u8 *block = chain + (size_t)i * BLOCK_BYTES;
-    if (load48(block + BUCKET_ID_OFFSET) != (u64)bucketId) return 0;
-    if ((i32)block[BUCKET_CHAIN_LENGTH_OFFSET] != blocks) return 0;
-    if ((i32)block[BUCKET_CHAIN_INDEX_OFFSET] != i) return 0;
-    if (load48(block + BUCKET_SEQUENCE_OFFSET) != sequence) return 0;
-  }
-  return 1;
-}
-static NOINLINE double blockSequence(const u8 *block) { return (double)load48(block + BUCKET_SEQUENCE_OFFSET); }
-static NOINLINE double itemValueOffset(u8 *chain, i32 item) { return (double)load48(itemAddress(chain, item) + ITEM_VALUE_OFFSET_OFFSET); }
-static NOINLINE i32 itemValueLength(u8 *chain, i32 item) { return (i32)load16(itemAddress(chain, item) + ITEM_VALUE_LENGTH_OFFSET); }
-static inline i32 recordBlocks(i32 keyLength, i32 valueLength) {
-  const i32 bytes = VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
-  return bytes <= BLOCK_BYTES ? 1 : 1 + (bytes - BLOCK_BYTES + VALUE_CONTINUATION_PAYLOAD_BYTES - 1) / VALUE_CONTINUATION_PAYLOAD_BYTES;
-}
-static inline i32 firstBlockValueBytes(i32 keyLength, i32 valueLength) {
-  const i32 room = BLOCK_BYTES - VALUE_RECORD_HEADER_BYTES - keyLength;
-  return valueLength < room ? valueLength : room;
-}
-static NOINLINE i32 valueRecordCopyValue(const u8 *record, u8 *output) {
-  const i32 keyLength = record[VALUE_RECORD_KEY_LENGTH_OFFSET];
-  const i32 valueLength = load16(record + VALUE_RECORD_VALUE_LENGTH_OFFSET);
-  const i32 first = firstBlockValueBytes(keyLength, valueLength);
-  memmove(output, record + VALUE_RECORD_HEADER_BYTES + keyLength, (size_t)first);
-  i32 copied = first;
-  for (i32 piece = 1; copied < valueLength; piece++) {
-    const i32 rest = valueLength - copied;
-    const i32 chunk = rest < VALUE_CONTINUATION_PAYLOAD_BYTES ? rest : VALUE_CONTINUATION_PAYLOAD_BYTES;
-    memmove(output + copied, record + (size_t)piece * BLOCK_BYTES + VALUE_CONTINUATION_HEADER_BYTES, (size_t)chunk);
-    copied += chunk;
-  }
-  return valueLength;
-}
-static NOINLINE i32 valueRecordComplete(const u8 *record) {
-  const u64 sequence = load48(record + VALUE_RECORD_SEQUENCE_OFFSET);
-  const i32 blocks = recordBlocks(record[VALUE_RECORD_KEY_LENGTH_OFFSET], load16(record + VALUE_RECORD_VALUE_LENGTH_OFFSET));
-  for (i32 piece = 1; piece < blocks; piece++) {
-    const u8 *block = record + (size_t)piece * BLOCK_BYTES;
-    if (block[VALUE_CONTINUATION_ZERO_OFFSET] != 0 || block[VALUE_CONTINUATION_MARKER_OFFSET] != VALUE_CONTINUATION_MARKER) return 0;
-    if ((i32)load16(block + VALUE_CONTINUATION_PIECE_OFFSET) != piece) return 0;
-    if (load48(block + VALUE_CONTINUATION_SEQUENCE_OFFSET) != sequence) return 0;
-  }
-  return 1;
-}
-static NOINLINE i32 valueRecordMatches(const u8 *record, const u8 *descriptor, i32 valueLength) {
-  const i32 keyLength = keyLengthOf(descriptor);
-  if ((i32)record[VALUE_RECORD_KEY_LENGTH_OFFSET] != keyLength) return 0;
-  if ((i32)load16(record + VALUE_RECORD_VALUE_LENGTH_OFFSET) != valueLength) return 0;
-  return bytesEqual(record + VALUE_RECORD_HEADER_BYTES, descriptor + KEY_BYTES_OFFSET, keyLength) ? 1 : 0;
-}
-static NOINLINE double valueRecordSequence(const u8 *record) { return (double)load48(record + VALUE_RECORD_SEQUENCE_OFFSET); }
-static NOINLINE double indexEntryBlock(const u8 *entry) { return (double)(atomicLoad64(entry) & ((1ULL << INDEX_BLOCK_BITS) - 1)); }
-static NOINLINE i32 indexEntryChainLength(const u8 *entry) { return (i32)((atomicLoad64(entry) >> INDEX_CHAIN_LENGTH_SHIFT) & INDEX_CHAIN_LENGTH_MASK); }
 
 /* ---------------------------------------------------------------- src/hw/hardware.ts */
 static NOINLINE void remoteAccessError(const Verb *verb, const Client *client) {
@@ -499,7 +409,7 @@ static NOINLINE int getRun(Thread *thread, Client *client, double *result) {
   Counters *counters = &thread->counters;
   const u64 key = A(client, oKey), operands = A(client, oOperands), value = A(client, oValue), word = A(client, oWord);
   const u64 bucket = A(client, oSystem);
-  const u64 slotImage = A(client, oSystem) + (u64)((cacheBucketBytes + 63) / 64 * 64);
+  const u64 slotImage = A(client, oSlotImage);
   const u64 bucketRemote = cacheRegion.base + (u64)cacheBucketOf(at(key), cacheBucketCount) * (u64)cacheBucketBytes;
   i32 epoch = client->getEpoch;
   for (; client->attempt < GET_ATTEMPTS_MAX; client->attempt++) {
@@ -520,7 +430,7 @@ static NOINLINE int getRun(Thread *thread, Client *client, double *result) {
       const i32 valueLength = slotValueLength(at(bucket), slot);
       copyBytes(at(value), at(bucket + (u64)slot * (u64)slotBytes + (u64)slotValueOffset), valueLength);
       storeU64(at(word), clientNow(thread));
-      rdmaWrite(thread, client, &cacheRegion, slotRemote + SLOT_ACCESS_TIME_OFFSET, word, 8, 0);
+      rdmaWrite(thread, client, &cacheRegion, slotRemote + SLOT_ACCESS_TIME_OFFSET, word, SLOT_ACCESS_TIME_BYTES, 0);
       *result = valueLength;
       return GET_DONE;
     }
@@ -588,8 +498,53 @@ static NOINLINE int getRun(Thread *thread, Client *client, double *result) {
   return GET_DONE;
 }
 
+/* ---------------------------------------------------------------- src/systems/scalio/hit-at-once.ts + assembly/fast-path.ts */
+/* cacheHitAtOnce: step 1 of a hit in one kernel call: the bucket READ copied strided (without
+ * the verb's region and buffer checks: the addresses are the cache's own), the scan (epoch 0:
+ * the lease epoch only matters to outcomes other than a hit), the value copied out, the access
+ * time into the client's word and, as the posted WRITE moves an aligned word, stored whole.
+ * Returns the value's length, or -1 on anything but a hit. */
+static NOINLINE i32 cacheHitAtOnce(u8 *bucketRemote, u8 *bucketLocal, i32 bucketBytes, const u8 *regionBase, const u8 *descriptor, u8 *operands,
+  u8 *valueOut, u8 *wordLocal, double accessTimeNs) {
+  rdmaReadCopyStrided(bucketLocal, bucketRemote, bucketBytes, regionBase, slotBytes);
+  const i32 scan = cacheScan(bucketLocal, descriptor, operands, 0);
+  if ((scan >> SCAN_CODE_SHIFT) != SCAN_HIT) return -1;
+  const i32 slot = scan & SCAN_SLOT_MASK;
+  const i32 valueLength = slotValueLength(bucketLocal, slot);
+  memcpy(valueOut, bucketLocal + (size_t)(slot * slotBytes + slotValueOffset), (size_t)valueLength);
+  const u64 accessTime = (u64)accessTimeNs;
+  store64(wordLocal, accessTime);
+  __atomic_store_n((u64 *)(bucketRemote + (size_t)(slot * slotBytes) + SLOT_ACCESS_TIME_OFFSET), accessTime, __ATOMIC_SEQ_CST);
+  return valueLength;
+}
+/* scalioGetAtOnce: the hit's counters as the verbs and the machine would have counted them;
+ * GET_NEEDS_MACHINE (-D) when the GET machine must run from its first READ. */
+static inline i32 getAtOnce(Thread *thread, Client *client) {
+  const u64 key = A(client, oKey);
+  const u64 bucketRemote = cacheRegion.base + (u64)cacheBucketOf(at(key), cacheBucketCount) * (u64)cacheBucketBytes;
+  const i32 valueLength = cacheHitAtOnce(at(bucketRemote), at(A(client, oSystem)), cacheBucketBytes, at(cacheRegion.base), at(key), at(A(client, oOperands)),
+    at(A(client, oValue)), at(A(client, oWord)), clientNow(thread));
+  if (valueLength < 0) return GET_NEEDS_MACHINE;
+  Counters *counters = &thread->counters;
+  countAdd(counters, COUNTER_rdmaReads, 1);
+  countAdd(counters, COUNTER_rdmaReadBytes, cacheBucketBytes);
+  countAdd(counters, COUNTER_cacheHits, 1);
+  countAdd(counters, COUNTER_rdmaWrites, 1);
+  countAdd(counters, COUNTER_rdmaWriteBytes, SLOT_ACCESS_TIME_BYTES);
+  return valueLength;
+}
+
 /* ---------------------------------------------------------------- src/engine/live/client-thread.ts */
 enum { WAITING_NOTHING = 0, WAITING_DEADLINE = 2 };
+
+/* ClientRunner.finish, and the thread's progress report. */
+static inline void finishOperation(Thread *thread, Client *client, double result, i64 *unreported) {
+  thread->nowNs = sharedClockNs();
+  client->running = 0;
+  histogramAdd(&thread->histogram, thread->nowNs - client->startNs);
+  if (result == NOT_FOUND) thread->notFound++;
+  if (++*unreported == PROGRESS_BATCH) { atomic_fetch_add(&completedOperations, *unreported); *unreported = 0; }
+}
 
 static void *clientThread(void *argument) {
   Thread *thread = argument;
@@ -623,8 +578,15 @@ static void *clientThread(void *argument) {
         if (kind != OPERATION_READ) { fprintf(stderr, "live: the native reference runs read-only workloads; drew operation %d\n", kind); exit(2); }
         client->kind = kind;
         client->startNs = thread->nowNs;
-        client->running = 1;
-        getBegin(client);
+        /* The hit at once first (driver.ts, verbsAtOnce); anything else: the GET machine. */
+        const i32 length = getAtOnce(thread, client);
+        if (length == GET_NEEDS_MACHINE) {
+          client->running = 1;
+          getBegin(client);
+        } else {
+          finishOperation(thread, client, length, &unreported);
+          continue;
+        }
       }
       double result;
       if (getRun(thread, client, &result) == GET_SLEEP) {
@@ -632,12 +594,7 @@ static void *clientThread(void *argument) {
         waiting[index] = WAITING_DEADLINE;
         continue;
       }
-      /* ClientRunner.finish */
-      thread->nowNs = sharedClockNs();
-      client->running = 0;
-      histogramAdd(&thread->histogram, thread->nowNs - client->startNs);
-      if (result == NOT_FOUND) thread->notFound++;
-      if (++unreported == PROGRESS_BATCH) { atomic_fetch_add(&completedOperations, unreported); unreported = 0; }
+      finishOperation(thread, client, result, &unreported);
     }
     if (progressed) { idleRounds = 0; continue; }
     thread->nowNs = sharedClockNs();
@@ -705,11 +662,11 @@ static void *readWhole(const char *path, size_t *size, size_t alignment) {
 }
 
 /* The SSD dump (bench/native-live.ts writeSsdDump): per device, the count of its written
- * blocks, then each as (u32 block, u16 slot class, the class × 64 bytes of its slot). The
+ * blocks, then each as (u32 block, u16 slot class, its slot's bytes: ssdSlotBytesOfClass). The
  * devices are rebuilt as src/hw/ssd.ts builds them: a block table of u32 entries, pools of
  * chunks of `chunkBytes`, each chunk holding slots of one class, filled in order. */
 static u32 ssdAllocate(i32 device, i32 slotClass, i32 *fillChunk, u64 *fillOffset, i32 *nextChunk) {
-  const u64 slotBytes_ = (u64)slotClass << SLOT_UNIT_SHIFT;
+  const u64 slotBytes_ = ssdSlotBytesOfClass(slotClass);
   i32 chunk = fillChunk[slotClass] - 1;
   u64 offset = fillOffset[slotClass];
   if (chunk < 0 || offset + slotBytes_ > chunkBytes) {
@@ -721,7 +678,7 @@ static u32 ssdAllocate(i32 device, i32 slotClass, i32 *fillChunk, u64 *fillOffse
     offset = 0;
   }
   fillOffset[slotClass] = offset + slotBytes_;
-  return (((u32)chunk << unitBits) | (u32)(offset >> SLOT_UNIT_SHIFT)) + 1;
+  return (((u32)chunk << unitBits) | (u32)(offset / slotBytes_)) + 1;
 }
 static void loadSsds(const char *path) {
   FILE *file = fopen(path, "rb");
@@ -729,15 +686,15 @@ static void loadSsds(const char *path) {
   ssdTables = calloc((size_t)deviceCount, sizeof(u32 *));
   ssdChunkClasses = calloc((size_t)deviceCount, sizeof(i32 *));
   ssdChunks = calloc((size_t)deviceCount * (size_t)poolChunkCount, sizeof(u8 *));
-  ssdStripes = aligned_alloc(64, (size_t)deviceCount * STRIPES * sizeof(i32));
-  memset(ssdStripes, 0, (size_t)deviceCount * STRIPES * sizeof(i32));
-  const i32 classes = BLOCK_BYTES >> SLOT_UNIT_SHIFT;
+  ssdStripes = aligned_alloc(64, (size_t)deviceCount * SSD_STRIPES * sizeof(i32));
+  memset(ssdStripes, 0, (size_t)deviceCount * SSD_STRIPES * sizeof(i32));
+  const i32 classes = SSD_SLOT_CLASSES;
   int ok = 1;
   for (i32 device = 0; device < deviceCount && ok; device++) {
     ssdTables[device] = calloc((size_t)blocksPerDevice, 4);
     ssdChunkClasses[device] = calloc((size_t)poolChunkCount, sizeof(i32));
-    i32 fillChunk[16] = { 0 }, nextChunk = 0;
-    u64 fillOffset[16] = { 0 };
+    i32 fillChunk[SSD_SLOT_CLASSES + 1] = { 0 }, nextChunk = 0;
+    u64 fillOffset[SSD_SLOT_CLASSES + 1] = { 0 };
     u32 written = 0;
     ok = ok && fread(&written, 4, 1, file) == 1;
     for (u32 index = 0; index < written && ok; index++) {
@@ -748,8 +705,9 @@ static void loadSsds(const char *path) {
       if (!ok) break;
       const u32 entry = ssdAllocate(device, slotClass, fillChunk, fillOffset, &nextChunk);
       const u32 place = entry - 1;
-      u8 *slot = ssdChunks[(size_t)device * poolChunkCount + (place >> unitBits)] + ((u64)(place & unitMask) << SLOT_UNIT_SHIFT);
-      ok = ok && fread(slot, 64, slotClass, file) == slotClass;
+      const u64 slotBytes_ = ssdSlotBytesOfClass(slotClass);
+      u8 *slot = ssdChunks[(size_t)device * poolChunkCount + (place >> unitBits)] + (u64)(place & unitMask) * slotBytes_;
+      ok = ok && fread(slot, 1, slotBytes_, file) == slotBytes_;
       ssdTables[device][block] = entry;
     }
   }
@@ -804,11 +762,11 @@ int main(int argc, char **argv) {
   cacheBucketCount = (i32)ARG("bucketCount"); cacheBucketBytes = slotBytes * slotsPerBucket;
   bucketIdBits = (i32)ARG("bucketIdBits"); deviceCount = (i32)ARG("devices"); bucketIdsPerDevice = (i32)ARG("bucketIdsPerDevice");
   blocksPerDevice = (i32)ARG("blocksPerDevice"); chunkBytes = (u64)ARG("chunkBytes"); poolChunkCount = (i32)ARG("poolChunks");
-  unitBits = (i32)(log2((double)chunkBytes) - SLOT_UNIT_SHIFT); unitMask = (1ULL << unitBits) - 1;
+  unitBits = (i32)(log2((double)chunkBytes) - SSD_SLOT_INDEX_SHIFT); unitMask = (1ULL << unitBits) - 1;
   arenasBase = (u64)ARG("arenasBase"); arenaBytes = (u64)ARG("arenaBytes");
   oRandom = (i32)ARG("arenaRandom"); oOperands = (i32)ARG("arenaOperands"); oWord = (i32)ARG("arenaWord"); oIndexEntry = (i32)ARG("arenaIndexEntry");
   oKey = (i32)ARG("arenaKey"); oValue = (i32)ARG("arenaValue"); oChain = (i32)ARG("arenaChain"); oValueBlocks = (i32)ARG("arenaValueBlocks");
-  oSystem = (i32)ARG("arenaSystem");
+  oSystem = (i32)ARG("arenaSystem"); oSlotImage = oSystem + (i32)ARG("slotImageOffset");
   setRegion(&cacheRegion, argc, argv, "cache");
   if (leased) setRegion(&epochRegion, argc, argv, "epoch");
   setRegion(&indexRegion, argc, argv, "index");

@@ -36,7 +36,9 @@
  * - No history recording, no progress callbacks (the bench's JS runs have neither).
  * - The SSDs' storage: the JS keeps blocks in slots of per-class chunks found through a
  *   table and a chunk-class array; here a block's table entry holds its slot's offset and
- *   size directly (one load less per block read), in one pool per device.
+ *   class directly (one load less per block read), in one pool per device. The slots are
+ *   ssd.ts's sizes (64, 80, 96, … 512 bytes, its constants passed with -D), so a read copies
+ *   the same bytes and zero-fills the same rest.
  * - Counters are the few the GET and the engine add on this path, in a plain array.
  * Nothing else differs: a replica of the same seed must give the same event count, the same
  * virtual end time, the same latency sum and the same hits as the JS engine, and the bench
@@ -61,95 +63,9 @@
 
 /* ---------------------------------------------------------------- kernels only the simulator needs */
 static i32 bucketIdBits;
-static inline i32 cacheBucketOf(const u8 *descriptor, i32 count) { return (i32)(load64(descriptor + KEY_PLACEMENT_LOW_OFFSET) % (u64)(u32)count); }
-static inline i32 slotValueLength(const u8 *bucket, i32 index) { return (i32)load16(bucket + (size_t)(index * slotBytes) + SLOT_VALUE_LENGTH_OFFSET); }
-static NOINLINE i32 cacheOtherClaim(u8 *bucket, const u8 *descriptor, i32 ownSlot, i32 epoch) {
-  const u32 fingerprint = keyFingerprint(descriptor);
-  for (i32 index = 0; index < slotsPerBucket; index++) {
-    if (index == ownSlot) continue;
-    const u8 *slot = bucket + (size_t)(index * slotBytes);
-    const u64 word = load64(slot + SLOT_STATE_WORD_OFFSET);
-    const i32 state = stateOf(word);
-    if (state == SLOT_STATE_EMPTY || fingerprintOf(word) != fingerprint) continue;
-    if (state != SLOT_STATE_VALID) {
-      if (leaseExpired(word, epoch)) continue;
-      return 1;
-    }
-    if (slotChecksum(slot) != tagOf(word) || slotHoldsKey(slot, descriptor)) return 1;
-  }
-  return 0;
-}
-static NOINLINE void stageRelease(u8 *operands, const u8 *descriptor, i32 owner, i32 epoch, i32 invalidated) {
-  const i32 state = invalidated != 0 ? SLOT_STATE_FILLING_INVALIDATED : SLOT_STATE_FILLING;
-  store64(operands + ATOMIC_COMPARE_OFFSET, makeReservationWord(state, keyFingerprint(descriptor), owner, epoch));
-  store64(operands + ATOMIC_SWAP_OFFSET, makeWord(SLOT_STATE_EMPTY, 0, 0));
-}
-static inline void stageScrub(u8 *operands) { store64(operands + ATOMIC_SWAP_OFFSET, makeWord(SLOT_STATE_EMPTY, 0, 0)); }
-static inline u32 stagedCompareHalf(const u8 *operands, int high) { return (u32)(load64(operands + ATOMIC_COMPARE_OFFSET) >> (high ? 32 : 0)); }
-static inline i32 atomicResultState(const u8 *operands) { return stateOf(load64(operands + ATOMIC_RESULT_OFFSET)); }
-static inline double storeBucketIdOf(const u8 *descriptor, i32 bits) { return (double)(placementHigh(descriptor) >> (u64)(64 - bits)); }
-static inline double indexEntryBlock(const u8 *entry) { return (double)(atomicLoad64(entry) & ((1ULL << INDEX_BLOCK_BITS) - 1)); }
-static inline i32 indexEntryChainLength(const u8 *entry) { return (i32)((atomicLoad64(entry) >> INDEX_CHAIN_LENGTH_SHIFT) & INDEX_CHAIN_LENGTH_MASK); }
-static NOINLINE i32 chainCheck(u8 *chain, i32 blocks, double bucketId) {
-  const u64 sequence = load48(chain + BUCKET_SEQUENCE_OFFSET);
-  if (sequence == 0) return 0;
-  for (i32 i = 0; i < blocks; i++) {
-    const u8 *block = blockAt(chain, i);
-    if (load48(block + BUCKET_ID_OFFSET) != (u64)bucketId) return 0;
-    if ((i32)block[BUCKET_CHAIN_LENGTH_OFFSET] != blocks) return 0;
-    if ((i32)block[BUCKET_CHAIN_INDEX_OFFSET] != i) return 0;
-    if (load48(block + BUCKET_SEQUENCE_OFFSET) != sequence) return 0;
-  }
-  return 1;
-}
-static inline double blockSequence(const u8 *block) { return (double)load48(block + BUCKET_SEQUENCE_OFFSET); }
-static inline double itemValueOffset(u8 *chain, i32 item) { return (double)load48(itemAddress(chain, item) + ITEM_VALUE_OFFSET_OFFSET); }
-static inline i32 itemValueLength(u8 *chain, i32 item) { return (i32)load16(itemAddress(chain, item) + ITEM_VALUE_LENGTH_OFFSET); }
-static inline i32 recordBlocks(i32 keyLength, i32 valueLength) {
-  const i32 bytes = VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
-  return bytes <= BLOCK_BYTES ? 1 : 1 + (bytes - BLOCK_BYTES + VALUE_CONTINUATION_PAYLOAD_BYTES - 1) / VALUE_CONTINUATION_PAYLOAD_BYTES;
-}
-static inline i32 firstBlockValueBytes(i32 keyLength, i32 valueLength) {
-  const i32 room = BLOCK_BYTES - VALUE_RECORD_HEADER_BYTES - keyLength;
-  return valueLength < room ? valueLength : room;
-}
-static NOINLINE i32 valueRecordCopyValue(const u8 *record, u8 *output) {
-  const i32 keyLength = record[VALUE_RECORD_KEY_LENGTH_OFFSET];
-  const i32 valueLength = load16(record + VALUE_RECORD_VALUE_LENGTH_OFFSET);
-  const i32 first = firstBlockValueBytes(keyLength, valueLength);
-  memmove(output, record + VALUE_RECORD_HEADER_BYTES + keyLength, (size_t)first);
-  i32 copied = first;
-  for (i32 piece = 1; copied < valueLength; piece++) {
-    const i32 chunk = valueLength - copied < VALUE_CONTINUATION_PAYLOAD_BYTES ? valueLength - copied : VALUE_CONTINUATION_PAYLOAD_BYTES;
-    memmove(output + copied, record + (size_t)piece * BLOCK_BYTES + VALUE_CONTINUATION_HEADER_BYTES, (size_t)chunk);
-    copied += chunk;
-  }
-  return valueLength;
-}
-static NOINLINE i32 valueRecordComplete(const u8 *record) {
-  const u64 sequence = load48(record + VALUE_RECORD_SEQUENCE_OFFSET);
-  const i32 blocks = recordBlocks(record[VALUE_RECORD_KEY_LENGTH_OFFSET], load16(record + VALUE_RECORD_VALUE_LENGTH_OFFSET));
-  for (i32 piece = 1; piece < blocks; piece++) {
-    const u8 *block = record + (size_t)piece * BLOCK_BYTES;
-    if (block[VALUE_CONTINUATION_ZERO_OFFSET] != 0 || block[VALUE_CONTINUATION_MARKER_OFFSET] != VALUE_CONTINUATION_MARKER) return 0;
-    if ((i32)load16(block + VALUE_CONTINUATION_PIECE_OFFSET) != piece) return 0;
-    if (load48(block + VALUE_CONTINUATION_SEQUENCE_OFFSET) != sequence) return 0;
-  }
-  return 1;
-}
-static NOINLINE i32 valueRecordMatches(const u8 *record, const u8 *descriptor, i32 valueLength) {
-  const i32 keyLength = keyLengthOf(descriptor);
-  if ((i32)record[VALUE_RECORD_KEY_LENGTH_OFFSET] != keyLength) return 0;
-  if ((i32)load16(record + VALUE_RECORD_VALUE_LENGTH_OFFSET) != valueLength) return 0;
-  return bytesEqual(record + VALUE_RECORD_HEADER_BYTES, descriptor + KEY_BYTES_OFFSET, keyLength);
-}
-static inline double valueRecordSequence(const u8 *record) { return (double)load48(record + VALUE_RECORD_SEQUENCE_OFFSET); }
+#define STORE_ACCESSOR static inline /* see store.h */
+#include "store.h"
 static void randomSeed(u8 *state, double seed, i32 stream) { store64(state, mix((u64)seed ^ mix((u64)(i64)stream + GOLDEN_GAMMA))); }
-static NOINLINE void rdmaWriteCopy(u8 *destination, const u8 *source, i32 length) {
-  if ((((uintptr_t)destination | (uintptr_t)source | (uintptr_t)length) & 7) != 0) { memmove(destination, source, (size_t)length); return; }
-  for (size_t offset = 0; offset < (size_t)length; offset += 8) __atomic_store_n((u64 *)(destination + offset), load64(source + offset), __ATOMIC_SEQ_CST);
-}
-
 /* ---------------------------------------------------------------- the run's parameters (from bench/native-sim.ts) */
 /* The hardware profile (src/hw/profile.ts, profiles/paper.json). */
 static double networkOneWayNs, linkBytesPerNs, nicMessageNs, atomicSerialNs, dpuMemoryPathNs, dpuMemoryPathMessageNs,
@@ -301,9 +217,10 @@ static void addressTimesSet(AddressTimes *table, u64 key, double value) {
 }
 
 /* ---------------------------------------------------------------- the SSDs (src/hw/ssd.ts), as dumped */
-#define STRIPES 1024
-#define SLOT_UNIT_SHIFT 6
-#define ENTRY_CLASS_SHIFT 28
+/* SSD_STRIPES and SSD_SLOT_* come from src/hw/ssd.ts, SSD_ENTRY_CLASS_SHIFT from bench/native-sim.ts
+ * (the image's format), all with -D. A table entry: 0, or (the slot's offset in the pool in
+ * SSD_SLOT_STEP_BYTES + 1) | its class above SSD_ENTRY_CLASS_SHIFT; the class's size as ssd.ts's. */
+static inline size_t ssdSlotBytesOfClass(u32 slotClass) { return SSD_SLOT_BYTES_MIN + (size_t)(slotClass - 1) * SSD_SLOT_STEP_BYTES; }
 typedef struct { u32 *table; u8 *pool; u64 poolBytes; } Device;
 static Device *ssds;
 static i32 blocksPerDevice;
@@ -311,13 +228,13 @@ static i32 *stripes; /* the per-block sequence locks: nobody writes during YCSB-
 
 /* Copies blocks from a device into `target`; no block is seen half written (src/hw/ssd.ts, read). */
 static NOINLINE void ssdRead(i32 device, i32 block, i32 blockCount, u8 *target) {
-  const i32 base = device * STRIPES;
-  const i32 stripesCrossed = blockCount < STRIPES ? blockCount : STRIPES;
-  static i32 seen[STRIPES];
+  const i32 base = device * SSD_STRIPES;
+  const i32 stripesCrossed = blockCount < SSD_STRIPES ? blockCount : SSD_STRIPES;
+  static i32 seen[SSD_STRIPES];
   for (;;) {
     int writing = -1;
     for (i32 index = 0; index < stripesCrossed; index++) {
-      seen[index] = __atomic_load_n(&stripes[base + (block + index) % STRIPES], __ATOMIC_SEQ_CST);
+      seen[index] = __atomic_load_n(&stripes[base + (block + index) % SSD_STRIPES], __ATOMIC_SEQ_CST);
       if ((seen[index] & 1) != 0) writing = index;
     }
     if (writing >= 0) continue;
@@ -326,14 +243,14 @@ static NOINLINE void ssdRead(i32 device, i32 block, i32 blockCount, u8 *target) 
       const u32 entry = ssds[device].table[block + index];
       size_t slotBytes_ = 0;
       if (entry != 0) {
-        const u32 place = (entry - 1) & ((1u << ENTRY_CLASS_SHIFT) - 1);
-        slotBytes_ = (size_t)(entry >> ENTRY_CLASS_SHIFT) << SLOT_UNIT_SHIFT;
-        memcpy(at_, ssds[device].pool + ((size_t)place << SLOT_UNIT_SHIFT), slotBytes_);
+        const u32 place = (entry & ((1u << SSD_ENTRY_CLASS_SHIFT) - 1)) - 1;
+        slotBytes_ = ssdSlotBytesOfClass(entry >> SSD_ENTRY_CLASS_SHIFT);
+        memcpy(at_, ssds[device].pool + (size_t)place * SSD_SLOT_STEP_BYTES, slotBytes_);
       }
       if (slotBytes_ < BLOCK_BYTES) memset(at_ + slotBytes_, 0, BLOCK_BYTES - slotBytes_);
     }
     int moved = 0;
-    for (i32 index = 0; index < stripesCrossed; index++) if (__atomic_load_n(&stripes[base + (block + index) % STRIPES], __ATOMIC_SEQ_CST) != seen[index]) moved = 1;
+    for (i32 index = 0; index < stripesCrossed; index++) if (__atomic_load_n(&stripes[base + (block + index) % SSD_STRIPES], __ATOMIC_SEQ_CST) != seen[index]) moved = 1;
     if (!moved) return;
   }
 }
@@ -425,7 +342,7 @@ enum {
 };
 /* What a client does once it has given its reserved slot back. */
 enum { RELEASED_BACK_OFF, RELEASED_NOT_FOUND, RELEASED_ABANDONED_FILL };
-#define NOT_FOUND_RESULT (-1)
+/* NOT_FOUND_RESULT: src/store/context.ts NOT_FOUND, with -D (bench/native-sim.ts). */
 enum { STEP_VERB, STEP_DONE };
 
 typedef struct {
@@ -525,7 +442,7 @@ static int afterScan(Client *c, i32 scan, double *result) {
     memmove(at(c->value), at(c->bucket + (u64)(c->slot * slotBytes) + (u64)slotValueOffset), (size_t)valueLength);
     store64(at(c->word), (u64)nowOf(c));
     c->valueLength = valueLength;
-    yieldWrite(c, &cacheRegion, c->slotRemote + SLOT_ACCESS_TIME_OFFSET, c->word, 8, false, AFTER_HIT_WRITE);
+    yieldWrite(c, &cacheRegion, c->slotRemote + SLOT_ACCESS_TIME_OFFSET, c->word, SLOT_ACCESS_TIME_BYTES, false, AFTER_HIT_WRITE);
     return STEP_VERB;
   }
   if (c->outcome == SCAN_TORN) {
@@ -987,7 +904,7 @@ static void loadSsds(const char *path) {
     offset += ssds[device].poolBytes;
     if (offset > size) FAIL(2, "%s is truncated", path);
   }
-  stripes = calloc((size_t)devices * STRIPES, sizeof(i32));
+  stripes = calloc((size_t)devices * SSD_STRIPES, sizeof(i32));
 }
 
 int main(int argc, char **argv) {

@@ -46,7 +46,7 @@ import { BLOCK_BYTES } from '../layout/store.js';
 /** Sequence locks per device; block b is guarded by stripe b mod STRIPES. */
 export const STRIPES = 1024;
 /** Retries of a read that overlaps a write before it yields the CPU (the writer's thread may be preempted). */
-const SPINS_BEFORE_YIELD = 64;
+export const SPINS_BEFORE_YIELD = 64;
 /** How long a read may keep overlapping writes before it is reported as stuck. */
 const READ_STUCK_MS = 10_000;
 
@@ -60,7 +60,7 @@ const SLOT_STEP_SHIFT = 4;
 const SLOT_CLASS_BIAS = SLOT_BYTES_MIN / SLOT_STEP_BYTES - 1;
 export const SLOT_CLASSES = (BLOCK_BYTES - SLOT_BYTES_MIN) / SLOT_STEP_BYTES + 1;
 /** A chunk holds at most chunkBytes >> SLOT_INDEX_SHIFT slots (the smallest slot's size). */
-const SLOT_INDEX_SHIFT = 6;
+export const SLOT_INDEX_SHIFT = 6;
 /** 64-byte units a block is scanned by (from its end) to find its last non-zero byte. */
 const SCAN_UNIT_BYTES = 64;
 

@@ -20,11 +20,11 @@ import { type ClientThreadResult, type ClientThreadTask, Control, sharedClock, t
 const Waiting = { nothing: 0, response: 1, deadline: 2 } as const;
 
 /** Idle rounds (every client parked) spent spinning before the thread sleeps on its doorbell. */
-const IDLE_SPINS_BEFORE_SLEEP = 64;
+export const IDLE_SPINS_BEFORE_SLEEP = 64;
 /** Longest doorbell sleep; bounds how late a backoff deadline can be noticed. */
-const IDLE_SLEEP_MS = 0.05;
+export const IDLE_SLEEP_MS = 0.05;
 /** Finished operations a thread counts before adding them to the shared progress count. */
-const PROGRESS_BATCH = 1024;
+export const PROGRESS_BATCH = 1024;
 
 export function runClientThread(task: ClientThreadTask): ClientThreadResult {
   const { spec, thread, threads } = task;

@@ -14,9 +14,9 @@ import { ControlWord, attachThread } from '../cluster.js';
 import { type CoreThreadResult, type CoreThreadTask, Control, sharedClock, threadOfClient } from './protocol.js';
 
 /** Empty polls before the core sleeps on its doorbell. */
-const IDLE_SPINS_BEFORE_SLEEP = 256;
+export const IDLE_SPINS_BEFORE_SLEEP = 256;
 /** Longest doorbell sleep: bounds how late the stop flag is noticed. */
-const IDLE_SLEEP_MS = 1;
+export const IDLE_SLEEP_MS = 1;
 
 export function runCoreThread(task: CoreThreadTask): CoreThreadResult {
   const { spec, core, clientThreads } = task;

@@ -56,7 +56,7 @@ export function scalioClientScratch(geometry: CacheGeometry, systemBase: number)
 }
 
 /** Where a client builds the slot image a fill writes: after its bucket copy, on a cache line of its own. */
-export function scalioSlotImageScratch(geometry: CacheGeometry, systemBase: number): number {
+export function scalioSlotImageScratch(geometry: Pick<CacheGeometry, 'bucketBytes'>, systemBase: number): number {
   return systemBase + Math.ceil(geometry.bucketBytes / 64) * 64;
 }
 
