@@ -185,21 +185,26 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelReport> {
     }
     nativeRuns.push(times);
   };
-  runNativeOnce();
-  const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
-  for (const [, name, kernel] of tasks) {
-    const loop = callLoop();
-    bench.add(name, () => {
-      const started = performance.now();
-      loop(kernel, LOOP);
-      const elapsedMs = performance.now() - started;
-      // The sample is one call; the time budget is charged the whole loop.
-      return { overriddenDuration: elapsedMs / LOOP, overriddenIterationCost: elapsedMs };
-    });
+  // The image is removed however the runs end (a failed native run throws).
+  let bench: Bench;
+  try {
+    runNativeOnce();
+    bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
+    for (const [, name, kernel] of tasks) {
+      const loop = callLoop();
+      bench.add(name, () => {
+        const started = performance.now();
+        loop(kernel, LOOP);
+        const elapsedMs = performance.now() - started;
+        // The sample is one call; the time budget is charged the whole loop.
+        return { overriddenDuration: elapsedMs / LOOP, overriddenIterationCost: elapsedMs };
+      });
+    }
+    await bench.run();
+    runNativeOnce();
+  } finally {
+    if (imagePath !== '') rmSync(imagePath, { force: true });
   }
-  await bench.run();
-  runNativeOnce();
-  if (imagePath !== '') rmSync(imagePath, { force: true });
   const results = bench.tasks.map((task, index) => {
     const result = task.result as { latency?: { p50: number; p99: number; samples?: unknown[] } };
     const latency = result.latency;

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as cacheSlot from '../src/layout/cache-slot.js';
@@ -95,6 +95,12 @@ export function buildNative(source: string, flags: readonly string[], what: stri
     return { skipped: `${compiler} ${flags[0] ?? ''} failed on bench/native/${basename(source)}: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
   }
   renameSync(partial, executable);
+  // Builds of this program from other sources or flags are stale now: without this, every
+  // edit of bench/native/ would leave another executable in the cache.
+  const program = basename(source, '.c');
+  for (const name of readdirSync(directory)) {
+    if (new RegExp(`^${program}-[0-9a-f]{16}$`).test(name) && join(directory, name) !== executable) rmSync(join(directory, name), { force: true });
+  }
   return { executable, compiler };
 }
 

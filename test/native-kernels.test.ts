@@ -3,6 +3,7 @@
  * WebAssembly kernels compute, from the same memory: otherwise their ratios would compare
  * different work. Needs a C compiler; without one the test is skipped (the bench prints a note).
  */
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { benchImage, setUpKernelBench } from '../bench/kernels.js';
 import { buildNativeKernels, findCompiler, runNative, writeImage } from '../bench/native.js';
@@ -62,7 +63,12 @@ describe('native kernel references', () => {
     if (!('executable' in native)) throw new Error(native.skipped);
     const setup = setUpKernelBench();
     const imagePath = writeImage(benchImage(setup));
-    const nativeLines = runNative(native.executable, imagePath, setup.imageBase, ['verify'], setup.parameters);
+    let nativeLines: string[];
+    try {
+      nativeLines = runNative(native.executable, imagePath, setup.imageBase, ['verify'], setup.parameters);
+    } finally {
+      rmSync(imagePath, { force: true });
+    }
     const lines = webAssemblyLines(setup);
     expect(nativeLines).toEqual(lines);
     // Not vacuous: keys were drawn, and the scans found what the bench set up.
