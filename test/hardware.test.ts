@@ -56,7 +56,7 @@ describe('RDMA verbs stay inside registered regions', () => {
   });
 
   it('a verb with a key no region is registered under fails', () => {
-    const unregistered = { name: 'nowhere', base: cache.base, bytes: 64, remoteKey: 99, wholeWordStrideBytes: 0 };
+    const unregistered = { name: 'nowhere', base: cache.base, bytes: 64, remoteKey: 99, wholeWordStrideBytes: 0, outsideDpu: false };
     expect(() => node.hardware.execute(client, client.rdmaRead(unregistered, cache.base, client.arena.system, 8)))
       .toThrowError(/no region is registered with that key/);
     const notRemote = cluster.spec.layout.plan.regions.storeState;

@@ -96,11 +96,12 @@ export function planCluster(config: ResolvedConfig, system: SystemDefinition): C
   const handlerArena = handlerArenaLayout(config, system.handlerScratchBytes(config));
   const handlersPerCore = Math.min(HANDLERS_PER_CORE_MAX, config.clients);
   const requests: RegionRequest[] = [
-    { name: 'control', bytes: CONTROL_BYTES, remote: false },
+    { name: 'control', bytes: CONTROL_BYTES, remote: false, outsideDpu: true },
     // The YCSB state every client thread shares (insert sequence, acknowledgements).
-    { name: 'ycsb', bytes: YCSB_SHARED_BYTES, remote: false },
-    { name: 'simStaging', bytes: config.clients * POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX, remote: false },
-    { name: 'clientArenas', bytes: config.clients * clientArena.bytes, remote: false },
+    { name: 'ycsb', bytes: YCSB_SHARED_BYTES, remote: false, outsideDpu: true },
+    { name: 'simStaging', bytes: config.clients * POSTED_WRITES_PER_CLIENT * POSTED_WRITE_BYTES_MAX, remote: false, outsideDpu: true },
+    { name: 'clientArenas', bytes: config.clients * clientArena.bytes, remote: false, outsideDpu: true },
+    // The DPU cores' buffers: DPU DRAM, lost on a restart.
     { name: 'handlerArenas', bytes: config.dpuCores * handlersPerCore * handlerArena.bytes, remote: false },
     ...storeRegionRequests(config),
     ...rpcRegionRequests(config),
@@ -108,7 +109,7 @@ export function planCluster(config: ResolvedConfig, system: SystemDefinition): C
   ];
   // Where the bulk load or a restart stages blocks, before any client runs.
   const startScratchBytes = Math.max(bulkLoadScratchBytes(config), RECOVERY_SCRATCH_BYTES_MIN + START_SCRATCH_EXTRA_BYTES);
-  requests.push({ name: 'startScratch', bytes: startScratchBytes, remote: false });
+  requests.push({ name: 'startScratch', bytes: startScratchBytes, remote: false, outsideDpu: true });
   const plan = planMemory(requests);
   const layout: ClusterLayout = {
     config,
@@ -180,9 +181,6 @@ export interface ThreadNode {
   forgetCoreServers(): void;
 }
 
-/** Regions that are not DPU DRAM: the engine's, the clients', and the staging of a start. */
-const NOT_DPU_REGIONS = new Set(['control', 'ycsb', 'simStaging', 'clientArenas', 'startScratch']);
-
 /**
  * A DPU restart, as the SSDs see it: everything in DPU DRAM is lost (cache, index, store
  * state, RPC rings, handler scratch), then the store's recovery rebuilds the index and the
@@ -191,8 +189,8 @@ const NOT_DPU_REGIONS = new Set(['control', 'ycsb', 'simStaging', 'clientArenas'
  */
 export function rebootDpu(node: ThreadNode): RecoveryReport {
   const { layout, memory } = node.spec;
-  for (const [name, region] of Object.entries(layout.plan.regions)) {
-    if (!NOT_DPU_REGIONS.has(name)) node.kernels.zeroBytes(region.base, region.bytes);
+  for (const region of Object.values(layout.plan.regions)) {
+    if (!region.outsideDpu) node.kernels.zeroBytes(region.base, region.bytes);
   }
   const scratch = layout.plan.regions.startScratch;
   const recovery = recoverStore(node.kernels, memory, node.hardware.ssds, layout, scratch.base, scratch.bytes);

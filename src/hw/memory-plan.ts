@@ -28,6 +28,8 @@ export interface RegionPlan {
   readonly remoteKey: number;
   /** See RegionRequest.wholeWordStrideBytes; 0: every aligned 8-byte word moves whole. */
   readonly wholeWordStrideBytes: number;
+  /** See RegionRequest.outsideDpu. */
+  readonly outsideDpu: boolean;
 }
 
 /** What a layer asks the planner for. */
@@ -43,6 +45,12 @@ export interface RegionRequest {
    * whose readers check the rest themselves (Scalio's slot checksums).
    */
   readonly wholeWordStrideBytes?: number;
+  /**
+   * Not DPU DRAM: the engine's own memory (control words, the YCSB state, the simulator's
+   * staging), the clients' arenas, the staging of a start. A DPU restart keeps it; it wipes
+   * every other region. Absent (the default): DPU DRAM.
+   */
+  readonly outsideDpu?: boolean;
 }
 
 export interface MemoryPlan {
@@ -81,7 +89,14 @@ export function planMemory(requests: readonly RegionRequest[]): MemoryPlan {
   for (const request of requests) {
     if (request.name in regions) throw new Error(`region "${request.name}" requested twice`);
     const base = builder.field(request.bytes, 64);
-    regions[request.name] = { name: request.name, base, bytes: request.bytes, remoteKey: request.remote ? nextKey++ : 0, wholeWordStrideBytes: request.wholeWordStrideBytes ?? 0 };
+    regions[request.name] = {
+      name: request.name,
+      base,
+      bytes: request.bytes,
+      remoteKey: request.remote ? nextKey++ : 0,
+      wholeWordStrideBytes: request.wholeWordStrideBytes ?? 0,
+      outsideDpu: request.outsideDpu ?? false,
+    };
   }
   const totalBytes = builder.size(PAGE_BYTES);
   const pages = totalBytes / PAGE_BYTES;
