@@ -137,18 +137,23 @@ export class ScriptedOperations implements OperationSource {
    * the ids agree across threads (numbering keys as a thread meets them would give
    * different keys the same id in different threads).
    */
-  private readonly keyIds = new Map<string, number>();
+  private readonly keyIds: number[][];
   readonly results: ScriptedResult[][];
 
   constructor(private readonly scripts: readonly (readonly ScriptedOperation[])[]) {
     this.positions = scripts.map(() => 0);
     this.results = scripts.map(() => []);
-    for (const script of scripts) {
-      for (const operation of script) {
-        const name = keyName(operation.key);
-        if (!this.keyIds.has(name)) this.keyIds.set(name, this.keyIds.size);
+    // The id of each operation's key, found once here rather than by encoding keys per operation.
+    const idOfName = new Map<string, number>();
+    this.keyIds = scripts.map((script) => script.map((operation) => {
+      const name = keyName(operation.key);
+      let id = idOfName.get(name);
+      if (id === undefined) {
+        id = idOfName.size;
+        idOfName.set(name, id);
       }
-    }
+      return id;
+    }));
   }
 
   /** Operations of client `client`. */
@@ -183,7 +188,7 @@ export class ScriptedOperations implements OperationSource {
   }
 
   keyId(context: ClientContext): number {
-    return this.keyIds.get(keyName(this.current(context).key)) as number;
+    return this.keyIds[context.client][this.positions[context.client]];
   }
 
   completed(context: ClientContext, kind: number, result: number): void {

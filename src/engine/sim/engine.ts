@@ -524,7 +524,7 @@ export class SimEngine {
         if (verb.kind === VerbKind.nvmeReadBatch) {
           // The reads run side by side on the SSD's units; the batch is done when all are.
           for (let range = 0; range < verb.rangeCount; range++) {
-            completion = Math.max(completion, this.ssdUnitCompletion(verb.device, false, verb.ranges[3 * range + 1], this.now));
+            completion = Math.max(completion, this.ssdTiming.completion(verb.device, false, verb.ranges[3 * range + 1], this.now));
           }
         } else {
           completion = this.ssdCompletion(verb, this.now);
@@ -746,11 +746,7 @@ export class SimEngine {
 
   /** When an NVMe command reaching its SSD now completes, on the earliest free parallel unit. */
   private ssdCompletion(verb: Verb, arrival: number): number {
-    return this.ssdUnitCompletion(verb.device, verb.kind === VerbKind.nvmeWrite, verb.blockCount, arrival);
-  }
-
-  private ssdUnitCompletion(device: number, write: boolean, blockCount: number, arrival: number): number {
-    return this.ssdTiming.completion(device, write, blockCount, arrival);
+    return this.ssdTiming.completion(verb.device, verb.kind === VerbKind.nvmeWrite, verb.blockCount, arrival);
   }
 
   /** Copies a posted write's payload to the client's staging slot; returns the slot. */
