@@ -435,9 +435,14 @@ export function cacheInvalidate(bucket: usize, descriptor: usize): i32 {
   return changed;
 }
 
-/** The value length of slot `index` in a local copy of a bucket. */
+/**
+ * The value length of slot `index` in a local copy of a bucket, at most a slot's value bytes:
+ * the checksum covers only that many, so a torn length that still passed it (about one torn
+ * read in 2^32) must not make a reader copy past the slot.
+ */
 export function slotValueLength(bucket: usize, index: i32): i32 {
-  return <i32>load<u16>(bucket + <usize>(index * slotBytes), SLOT_VALUE_LENGTH_OFFSET);
+  const length = <i32>load<u16>(bucket + <usize>(index * slotBytes), SLOT_VALUE_LENGTH_OFFSET);
+  return length < slotValueBytes ? length : slotValueBytes;
 }
 
 /** The state of slot `index` of a bucket (local copy or DPU DRAM; an atomic load). */

@@ -169,7 +169,7 @@ export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>): [string
 export async function benchmarkKernels(timeMs: number): Promise<KernelReport> {
   const setup = setUpKernelBench();
   const native = buildNativeKernels();
-  const imagePath = 'executable' in native ? writeImage(benchImage(setup)) : '';
+  let imagePath = '';
   const p = setup.parameters;
   const tasks = kernelTasks(setup);
 
@@ -188,6 +188,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelReport> {
   // The image is removed however the runs end (a failed native run throws).
   let bench: Bench;
   try {
+    if ('executable' in native) imagePath = writeImage(benchImage(setup));
     runNativeOnce();
     bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
     for (const [, name, kernel] of tasks) {

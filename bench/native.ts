@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as cacheSlot from '../src/layout/cache-slot.js';
@@ -78,6 +78,28 @@ export function nativeDirectory(): string {
  * compiler's version. `what` names the program in the note returned when it is skipped (no
  * compiler, or the build failed).
  */
+/** Builds (and half-written builds) untouched this long are stale: nothing runs them any more. */
+const STALE_BUILD_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes builds of `program` other than `current` that are a day old: without this, every
+ * edit of bench/native/ leaves another executable in the cache. Younger ones stay, as
+ * another checkout (other sources, same user) may be about to run its own build.
+ */
+function removeStaleBuilds(directory: string, program: string, current: string): void {
+  const pattern = new RegExp(`^${program}-[0-9a-f]{16}(\\.\\d+\\.partial)?$`);
+  const staleBefore = Date.now() - STALE_BUILD_MS;
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    if (!pattern.test(name) || path === current) continue;
+    try {
+      if (statSync(path).mtimeMs < staleBefore) rmSync(path, { force: true });
+    } catch {
+      // Removed meanwhile by another process: nothing to do.
+    }
+  }
+}
+
 export function buildNative(source: string, flags: readonly string[], what: string): NativeBuild {
   const compiler = findCompiler();
   if (compiler === undefined) return { skipped: `no C compiler (cc, gcc or clang) on the PATH: ${what} skipped` };
@@ -95,12 +117,7 @@ export function buildNative(source: string, flags: readonly string[], what: stri
     return { skipped: `${compiler} ${flags[0] ?? ''} failed on bench/native/${basename(source)}: ${(built.stderr || built.error?.message || '').trim().split('\n')[0]}` };
   }
   renameSync(partial, executable);
-  // Builds of this program from other sources or flags are stale now: without this, every
-  // edit of bench/native/ would leave another executable in the cache.
-  const program = basename(source, '.c');
-  for (const name of readdirSync(directory)) {
-    if (new RegExp(`^${program}-[0-9a-f]{16}$`).test(name) && join(directory, name) !== executable) rmSync(join(directory, name), { force: true });
-  }
+  removeStaleBuilds(directory, basename(source, '.c'), executable);
   return { executable, compiler };
 }
 
@@ -120,6 +137,7 @@ export function writeImage(bytes: Uint8Array): string {
 export function runNative(executable: string, imagePath: string, imageBase: number, mode: string[], parameters: Record<string, number>): string[] {
   const args = [imagePath, String(imageBase), ...mode, ...Object.entries(parameters).map(([name, value]) => `${name}=${value}`)];
   const run = spawnSync(executable, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (run.status !== 0) throw new Error(`native kernels failed (${run.status}): ${run.stderr.trim()}`);
+  if (run.error !== undefined) throw new Error(`native kernels could not run (${executable}): ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`native kernels failed (${run.status ?? run.signal}): ${run.stderr.trim()}`);
   return run.stdout.trim().split('\n');
 }

@@ -88,6 +88,25 @@ describe('the simulator\'s event queue', () => {
       expect(() => queue.pop()).toThrow(/empty/);
     }
   });
+
+  it('breaks a tie between a far event kept in its heap and a calendar event by insertion order', () => {
+    const queue = new EventQueue();
+    queue.push(1e6, 1, 1, 0); // beyond the calendar's days for now: kept in the heap
+    // Two pops move the calendar's first day forward, until 1e6 falls within its days.
+    queue.push(3e5, 0, 0, 0);
+    queue.pop();
+    queue.push(6e5, 0, 0, 0);
+    queue.pop();
+    queue.push(1e6, 2, 2, 0); // the same time, now filed in the calendar
+    queue.pop();
+    expect([queue.time, queue.target]).toEqual([1e6, 1]);
+    queue.pop();
+    expect([queue.time, queue.target]).toEqual([1e6, 2]);
+  });
+
+  it('refuses an event at time NaN', () => {
+    expect(() => new EventQueue().push(Number.NaN, 0, 0, 0)).toThrow(/NaN/);
+  });
 });
 
 describe('the simulator\'s per-address atomic clocks', () => {

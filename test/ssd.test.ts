@@ -187,6 +187,12 @@ describe('emulated SSDs', () => {
       manifest.writtenRanges = [[[3 * BLOCK_BYTES, 100]]];
       writeFileSync(manifestPath, JSON.stringify(manifest));
       expect(() => loadImages(directory)).toThrowError(/names a written range \[1536, \+100\) of image .* that is not whole 512-byte blocks/);
+      // Ranges that are not [start, count] whole numbers with a count above 0 are refused too.
+      for (const ranges of [[[1024, -512]], [['0', 512]], [[0.5, 512]], [[0]], 'all']) {
+        manifest.writtenRanges = [ranges] as unknown as [number, number][][];
+        writeFileSync(manifestPath, JSON.stringify(manifest));
+        expect(() => loadImages(directory)).toThrowError(/written range|no written ranges/);
+      }
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -12,7 +12,10 @@
 #endif
 
 STORE_ACCESSOR i32 cacheBucketOf(const u8 *descriptor, i32 count) { return (i32)(load64(descriptor + KEY_PLACEMENT_LOW_OFFSET) % (u64)(u32)count); }
-STORE_ACCESSOR i32 slotValueLength(const u8 *bucket, i32 index) { return (i32)load16(bucket + (size_t)(index * slotBytes) + SLOT_VALUE_LENGTH_OFFSET); }
+STORE_ACCESSOR i32 slotValueLength(const u8 *bucket, i32 index) {
+  const i32 length = (i32)load16(bucket + (size_t)(index * slotBytes) + SLOT_VALUE_LENGTH_OFFSET);
+  return length < slotValueBytes ? length : slotValueBytes;
+}
 static NOINLINE i32 cacheOtherClaim(u8 *bucket, const u8 *descriptor, i32 ownSlot, i32 epoch) {
   const u32 fingerprint = keyFingerprint(descriptor);
   for (i32 index = 0; index < slotsPerBucket; index++) {

@@ -95,6 +95,11 @@ export function saveImages(memory: SsdMemory, config: ResolvedConfig, directory:
   writeFileSync(join(directory, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+/** A manifest's [start byte, byte count] pair: whole numbers, the count above 0. */
+function isByteRange(range: unknown): range is [number, number] {
+  return Array.isArray(range) && range.length === 2 && Number.isSafeInteger(range[0]) && Number.isSafeInteger(range[1]) && range[1] > 0;
+}
+
 /** Reads the images saved in `directory` into new SSDs (all-zero stretches take no memory). */
 export function loadImages(directory: string): { manifest: ImageManifest; ssds: SsdMemory } {
   const manifestPath = join(directory, MANIFEST);
@@ -122,7 +127,13 @@ export function loadImages(directory: string): { manifest: ImageManifest; ssds: 
       if (size !== manifest.blocksPerDevice * BLOCK_BYTES) {
         throw new ConfigError(`image ${path} has ${size} bytes; the manifest says ${manifest.blocksPerDevice} blocks of ${BLOCK_BYTES}`);
       }
-      for (const [rangeStart, rangeBytes] of manifest.writtenRanges?.[device] ?? [[0, size]]) {
+      const ranges: unknown = manifest.writtenRanges === undefined ? [[0, size]] : manifest.writtenRanges[device];
+      if (!Array.isArray(ranges)) throw new ConfigError(`${manifestPath} lists no written ranges for SSD ${device}`);
+      for (const range of ranges as unknown[]) {
+        if (!isByteRange(range)) {
+          throw new ConfigError(`${manifestPath} names a written range ${JSON.stringify(range)} of SSD ${device}; a range is [start byte, byte count], whole numbers, the count above 0`);
+        }
+        const [rangeStart, rangeBytes] = range;
         if (rangeStart < 0 || rangeStart + rangeBytes > size) {
           throw new ConfigError(`${manifestPath} names a written range [${rangeStart}, +${rangeBytes}) outside image ${path} (${size} bytes)`);
         }

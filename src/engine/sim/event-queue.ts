@@ -65,6 +65,8 @@ export class EventQueue {
   constructor(private readonly tuneEveryPops = TUNE_EVERY_POPS) {}
 
   push(time: number, kind: number, target: number, value: number): void {
+    // NaN compares false both ways and would break the order silently.
+    if (Number.isNaN(time)) throw new Error(`an event (kind ${kind}) was scheduled at time NaN`);
     const handle = this.freeCount > 0 ? this.freeHandles[--this.freeCount] : this.newHandle();
     this.times[handle] = time;
     this.sequences[handle] = this.nextSequence++;
@@ -82,7 +84,9 @@ export class EventQueue {
     if (this.calendarEvents > 0) {
       // The first day with events (the calendar holds some, so one of the next DAYS has).
       let slot = this.daySlot;
-      while (this.heads[slot] < 0) {
+      for (let daysSkipped = 0; this.heads[slot] < 0; daysSkipped++) {
+        // Bounded: a calendar that counts events but holds none would otherwise spin forever.
+        if (daysSkipped === DAYS) throw new Error(`the event queue's calendar counts ${this.calendarEvents} events but none of its days holds one`);
         slot = (slot + 1) & DAY_MASK;
         this.day++;
       }
