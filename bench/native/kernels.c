@@ -49,6 +49,8 @@ static inline void store16(u8 *p, u16 v) { memcpy(p, &v, 2); }
 static inline u64 atomicLoad64(const u8 *p) { return __atomic_load_n((const u64 *)p, __ATOMIC_SEQ_CST); }
 static inline u64 rotl64(u64 x, int r) { return (x << r) | (x >> (64 - r)); }
 
+#include "ssd.h"
+
 /* ---------------------------------------------------------------- assembly/hash.ts */
 #define MURMUR_C1 0x87c37b91114253d5ULL
 #define MURMUR_C2 0x4cf5ad432745937fULL
@@ -556,6 +558,16 @@ static NOINLINE void taskChainFind(void) { sink += chainFind(at(aChain), 1, at(a
 static NOINLINE void taskChainUpsert(void) { sink += chainUpsert(at(aChain), 1, at(aKey + 256), 64, 12345); }
 static NOINLINE void taskScrub(void) { benchStageScrub(at(aOperands)); }
 static NOINLINE void taskHistogram(void) { histogramRecord((double)((sink & 0xffff) * 37)); sink++; }
+/* A random one of the loaded SSDs' written blocks (blocks 0..ssdBlocksWritten − 1 of every device),
+ * drawn as bench/kernels.ts draws it, read into the memory at aSsdTarget. */
+static i32 ssdDevices, ssdBlocksWritten;
+static u64 aSsdTarget, ssdRandom = 0;
+static i32 ssdSeen[SSD_STRIPES];
+static NOINLINE void taskSsdRead(void) {
+  ssdRandom = (ssdRandom * 1103515245 + 12345) & 0x7fffffff;
+  const u64 index = ssdRandom % ((u64)ssdDevices * (u64)ssdBlocksWritten);
+  ssdRead(ssdSeen, (i32)(index % (u64)ssdDevices), (i64)(index / (u64)ssdDevices), 1, at(aSsdTarget));
+}
 
 typedef struct { const char *id; void (*run)(void); } Task;
 static const Task TASKS[] = {
@@ -563,7 +575,7 @@ static const Task TASKS[] = {
   { "sweep", taskSweep }, { "copyCached", taskCopyCached }, { "copyRandom", taskCopyRandom },
   { "copyCachedStrided", taskCopyCachedStrided }, { "copyRandomStrided", taskCopyRandomStrided },
   { "cas", taskCas }, { "fill", taskFill }, { "chainFind", taskChainFind }, { "chainUpsert", taskChainUpsert },
-  { "histogram", taskHistogram }, { "scrub", taskScrub },
+  { "histogram", taskHistogram }, { "scrub", taskScrub }, { "ssdRead", taskSsdRead },
 };
 #define TASK_COUNT (sizeof(TASKS) / sizeof(TASKS[0]))
 #define LOOP 2000
@@ -628,6 +640,12 @@ static void verify(void) {
   for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) printf("histogram %.0f %d\n", values[i], bucketOf(values[i]));
 }
 
+/* The value of `name=` on the command line, or NULL. */
+static const char *optionalArg(int argc, char **argv, const char *name) {
+  const size_t length = strlen(name);
+  for (int i = 1; i < argc; i++) if (strncmp(argv[i], name, length) == 0 && argv[i][length] == '=') return argv[i] + length + 1;
+  return NULL;
+}
 static double numberArg(int argc, char **argv, const char *name) {
   const size_t length = strlen(name);
   for (int i = 1; i < argc; i++) if (strncmp(argv[i], name, length) == 0 && argv[i][length] == '=') return strtod(argv[i] + length + 1, NULL);
@@ -658,10 +676,17 @@ int main(int argc, char **argv) {
   aImage = (u64)ARG("image"); aOperands = (u64)ARG("operands"); aChain = (u64)ARG("chain");
   aExpiredBucket = (u64)ARG("expiredBucket"); aMissingKey = (u64)ARG("missingKey"); aCache = (u64)ARG("cache");
   bucketBytes = (i32)ARG("bucketBytes"); bucketCount = (i32)ARG("bucketCount"); tableSlots = (i32)ARG("tableSlots");
+  /* The SSD read's store, when the bench dumped one (ssdDump=PATH); its task is skipped without. */
+  const char *ssdDump = optionalArg(argc, argv, "ssdDump");
+  if (ssdDump != NULL) {
+    ssdDevices = (i32)ARG("ssdDevices"); ssdBlocksWritten = (i32)ARG("ssdBlocksWritten"); aSsdTarget = (u64)ARG("ssdTarget");
+    ssdConfigure((i32)ARG("ssdBlocksPerDevice"), (u64)ARG("ssdChunkBytes"), (i32)ARG("ssdPoolChunks"));
+    loadSsds(ssdDump, ssdDevices, "kernels");
+  }
   if (strcmp(argv[3], "verify") == 0) { verify(); return 0; }
   if (strcmp(argv[3], "time") == 0 && argc > 4) {
     const double timeMs = strtod(argv[4], NULL);
-    for (size_t t = 0; t < TASK_COUNT; t++) timeTask(&TASKS[t], timeMs);
+    for (size_t t = 0; t < TASK_COUNT; t++) if (ssdDump != NULL || TASKS[t].run != taskSsdRead) timeTask(&TASKS[t], timeMs);
     fprintf(stderr, "(sink %g)\n", (double)sink + (double)word + histogramCount);
     return 0;
   }
