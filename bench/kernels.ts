@@ -182,6 +182,8 @@ export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>, ssd?: Re
       const index = ssdRandom % (SSD_BENCH_DEVICES * ssd.blocksWritten);
       ssd.ssds.read(index % SSD_BENCH_DEVICES, Math.floor(index / SSD_BENCH_DEVICES), 1, memoryBytes, ssd.target);
     }],
+    // What the read costs beyond memory stalls: one block again and again, in cache.
+    ['ssdReadCached', 'SSD block read, one block in cache (a 464-byte slot + 48 B of zeros)', () => { ssd.ssds.read(1, 2, 1, memoryBytes, ssd.target); }],
   ];
   return [
     ['ycsbNext', 'YCSB next op: zipfian + key name + 2 hashes', () => { sink = (sink + kernels.ycsbNextOperation(random, key + 512, value)) | 0; }],
