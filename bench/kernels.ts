@@ -131,10 +131,11 @@ export const SSD_BENCH_DEVICES = 4;
  * records), written to blocks 0.. of SSD_BENCH_DEVICES devices of twice as many blocks, with
  * the slot sizes those contents take in src/hw/ssd.ts: two blocks in three a store bucket of
  * 1 to 5 items (31..155 bytes), one in three a value block of 450 bytes. The read lands in the
- * bench's WebAssembly memory (shared), as every NVMe read of the live engine does.
+ * bench's WebAssembly memory (shared), as every NVMe read of the live engine does. (`records`:
+ * fewer for the test that checks the C port reads the same bytes.)
  */
-export function setUpSsdBench(setup: ReturnType<typeof setUpKernelBench>) {
-  const blocksWritten = Math.ceil((setup.config.records * 0.6) / SSD_BENCH_DEVICES);
+export function setUpSsdBench(setup: ReturnType<typeof setUpKernelBench>, records = setup.config.records) {
+  const blocksWritten = Math.ceil((records * 0.6) / SSD_BENCH_DEVICES);
   const ssds = SsdArray.create(SSD_BENCH_DEVICES, 2 * blocksWritten);
   const source = new Uint8Array(BLOCK_BYTES);
   let state = 1;
