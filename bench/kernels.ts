@@ -152,7 +152,7 @@ export function setUpSsdBench(setup: ReturnType<typeof setUpKernelBench>, record
   const target = Math.ceil((setup.parameters.missingKey + 1024) / 64) * 64;
   if (target + BLOCK_BYTES > setup.parameters.cache) throw new Error('the SSD read\'s target does not fit the bench\'s scratch');
   const parameters: Record<string, number> = {
-    ssdDevices: SSD_BENCH_DEVICES, ssdBlocksWritten: blocksWritten, ssdTarget: target, ssdBlocksPerDevice: ssds.blocksPerDevice,
+    ssdChainMask: 0, ssdDevices: SSD_BENCH_DEVICES, ssdBlocksWritten: blocksWritten, ssdTarget: target, ssdBlocksPerDevice: ssds.blocksPerDevice,
     ssdChunkBytes: ssds.memory.chunkBytes, ssdPoolChunks: poolChunks(ssds.blocksPerDevice, ssds.memory.chunkBytes),
   };
   return { ssds, blocksWritten, target, parameters };
@@ -176,11 +176,22 @@ export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>, ssd?: Re
   let randomState = 0;
   let word = 0;
   let ssdRandom = 0;
+  let ssdChainRandom = 0;
+  // 0, from memory, so that the compiler cannot drop the read's dependency on the last one.
+  const ssdChainMask = new Int32Array([ssd?.parameters.ssdChainMask ?? 0]);
   const memoryBytes = new Uint8Array(setup.memory.buffer);
   const ssdTasks: [string, string, () => void][] = ssd === undefined ? [] : [
     ['ssdRead', 'SSD block read, a random block of a loaded store (1 M records, 4 devices)', () => {
       ssdRandom = (Math.imul(ssdRandom, 1103515245) + 12345) & 0x7fffffff;
       const index = ssdRandom % (SSD_BENCH_DEVICES * ssd.blocksWritten);
+      ssd.ssds.read(index % SSD_BENCH_DEVICES, Math.floor(index / SSD_BENCH_DEVICES), 1, memoryBytes, ssd.target);
+    }],
+    // The same sequence, each read waiting for the last one's first byte (& a mask of 0): the
+    // processor cannot overlap one read's cache misses with the next's, as in an engine, where
+    // the next read depends on this one.
+    ['ssdReadChained', 'SSD block read, random, each after the last (a dependent chain)', () => {
+      ssdChainRandom = (Math.imul(ssdChainRandom, 1103515245) + 12345 + (memoryBytes[ssd.target] & ssdChainMask[0])) & 0x7fffffff;
+      const index = ssdChainRandom % (SSD_BENCH_DEVICES * ssd.blocksWritten);
       ssd.ssds.read(index % SSD_BENCH_DEVICES, Math.floor(index / SSD_BENCH_DEVICES), 1, memoryBytes, ssd.target);
     }],
     // What the read costs beyond memory stalls: one block again and again, in cache.

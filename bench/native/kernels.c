@@ -573,10 +573,19 @@ static NOINLINE void taskSsdRead(void) {
   const u64 index = ssdRandom % ((u64)ssdDevices * (u64)ssdBlocksWritten);
   ssdRead(ssdSeen, (i32)(index % (u64)ssdDevices), (i64)(index / (u64)ssdDevices), 1, at(aSsdTarget));
 }
+/* The same sequence, each read waiting for the last one's bytes (its first byte & ssdChainMask,
+ * which is 0 but comes from the command line): the processor cannot start a read's misses
+ * before the last read is done, as in an engine, where the next read depends on this one. */
+static u64 ssdChainMask, ssdChainRandom = 0;
+static NOINLINE void taskSsdReadChained(void) {
+  ssdChainRandom = (ssdChainRandom * 1103515245 + 12345 + (at(aSsdTarget)[0] & ssdChainMask)) & 0x7fffffff;
+  const u64 index = ssdChainRandom % ((u64)ssdDevices * (u64)ssdBlocksWritten);
+  ssdRead(ssdSeen, (i32)(index % (u64)ssdDevices), (i64)(index / (u64)ssdDevices), 1, at(aSsdTarget));
+}
 /* One block again and again (a value block: its slot, then 48 bytes of zeros), in cache. */
 static NOINLINE void taskSsdReadCached(void) { ssdRead(ssdSeen, 1, 2, 1, at(aSsdTarget)); }
 
-#define SSD_TASKS { "ssdRead", taskSsdRead }, { "ssdReadCached", taskSsdReadCached },
+#define SSD_TASKS { "ssdRead", taskSsdRead }, { "ssdReadChained", taskSsdReadChained }, { "ssdReadCached", taskSsdReadCached },
 #else
 #define SSD_TASKS
 #endif
@@ -699,6 +708,7 @@ int main(int argc, char **argv) {
   /* The SSD read's store, when the bench dumped one (ssdDump=PATH); its task is skipped without. */
   const char *ssdDump = optionalArg(argc, argv, "ssdDump");
   if (ssdDump != NULL) {
+    ssdChainMask = (u64)ARG("ssdChainMask");
     ssdDevices = (i32)ARG("ssdDevices"); ssdBlocksWritten = (i32)ARG("ssdBlocksWritten"); aSsdTarget = (u64)ARG("ssdTarget");
     ssdConfigure((i32)ARG("ssdBlocksPerDevice"), (u64)ARG("ssdChunkBytes"), (i32)ARG("ssdPoolChunks"));
     loadSsds(ssdDump, ssdDevices, "kernels");
