@@ -43,8 +43,6 @@
 import { NvmeError } from '../errors.js';
 import { BLOCK_BYTES } from '../layout/store.js';
 
-/** 32-bit words of a block. */
-const BLOCK_WORDS = BLOCK_BYTES / 4;
 /** Sequence locks per device; block b is guarded by stripe b mod STRIPES. */
 export const STRIPES = 1024;
 /** Retries of a read that overlaps a write before it yields the CPU (the writer's thread may be preempted). */
@@ -153,10 +151,6 @@ export class SsdArray {
   /** A 32-bit view of the last buffer written from, to find a block's last non-zero byte four at a time. */
   private sourceWordsBuffer: ArrayBufferLike | null = null;
   private sourceWords: Int32Array | null = null;
-  /** The last view read into, and 32- and 64-bit views of its buffer, to copy a block's slot by words and zero the rest. */
-  private targetView: Uint8Array | null = null;
-  private targetWords: Int32Array | null = null;
-  private targetDoubles: Float64Array | null = null;
 
   constructor(readonly memory: SsdMemory) {
     const { devices, blocksPerDevice, chunkBytes } = memory;
@@ -271,61 +265,19 @@ export class SsdArray {
         if ((sequence & 1) !== 0) writing = index;
       }
       if (writing < 0) {
-        const table = this.tables[device];
-        // Whole words when the blocks land on 8-byte boundaries inside `target` (every engine
-        // read does): on shared memory, `set` and `fill` are calls into the runtime that copy
-        // byte by byte with relaxed atomics, and `subarray` allocates a view: ~100 ns a block
-        // against ~20–50 for these loops (bench/kernels.ts "SSD block read"). Anything else
-        // (unaligned, or out of the target's range, where `set` throws) takes the views' path.
-        const start = target.byteOffset + targetOffset;
-        const wordsPath = (start & 7) === 0 && targetOffset >= 0 && targetOffset + blockCount * BLOCK_BYTES <= target.length;
-        if (wordsPath && this.targetView !== target) {
-          // Keyed by the view, not its buffer: `target.buffer` is a call each time, and a view's
-          // buffer never changes (one whose memory grew is detached: length 0, the views' path).
-          this.targetView = target;
-          this.targetWords = new Int32Array(target.buffer, 0, target.buffer.byteLength >>> 2);
-          this.targetDoubles = new Float64Array(target.buffer, 0, target.buffer.byteLength >>> 3);
-        }
         for (let index = 0; index < blockCount; index++) {
           // One block: its slot, then zeros to the block's end (inline: the hot path of every GET).
           const at = targetOffset + index * BLOCK_BYTES;
-          const entry = table[block + index];
+          const entry = this.tables[device][block + index];
           let slotBytes = 0;
-          let chunk = 0;
-          let offset = 0;
           if (entry !== 0) {
             const place = entry - 1;
-            chunk = device * this.poolChunkCount + (place >>> this.slotIndexBits);
-            slotBytes = (this.allocator[device * this.allocatorStride + ALLOCATOR_CHUNK_CLASSES + (place >>> this.slotIndexBits)] + SLOT_CLASS_BIAS) << SLOT_STEP_SHIFT;
-            offset = (place & this.slotIndexMask) * slotBytes;
+            const chunk = place >>> this.slotIndexBits;
+            slotBytes = (this.allocator[device * this.allocatorStride + ALLOCATOR_CHUNK_CLASSES + chunk] + SLOT_CLASS_BIAS) << SLOT_STEP_SHIFT;
+            const offset = (place & this.slotIndexMask) * slotBytes;
+            target.set(this.chunkBytesViews[device * this.poolChunkCount + chunk].subarray(offset, offset + slotBytes), at);
           }
-          if (wordsPath) {
-            // A slot is a multiple of 16 bytes at a multiple of 16 in its chunk: four words a
-            // step, as integers (a double could come back as another NaN); zeros as doubles
-            // (+0 is all zero bits), two a step to the block's end.
-            const words = this.targetWords as Int32Array;
-            const blockWord = (start + index * BLOCK_BYTES) >>> 2;
-            if (slotBytes !== 0) {
-              const source = this.chunkWordViews[chunk];
-              let from = offset >>> 2;
-              const end = blockWord + (slotBytes >>> 2);
-              for (let word = blockWord; word < end; word += 4, from += 4) {
-                words[word] = source[from];
-                words[word + 1] = source[from + 1];
-                words[word + 2] = source[from + 2];
-                words[word + 3] = source[from + 3];
-              }
-            }
-            const doubles = this.targetDoubles as Float64Array;
-            const blockEnd = (blockWord + BLOCK_WORDS) >>> 1;
-            for (let double = (blockWord + (slotBytes >>> 2)) >>> 1; double < blockEnd; double += 2) {
-              doubles[double] = 0;
-              doubles[double + 1] = 0;
-            }
-          } else {
-            if (slotBytes !== 0) target.set(this.chunkBytesViews[chunk].subarray(offset, offset + slotBytes), at);
-            if (slotBytes < BLOCK_BYTES) target.fill(0, at + slotBytes, at + BLOCK_BYTES);
-          }
+          if (slotBytes < BLOCK_BYTES) target.fill(0, at + slotBytes, at + BLOCK_BYTES);
         }
         let moved = false;
         for (let index = 0; index < stripesCrossed; index++) {
