@@ -14,7 +14,10 @@ import { slotGeometry } from '../src/systems/scalio/cache.js';
 import { LEASE_EPOCHS } from '../src/systems/scalio/lease.js';
 import { DISTRIBUTION_ZIPFIAN, FIELD_LENGTH_CONSTANT, FIELD_LENGTH_UNIFORM, YCSB_SHARED_BYTES } from '../src/layout/ycsb.js';
 import { configureRecordKernels, configureWorkloadKernels, planWorkload, WORKLOADS } from '../src/ycsb/workloads.js';
-import { buildNativeKernels, runNative, writeImage } from './native.js';
+import { poolChunks, SsdArray } from '../src/hw/ssd.js';
+import { BLOCK_BYTES } from '../src/layout/store.js';
+import { buildNativeKernels, nativeDirectory, runNative, writeImage, writeSsdDump } from './native.js';
+import { join } from 'node:path';
 
 export interface KernelResult {
   readonly name: string;
@@ -119,13 +122,49 @@ export function setUpKernelBench(module?: WebAssembly.Module) {
   return { config, memory, kernels, parameters, imageBase, imageEnd, slotBytes, bucketBytes, bucketCount, cacheBytes };
 }
 
+/** Devices of the SSD read's store (as the default cluster has). */
+export const SSD_BENCH_DEVICES = 4;
+
+/**
+ * The SSD read's store: the blocks a loaded store of the configuration's records has (about
+ * 0.6 per record: store buckets of 2.4 items of 31 bytes, value blocks of five 90-byte
+ * records), written to blocks 0.. of SSD_BENCH_DEVICES devices of twice as many blocks, with
+ * the slot sizes those contents take in src/hw/ssd.ts: two blocks in three a store bucket of
+ * 1 to 5 items (31..155 bytes), one in three a value block of 450 bytes. The read lands in the
+ * bench's WebAssembly memory (shared), as every NVMe read of the live engine does. (`records`:
+ * fewer for the test that checks the C port reads the same bytes.)
+ */
+export function setUpSsdBench(setup: ReturnType<typeof setUpKernelBench>, records = setup.config.records) {
+  const blocksWritten = Math.ceil((records * 0.6) / SSD_BENCH_DEVICES);
+  const ssds = SsdArray.create(SSD_BENCH_DEVICES, 2 * blocksWritten);
+  const source = new Uint8Array(BLOCK_BYTES);
+  let state = 1;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff);
+  for (let block = 0; block < blocksWritten; block++) {
+    for (let device = 0; device < SSD_BENCH_DEVICES; device++) {
+      const usedBytes = next() % 3 === 2 ? 450 : 31 * (1 + (next() % 5));
+      source.fill(0);
+      for (let index = 0; index < usedBytes; index++) source[index] = 1 + (next() % 255);
+      ssds.write(device, block, 1, source, 0);
+    }
+  }
+  // After the bench's scratch (bench/kernels.ts setUpKernelBench's layout), below its cache table.
+  const target = Math.ceil((setup.parameters.missingKey + 1024) / 64) * 64;
+  if (target + BLOCK_BYTES > setup.parameters.cache) throw new Error('the SSD read\'s target does not fit the bench\'s scratch');
+  const parameters: Record<string, number> = {
+    ssdChainMask: 0, ssdDevices: SSD_BENCH_DEVICES, ssdBlocksWritten: blocksWritten, ssdTarget: target, ssdBlocksPerDevice: ssds.blocksPerDevice,
+    ssdChunkBytes: ssds.memory.chunkBytes, ssdPoolChunks: poolChunks(ssds.blocksPerDevice, ssds.memory.chunkBytes),
+  };
+  return { ssds, blocksWritten, target, parameters };
+}
+
 /** The memory a set-up bench works on, as the C port loads it. */
 export function benchImage(setup: ReturnType<typeof setUpKernelBench>): Uint8Array {
   return new Uint8Array(setup.memory.buffer, setup.imageBase, setup.imageEnd - setup.imageBase).slice();
 }
 
 /** The benchmark's tasks over a set-up bench: [the C port's task id, name, one call]. */
-export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>): [string, string, () => void][] {
+export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>, ssd?: ReturnType<typeof setUpSsdBench>): [string, string, () => void][] {
   const { kernels, parameters: p, slotBytes, bucketBytes, bucketCount } = setup;
   const { random, key, value, bucket, image, operands, chain, expiredBucket, missingKey, cache, tableSlots } = p;
   let sweepFrom = 0;
@@ -136,6 +175,28 @@ export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>): [string
   let sink = 0;
   let randomState = 0;
   let word = 0;
+  let ssdRandom = 0;
+  let ssdChainRandom = 0;
+  // 0, from memory, so that the compiler cannot drop the read's dependency on the last one.
+  const ssdChainMask = new Int32Array([ssd?.parameters.ssdChainMask ?? 0]);
+  const memoryBytes = new Uint8Array(setup.memory.buffer);
+  const ssdTasks: [string, string, () => void][] = ssd === undefined ? [] : [
+    ['ssdRead', 'SSD block read, a random block of a loaded store (1 M records, 4 devices)', () => {
+      ssdRandom = (Math.imul(ssdRandom, 1103515245) + 12345) & 0x7fffffff;
+      const index = ssdRandom % (SSD_BENCH_DEVICES * ssd.blocksWritten);
+      ssd.ssds.read(index % SSD_BENCH_DEVICES, Math.floor(index / SSD_BENCH_DEVICES), 1, memoryBytes, ssd.target);
+    }],
+    // The same sequence, each read waiting for the last one's first byte (& a mask of 0): the
+    // processor cannot overlap one read's cache misses with the next's, as in an engine, where
+    // the next read depends on this one.
+    ['ssdReadChained', 'SSD block read, random, each after the last (a dependent chain)', () => {
+      ssdChainRandom = (Math.imul(ssdChainRandom, 1103515245) + 12345 + (memoryBytes[ssd.target] & ssdChainMask[0])) & 0x7fffffff;
+      const index = ssdChainRandom % (SSD_BENCH_DEVICES * ssd.blocksWritten);
+      ssd.ssds.read(index % SSD_BENCH_DEVICES, Math.floor(index / SSD_BENCH_DEVICES), 1, memoryBytes, ssd.target);
+    }],
+    // What the read costs beyond memory stalls: one block again and again, in cache.
+    ['ssdReadCached', 'SSD block read, one block in cache (a 464-byte slot + 48 B of zeros)', () => { ssd.ssds.read(1, 2, 1, memoryBytes, ssd.target); }],
+  ];
   return [
     ['ycsbNext', 'YCSB next op: zipfian + key name + 2 hashes', () => { sink = (sink + kernels.ycsbNextOperation(random, key + 512, value)) | 0; }],
     ['key', 'key: "user"+fnv → 16 B hash → placement hash', () => { kernels.ycsbKey(sink & 0xfffff, key + 512); sink = (sink + 1) | 0; }],
@@ -162,6 +223,7 @@ export function kernelTasks(setup: ReturnType<typeof setUpKernelBench>): [string
     // JavaScript into WebAssembly, or through a function pointer in C) and little else.
     ['scrub', 'stage scrub: one 8-byte store (the call\'s floor)', () => { kernels.stageScrub(operands); }],
     ['histogram', 'latency histogram record', () => { histogram.record((sink & 0xffff) * 37); sink = (sink + 1) | 0; }],
+    ...ssdTasks,
   ];
 
 }
@@ -170,8 +232,10 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelReport> {
   const setup = setUpKernelBench();
   const native = buildNativeKernels();
   let imagePath = '';
-  const p = setup.parameters;
-  const tasks = kernelTasks(setup);
+  const ssd = setUpSsdBench(setup);
+  const ssdPath = 'executable' in native ? join(nativeDirectory(), `kernels-ssds-${process.pid}.bin`) : '';
+  const p = { ...setup.parameters, ...ssd.parameters };
+  const tasks = kernelTasks(setup, ssd);
 
   // The C port runs before and after the WebAssembly kernels (same machine, same run): its
   // figure is the median over both runs, so a load change during the run shows as spread.
@@ -179,7 +243,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelReport> {
   const runNativeOnce = () => {
     if (!('executable' in native)) return;
     const times = new Map<string, number>();
-    for (const line of runNative(native.executable, imagePath, setup.imageBase, ['time', String(timeMs)], p)) {
+    for (const line of runNative(native.executable, imagePath, setup.imageBase, ['time', String(timeMs), `ssdDump=${ssdPath}`], p)) {
       const parsed = JSON.parse(line) as { id: string; nsPerCallMedian: number };
       times.set(parsed.id, parsed.nsPerCallMedian);
     }
@@ -189,6 +253,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelReport> {
   let bench: Bench;
   try {
     if ('executable' in native) imagePath = writeImage(benchImage(setup));
+    if (ssdPath !== '') writeSsdDump(ssd.ssds, ssdPath);
     runNativeOnce();
     bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
     for (const [, name, kernel] of tasks) {
@@ -205,6 +270,7 @@ export async function benchmarkKernels(timeMs: number): Promise<KernelReport> {
     runNativeOnce();
   } finally {
     if (imagePath !== '') rmSync(imagePath, { force: true });
+    if (ssdPath !== '') rmSync(ssdPath, { force: true });
   }
   const results = bench.tasks.map((task, index) => {
     const result = task.result as { latency?: { p50: number; p99: number; samples?: unknown[] } };

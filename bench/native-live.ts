@@ -22,8 +22,7 @@ import { buildCluster, type Cluster } from '../src/engine/cluster.js';
 import { runLive } from '../src/engine/live/engine.js';
 import { operationsOfClient } from '../src/engine/run.js';
 import { Counter, DeviceCounter } from '../src/hw/counters.js';
-import { poolChunks, slotBytesOfClass, slotClassFor, SsdArray } from '../src/hw/ssd.js';
-import { BLOCK_BYTES } from '../src/layout/store.js';
+import { poolChunks, SsdArray } from '../src/hw/ssd.js';
 import { SLOT_ACCESS_TIME_OFFSET } from '../src/layout/cache-slot.js';
 import { packageRoot } from '../src/paths.js';
 import { fixed, integer, siNumber, table } from '../src/cli/format.js';
@@ -38,7 +37,7 @@ import {
 } from '../src/engine/live/client-thread.js';
 import { IDLE_SLEEP_MS as CORE_IDLE_SLEEP_MS, IDLE_SPINS_BEFORE_SLEEP as CORE_IDLE_SPINS_BEFORE_SLEEP } from '../src/engine/live/core-thread.js';
 import { planWorkload, recordSettings, type WorkloadPlan, workloadByName } from '../src/ycsb/workloads.js';
-import { buildNative, layoutDefines, nativeDirectory, ssdDefines } from './native.js';
+import { buildNative, layoutDefines, nativeDirectory, ssdDefines, writeSsdDump } from './native.js';
 
 export const NATIVE_LIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'live.c');
 const PROGRESS_INTERVAL_NOTE = 'CPU time and completed operations sampled every 200 ms while the clients run';
@@ -123,40 +122,6 @@ export interface PreparedLive {
   readonly dispose: () => void;
 }
 
-/**
- * Writes every written SSD block as src/hw/ssd.ts stores it (its bytes up to its last
- * non-zero one, in the smallest slot class that holds them): per device the count, then
- * (u32 block, u16 slot class, the slot's slotBytesOfClass bytes).
- */
-function writeSsdDump(ssds: SsdArray, path: string): void {
-  const file = openSync(path, 'w');
-  try {
-    const block = new Uint8Array(BLOCK_BYTES);
-    const count = Buffer.alloc(4);
-    for (let device = 0; device < ssds.count; device++) {
-      const entries: Buffer[] = [];
-      for (let index = 0; index < ssds.blocksPerDevice; index++) {
-        if (!ssds.isWritten(device, index)) continue;
-        ssds.read(device, index, 1, block, 0);
-        let end = BLOCK_BYTES;
-        while (end > 0 && block[end - 1] === 0) end--;
-        const slotClass = slotClassFor(end);
-        if (slotClass === 0) continue;
-        const slotBytes = slotBytesOfClass(slotClass);
-        const entry = Buffer.alloc(6 + slotBytes);
-        entry.writeUInt32LE(index, 0);
-        entry.writeUInt16LE(slotClass, 4);
-        entry.set(block.subarray(0, slotBytes), 6);
-        entries.push(entry);
-      }
-      count.writeUInt32LE(entries.length, 0);
-      writeSync(file, count);
-      for (const entry of entries) writeSync(file, entry);
-    }
-  } finally {
-    closeSync(file);
-  }
-}
 
 function counterOf(values: Float64Array, counter: number): number {
   return values[counter];

@@ -7,16 +7,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as cacheSlot from '../src/layout/cache-slot.js';
 import * as keyLayout from '../src/layout/key.js';
 import * as operations from '../src/layout/operations.js';
 import * as storeLayout from '../src/layout/store.js';
+import { BLOCK_BYTES } from '../src/layout/store.js';
 import * as verbs from '../src/layout/verbs.js';
 import * as ycsbLayout from '../src/layout/ycsb.js';
-import { SLOT_BYTES_MIN, SLOT_CLASSES, SLOT_INDEX_SHIFT, SLOT_STEP_BYTES, SPINS_BEFORE_YIELD, STRIPES } from '../src/hw/ssd.js';
+import { SLOT_BYTES_MIN, SLOT_CLASSES, SLOT_INDEX_SHIFT, SLOT_STEP_BYTES, SPINS_BEFORE_YIELD, STRIPES, slotBytesOfClass, slotClassFor, type SsdArray } from '../src/hw/ssd.js';
 import { packageRoot } from '../src/paths.js';
 
 export const NATIVE_SOURCE = join(packageRoot(), 'bench', 'native', 'kernels.c');
@@ -123,7 +124,7 @@ export function buildNative(source: string, flags: readonly string[], what: stri
 
 /** Builds the native kernels (`cc -O2`, layouts by -D); returns why it was skipped when there is no compiler or it fails. */
 export function buildNativeKernels(): NativeBuild {
-  return buildNative(NATIVE_SOURCE, ['-O2', '-std=gnu11', ...layoutDefines()], 'native references');
+  return buildNative(NATIVE_SOURCE, ['-O2', '-std=gnu11', ...layoutDefines(), ...ssdDefines()], 'native references');
 }
 
 /** Writes `bytes` (a dump of the bench's memory) where the native kernels can read it. */
@@ -140,4 +141,39 @@ export function runNative(executable: string, imagePath: string, imageBase: numb
   if (run.error !== undefined) throw new Error(`native kernels could not run (${executable}): ${run.error.message}`);
   if (run.status !== 0) throw new Error(`native kernels failed (${run.status ?? run.signal}): ${run.stderr.trim()}`);
   return run.stdout.trim().split('\n');
+}
+
+/**
+ * Writes every written SSD block as src/hw/ssd.ts stores it (its bytes up to its last
+ * non-zero one, in the smallest slot class that holds them): per device the count, then
+ * (u32 block, u16 slot class, the slot's slotBytesOfClass bytes).
+ */
+export function writeSsdDump(ssds: SsdArray, path: string): void {
+  const file = openSync(path, 'w');
+  try {
+    const block = new Uint8Array(BLOCK_BYTES);
+    const count = Buffer.alloc(4);
+    for (let device = 0; device < ssds.count; device++) {
+      const entries: Buffer[] = [];
+      for (let index = 0; index < ssds.blocksPerDevice; index++) {
+        if (!ssds.isWritten(device, index)) continue;
+        ssds.read(device, index, 1, block, 0);
+        let end = BLOCK_BYTES;
+        while (end > 0 && block[end - 1] === 0) end--;
+        const slotClass = slotClassFor(end);
+        if (slotClass === 0) continue;
+        const slotBytes = slotBytesOfClass(slotClass);
+        const entry = Buffer.alloc(6 + slotBytes);
+        entry.writeUInt32LE(index, 0);
+        entry.writeUInt16LE(slotClass, 4);
+        entry.set(block.subarray(0, slotBytes), 6);
+        entries.push(entry);
+      }
+      count.writeUInt32LE(entries.length, 0);
+      writeSync(file, count);
+      for (const entry of entries) writeSync(file, entry);
+    }
+  } finally {
+    closeSync(file);
+  }
 }

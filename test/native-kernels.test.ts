@@ -5,8 +5,9 @@
  */
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { benchImage, setUpKernelBench } from '../bench/kernels.js';
-import { buildNativeKernels, findCompiler, runNative, writeImage } from '../bench/native.js';
+import { join } from 'node:path';
+import { benchImage, kernelTasks, setUpKernelBench, setUpSsdBench } from '../bench/kernels.js';
+import { buildNativeKernels, findCompiler, nativeDirectory, runNative, writeImage, writeSsdDump } from '../bench/native.js';
 import { LatencyHistogram } from '../src/engine/histogram.js';
 import { ATOMIC_COMPARE_OFFSET, ATOMIC_RESULT_OFFSET, ATOMIC_SWAP_OFFSET } from '../src/layout/verbs.js';
 
@@ -76,5 +77,33 @@ describe('native kernel references', () => {
     expect(lines).toContain(`scanHit ${(1 << 8) | 4}`);
     expect(lines.find((line) => line.startsWith('scanMiss'))).toMatch(new RegExp(`^scanMiss ${4 << 8} `)); // slot 0, the oldest
     expect(lines.find((line) => line.startsWith('scanReclaim'))).toMatch(new RegExp(`^scanReclaim ${(6 << 8) | 2} `));
+  });
+
+  it.skipIf(findCompiler() === undefined)('read the same SSD blocks as SsdArray.read, in the same random order', () => {
+    const native = buildNativeKernels();
+    if (!('executable' in native)) throw new Error(native.skipped);
+    const setup = setUpKernelBench();
+    const ssd = setUpSsdBench(setup, 20_000);
+    const imagePath = writeImage(benchImage(setup));
+    const ssdPath = join(nativeDirectory(), `test-ssds-${process.pid}.bin`);
+    let nativeLines: string[];
+    try {
+      writeSsdDump(ssd.ssds, ssdPath);
+      nativeLines = runNative(native.executable, imagePath, setup.imageBase, ['verify', `ssdDump=${ssdPath}`], { ...setup.parameters, ...ssd.parameters });
+    } finally {
+      rmSync(imagePath, { force: true });
+      rmSync(ssdPath, { force: true });
+    }
+    const read = kernelTasks(setup, ssd).find(([id]) => id === 'ssdRead')?.[2];
+    if (read === undefined) throw new Error('no ssdRead task');
+    const lines: string[] = [];
+    const memory = new Uint8Array(setup.memory.buffer);
+    for (let index = 0; index < 256; index++) {
+      memory.fill(0xee, ssd.target, ssd.target + 512); // the read must zero what its slot does not cover
+      read();
+      lines.push(`ssd ${index} ${hex(BigInt.asUintN(64, BigInt(setup.kernels.murmur3x64(ssd.target, 512, 1))))}`);
+    }
+    expect(nativeLines.filter((line) => line.startsWith('ssd '))).toEqual(lines);
+    expect(new Set(lines.map((line) => line.split(' ')[2])).size).toBeGreaterThan(200); // different blocks, not one
   });
 });

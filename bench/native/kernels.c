@@ -49,6 +49,12 @@ static inline void store16(u8 *p, u16 v) { memcpy(p, &v, 2); }
 static inline u64 atomicLoad64(const u8 *p) { return __atomic_load_n((const u64 *)p, __ATOMIC_SEQ_CST); }
 static inline u64 rotl64(u64 x, int r) { return (x << r) | (x >> (64 - r)); }
 
+/* SsdArray.read's port for the SSD rows; bench/native/sim.c, which includes this file and keeps
+ * its SSDs in a layout of its own, defines KERNELS_WITHOUT_SSD. */
+#ifndef KERNELS_WITHOUT_SSD
+#include "ssd.h"
+#endif
+
 /* ---------------------------------------------------------------- assembly/hash.ts */
 #define MURMUR_C1 0x87c37b91114253d5ULL
 #define MURMUR_C2 0x4cf5ad432745937fULL
@@ -556,6 +562,33 @@ static NOINLINE void taskChainFind(void) { sink += chainFind(at(aChain), 1, at(a
 static NOINLINE void taskChainUpsert(void) { sink += chainUpsert(at(aChain), 1, at(aKey + 256), 64, 12345); }
 static NOINLINE void taskScrub(void) { benchStageScrub(at(aOperands)); }
 static NOINLINE void taskHistogram(void) { histogramRecord((double)((sink & 0xffff) * 37)); sink++; }
+#ifndef KERNELS_WITHOUT_SSD
+/* A random one of the loaded SSDs' written blocks (blocks 0..ssdBlocksWritten − 1 of every device),
+ * drawn as bench/kernels.ts draws it, read into the memory at aSsdTarget. */
+static i32 ssdDevices, ssdBlocksWritten;
+static u64 aSsdTarget, ssdRandom = 0;
+static i32 ssdSeen[SSD_STRIPES];
+static NOINLINE void taskSsdRead(void) {
+  ssdRandom = (ssdRandom * 1103515245 + 12345) & 0x7fffffff;
+  const u64 index = ssdRandom % ((u64)ssdDevices * (u64)ssdBlocksWritten);
+  ssdRead(ssdSeen, (i32)(index % (u64)ssdDevices), (i64)(index / (u64)ssdDevices), 1, at(aSsdTarget));
+}
+/* The same sequence, each read waiting for the last one's bytes (its first byte & ssdChainMask,
+ * which is 0 but comes from the command line): the processor cannot start a read's misses
+ * before the last read is done, as in an engine, where the next read depends on this one. */
+static u64 ssdChainMask, ssdChainRandom = 0;
+static NOINLINE void taskSsdReadChained(void) {
+  ssdChainRandom = (ssdChainRandom * 1103515245 + 12345 + (at(aSsdTarget)[0] & ssdChainMask)) & 0x7fffffff;
+  const u64 index = ssdChainRandom % ((u64)ssdDevices * (u64)ssdBlocksWritten);
+  ssdRead(ssdSeen, (i32)(index % (u64)ssdDevices), (i64)(index / (u64)ssdDevices), 1, at(aSsdTarget));
+}
+/* One block again and again (a value block: its slot, then 48 bytes of zeros), in cache. */
+static NOINLINE void taskSsdReadCached(void) { ssdRead(ssdSeen, 1, 2, 1, at(aSsdTarget)); }
+
+#define SSD_TASKS { "ssdRead", taskSsdRead }, { "ssdReadChained", taskSsdReadChained }, { "ssdReadCached", taskSsdReadCached },
+#else
+#define SSD_TASKS
+#endif
 
 typedef struct { const char *id; void (*run)(void); } Task;
 static const Task TASKS[] = {
@@ -563,7 +596,7 @@ static const Task TASKS[] = {
   { "sweep", taskSweep }, { "copyCached", taskCopyCached }, { "copyRandom", taskCopyRandom },
   { "copyCachedStrided", taskCopyCachedStrided }, { "copyRandomStrided", taskCopyRandomStrided },
   { "cas", taskCas }, { "fill", taskFill }, { "chainFind", taskChainFind }, { "chainUpsert", taskChainUpsert },
-  { "histogram", taskHistogram }, { "scrub", taskScrub },
+  { "histogram", taskHistogram }, { "scrub", taskScrub }, SSD_TASKS
 };
 #define TASK_COUNT (sizeof(TASKS) / sizeof(TASKS[0]))
 #define LOOP 2000
@@ -626,8 +659,21 @@ static void verify(void) {
   printf("chainUpsert %d %d\n", upserted, chainUpsert(at(aChain), 1, at(aKey), 64, 777));
   const double values[] = { 0, 5, 127, 128, 129, 1000, 4095, 65536, 1234567, 2147483647.0, 3e9, 1e15 };
   for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) printf("histogram %.0f %d\n", values[i], bucketOf(values[i]));
+#ifndef KERNELS_WITHOUT_SSD
+  /* The SSD reads' first blocks, when there is a store: their 512 bytes hashed. */
+  for (int read = 0; read < 256 && ssdDevices > 0; read++) {
+    taskSsdRead();
+    printf("ssd %d %016llx\n", read, (unsigned long long)murmur3x64(at(aSsdTarget), BLOCK_BYTES, 1));
+  }
+#endif
 }
 
+/* The value of `name=` on the command line, or NULL. */
+static const char *optionalArg(int argc, char **argv, const char *name) {
+  const size_t length = strlen(name);
+  for (int i = 1; i < argc; i++) if (strncmp(argv[i], name, length) == 0 && argv[i][length] == '=') return argv[i] + length + 1;
+  return NULL;
+}
 static double numberArg(int argc, char **argv, const char *name) {
   const size_t length = strlen(name);
   for (int i = 1; i < argc; i++) if (strncmp(argv[i], name, length) == 0 && argv[i][length] == '=') return strtod(argv[i] + length + 1, NULL);
@@ -658,10 +704,22 @@ int main(int argc, char **argv) {
   aImage = (u64)ARG("image"); aOperands = (u64)ARG("operands"); aChain = (u64)ARG("chain");
   aExpiredBucket = (u64)ARG("expiredBucket"); aMissingKey = (u64)ARG("missingKey"); aCache = (u64)ARG("cache");
   bucketBytes = (i32)ARG("bucketBytes"); bucketCount = (i32)ARG("bucketCount"); tableSlots = (i32)ARG("tableSlots");
+#ifndef KERNELS_WITHOUT_SSD
+  /* The SSD read's store, when the bench dumped one (ssdDump=PATH); its task is skipped without. */
+  const char *ssdDump = optionalArg(argc, argv, "ssdDump");
+  if (ssdDump != NULL) {
+    ssdChainMask = (u64)ARG("ssdChainMask");
+    ssdDevices = (i32)ARG("ssdDevices"); ssdBlocksWritten = (i32)ARG("ssdBlocksWritten"); aSsdTarget = (u64)ARG("ssdTarget");
+    ssdConfigure((i32)ARG("ssdBlocksPerDevice"), (u64)ARG("ssdChunkBytes"), (i32)ARG("ssdPoolChunks"));
+    loadSsds(ssdDump, ssdDevices, "kernels");
+  }
+#else
+  const char *ssdDump = NULL;
+#endif
   if (strcmp(argv[3], "verify") == 0) { verify(); return 0; }
   if (strcmp(argv[3], "time") == 0 && argc > 4) {
     const double timeMs = strtod(argv[4], NULL);
-    for (size_t t = 0; t < TASK_COUNT; t++) timeTask(&TASKS[t], timeMs);
+    for (size_t t = 0; t < TASK_COUNT; t++) if (ssdDump != NULL || strncmp(TASKS[t].id, "ssd", 3) != 0) timeTask(&TASKS[t], timeMs);
     fprintf(stderr, "(sink %g)\n", (double)sink + (double)word + histogramCount);
     return 0;
   }

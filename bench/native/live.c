@@ -114,58 +114,13 @@ static double clockStartNs;
 static inline double sharedClockNs(void) { return monotonicNs() - clockStartNs + clockOffsetNs; }
 static void sleepNs(long ns) { struct timespec t = { 0, ns }; nanosleep(&t, NULL); }
 
-/* ---------------------------------------------------------------- src/hw/ssd.ts */
-/* SSD_STRIPES, SSD_SPINS_BEFORE_YIELD, SSD_SLOT_* come from src/hw/ssd.ts with -D (bench/native.ts ssdDefines). */
-static inline u64 ssdSlotBytesOfClass(i32 slotClass) { return SSD_SLOT_BYTES_MIN + (u64)(slotClass - 1) * SSD_SLOT_STEP_BYTES; }
-static i32 blocksPerDevice, poolChunkCount, unitBits;
-static u64 chunkBytes, unitMask;
-static u32 **ssdTables;          /* per device: one u32 per block */
-static i32 **ssdChunkClasses;    /* per device: the class of each chunk of its pool */
-static u8 **ssdChunks;           /* device × poolChunkCount + chunk */
-static i32 *ssdStripes;          /* devices × SSD_STRIPES sequence locks */
-
+/* ---------------------------------------------------------------- src/hw/ssd.ts: bench/native/ssd.h (included by kernels.c) */
 typedef struct Thread Thread;
 
 static void ssdCheckRange(const char *operation, i32 device, double block, i32 blockCount) {
   if (device < 0 || device >= deviceCount || blockCount < 1 || block < 0 || block + blockCount > blocksPerDevice || block != floor(block)) {
     fprintf(stderr, "live: NVMe %s of %d blocks at block %.0f on SSD %d: LBA out of range\n", operation, blockCount, block, device);
     exit(3);
-  }
-}
-
-static void ssdRead(i32 *seen, i32 device, i64 block, i32 blockCount, u8 *target) {
-  const i32 base = device * SSD_STRIPES;
-  const i32 stripesCrossed = blockCount < SSD_STRIPES ? blockCount : SSD_STRIPES;
-  const u32 *table = ssdTables[device];
-  for (int attempt = 0; ; attempt++) {
-    int writing = -1;
-    for (i32 index = 0; index < stripesCrossed; index++) {
-      const i32 sequence = __atomic_load_n(&ssdStripes[base + (i32)((block + index) % SSD_STRIPES)], __ATOMIC_SEQ_CST);
-      seen[index] = sequence;
-      if ((sequence & 1) != 0) writing = index;
-    }
-    if (writing < 0) {
-      for (i32 index = 0; index < blockCount; index++) {
-        u8 *at = target + (size_t)index * BLOCK_BYTES;
-        const u32 entry = table[block + index];
-        u64 slotBytes = 0;
-        if (entry != 0) {
-          const u32 place = entry - 1;
-          const u32 chunk = place >> unitBits;
-          slotBytes = ssdSlotBytesOfClass(ssdChunkClasses[device][chunk]);
-          const u64 offset = (u64)(place & unitMask) * slotBytes;
-          memcpy(at, ssdChunks[(size_t)device * poolChunkCount + chunk] + offset, slotBytes);
-        }
-        if (slotBytes < BLOCK_BYTES) memset(at + slotBytes, 0, BLOCK_BYTES - slotBytes);
-      }
-      int moved = 0;
-      for (i32 index = 0; index < stripesCrossed; index++) {
-        if (__atomic_load_n(&ssdStripes[base + (i32)((block + index) % SSD_STRIPES)], __ATOMIC_SEQ_CST) != seen[index]) { moved = 1; break; }
-      }
-      if (!moved) return;
-    } else if (attempt >= SSD_SPINS_BEFORE_YIELD) {
-      sched_yield();
-    }
   }
 }
 
@@ -661,60 +616,6 @@ static void *readWhole(const char *path, size_t *size, size_t alignment) {
   return data;
 }
 
-/* The SSD dump (bench/native-live.ts writeSsdDump): per device, the count of its written
- * blocks, then each as (u32 block, u16 slot class, its slot's bytes: ssdSlotBytesOfClass). The
- * devices are rebuilt as src/hw/ssd.ts builds them: a block table of u32 entries, pools of
- * chunks of `chunkBytes`, each chunk holding slots of one class, filled in order. */
-static u32 ssdAllocate(i32 device, i32 slotClass, i32 *fillChunk, u64 *fillOffset, i32 *nextChunk) {
-  const u64 slotBytes_ = ssdSlotBytesOfClass(slotClass);
-  i32 chunk = fillChunk[slotClass] - 1;
-  u64 offset = fillOffset[slotClass];
-  if (chunk < 0 || offset + slotBytes_ > chunkBytes) {
-    chunk = (*nextChunk)++;
-    if (chunk >= poolChunkCount) { fprintf(stderr, "live: SSD %d's pool of %d chunks is exhausted\n", device, poolChunkCount); exit(2); }
-    ssdChunkClasses[device][chunk] = slotClass;
-    ssdChunks[(size_t)device * poolChunkCount + chunk] = aligned_alloc(64, chunkBytes);
-    fillChunk[slotClass] = chunk + 1;
-    offset = 0;
-  }
-  fillOffset[slotClass] = offset + slotBytes_;
-  return (((u32)chunk << unitBits) | (u32)(offset / slotBytes_)) + 1;
-}
-static void loadSsds(const char *path) {
-  FILE *file = fopen(path, "rb");
-  if (file == NULL) { fprintf(stderr, "live: cannot open %s\n", path); exit(2); }
-  ssdTables = calloc((size_t)deviceCount, sizeof(u32 *));
-  ssdChunkClasses = calloc((size_t)deviceCount, sizeof(i32 *));
-  ssdChunks = calloc((size_t)deviceCount * (size_t)poolChunkCount, sizeof(u8 *));
-  ssdStripes = aligned_alloc(64, (size_t)deviceCount * SSD_STRIPES * sizeof(i32));
-  memset(ssdStripes, 0, (size_t)deviceCount * SSD_STRIPES * sizeof(i32));
-  const i32 classes = SSD_SLOT_CLASSES;
-  int ok = 1;
-  for (i32 device = 0; device < deviceCount && ok; device++) {
-    ssdTables[device] = calloc((size_t)blocksPerDevice, 4);
-    ssdChunkClasses[device] = calloc((size_t)poolChunkCount, sizeof(i32));
-    i32 fillChunk[SSD_SLOT_CLASSES + 1] = { 0 }, nextChunk = 0;
-    u64 fillOffset[SSD_SLOT_CLASSES + 1] = { 0 };
-    u32 written = 0;
-    ok = ok && fread(&written, 4, 1, file) == 1;
-    for (u32 index = 0; index < written && ok; index++) {
-      u32 block = 0;
-      u16 slotClass = 0;
-      ok = ok && fread(&block, 4, 1, file) == 1 && fread(&slotClass, 2, 1, file) == 1;
-      ok = ok && block < (u32)blocksPerDevice && slotClass >= 1 && slotClass <= classes;
-      if (!ok) break;
-      const u32 entry = ssdAllocate(device, slotClass, fillChunk, fillOffset, &nextChunk);
-      const u32 place = entry - 1;
-      const u64 slotBytes_ = ssdSlotBytesOfClass(slotClass);
-      u8 *slot = ssdChunks[(size_t)device * poolChunkCount + (place >> unitBits)] + (u64)(place & unitMask) * slotBytes_;
-      ok = ok && fread(slot, 1, slotBytes_, file) == slotBytes_;
-      ssdTables[device][block] = entry;
-    }
-  }
-  fclose(file);
-  if (!ok) { fprintf(stderr, "live: %s is not an SSD dump of %d devices of %d blocks\n", path, deviceCount, blocksPerDevice); exit(2); }
-}
-
 static void setRegion(Region *region, int argc, char **argv, const char *prefix) {
   char name[64];
   snprintf(name, sizeof name, "%sBase", prefix); region->base = (u64)numberArg(argc, argv, name);
@@ -761,8 +662,7 @@ int main(int argc, char **argv) {
   leased = (i32)ARG("leased"); leaseEpochs = leased ? LEASE_EPOCHS : 0;
   cacheBucketCount = (i32)ARG("bucketCount"); cacheBucketBytes = slotBytes * slotsPerBucket;
   bucketIdBits = (i32)ARG("bucketIdBits"); deviceCount = (i32)ARG("devices"); bucketIdsPerDevice = (i32)ARG("bucketIdsPerDevice");
-  blocksPerDevice = (i32)ARG("blocksPerDevice"); chunkBytes = (u64)ARG("chunkBytes"); poolChunkCount = (i32)ARG("poolChunks");
-  unitBits = (i32)(log2((double)chunkBytes) - SSD_SLOT_INDEX_SHIFT); unitMask = (1ULL << unitBits) - 1;
+  ssdConfigure((i32)ARG("blocksPerDevice"), (u64)ARG("chunkBytes"), (i32)ARG("poolChunks"));
   arenasBase = (u64)ARG("arenasBase"); arenaBytes = (u64)ARG("arenaBytes");
   oRandom = (i32)ARG("arenaRandom"); oOperands = (i32)ARG("arenaOperands"); oWord = (i32)ARG("arenaWord"); oIndexEntry = (i32)ARG("arenaIndexEntry");
   oKey = (i32)ARG("arenaKey"); oValue = (i32)ARG("arenaValue"); oChain = (i32)ARG("arenaChain"); oValueBlocks = (i32)ARG("arenaValueBlocks");
@@ -780,7 +680,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "live: bad clients, threads, devices or arenas\n");
     return 2;
   }
-  loadSsds(argv[2]);
+  loadSsds(argv[2], deviceCount, "live");
 
   /* Clients dealt to threads round robin (protocol.ts threadOfClient). */
   Thread *threads = aligned_alloc(64, sizeof(Thread) * (size_t)threadCount);

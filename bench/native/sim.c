@@ -52,6 +52,7 @@
  * that is no longer exact first departs from the JS engine's events.
  */
 #define main kernelsBenchMain /* kernels.c's own benchmark entry point, unused here */
+#define KERNELS_WITHOUT_SSD   /* its SSD rows: this file's SSDs have a layout of their own (below) */
 #include "kernels.c"
 #undef main
 
