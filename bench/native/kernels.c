@@ -674,11 +674,16 @@ static const char *optionalArg(int argc, char **argv, const char *name) {
   for (int i = 1; i < argc; i++) if (strncmp(argv[i], name, length) == 0 && argv[i][length] == '=') return argv[i] + length + 1;
   return NULL;
 }
+/* The program named in messages: live.c and sim.c, which include this file, set their own. */
+static const char *programName = "kernels";
+/* The number given as `name=`; a missing argument or one that is not wholly a number exits 2. */
 static double numberArg(int argc, char **argv, const char *name) {
-  const size_t length = strlen(name);
-  for (int i = 1; i < argc; i++) if (strncmp(argv[i], name, length) == 0 && argv[i][length] == '=') return strtod(argv[i] + length + 1, NULL);
-  fprintf(stderr, "kernels: missing argument %s=\n", name);
-  exit(2);
+  const char *text = optionalArg(argc, argv, name);
+  if (text == NULL) { fprintf(stderr, "%s: missing argument %s=\n", programName, name); exit(2); }
+  char *end;
+  const double value = strtod(text, &end);
+  if (end == text || *end != '\0') { fprintf(stderr, "%s: %s=%s is not a number\n", programName, name, text); exit(2); }
+  return value;
 }
 
 int main(int argc, char **argv) {

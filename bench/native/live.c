@@ -107,11 +107,10 @@ static u64 memoryBytes;
  * SSD's with ssdDefines (bench/native.ts). */
 
 /* ---------------------------------------------------------------- clocks */
-static double monotonicNs(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec * 1e9 + (double)t.tv_nsec; }
 static double processCpuNs(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return (double)t.tv_sec * 1e9 + (double)t.tv_nsec; }
 static double clockStartNs;
 /* src/engine/live/protocol.ts sharedClock: one timeline for every thread, continuing the dump's. */
-static inline double sharedClockNs(void) { return monotonicNs() - clockStartNs + clockOffsetNs; }
+static inline double sharedClockNs(void) { return nowNs() - clockStartNs + clockOffsetNs; }
 static void sleepNs(long ns) { struct timespec t = { 0, ns }; nanosleep(&t, NULL); }
 
 /* ---------------------------------------------------------------- src/hw/ssd.ts: bench/native/ssd.h (included by kernels.c) */
@@ -170,7 +169,7 @@ struct Thread {
 };
 
 static _Atomic i64 completedOperations;
-static _Atomic i32 readyThreads, go, stop, crashed;
+static _Atomic i32 readyThreads, go, stop;
 
 static inline double clientNow(Thread *thread) { return thread->nowNs; }
 #define A(client, field) ((client)->arena + (u64)(field))
@@ -280,10 +279,6 @@ static inline double nvmeRead(Thread *thread, Client *client, i32 device, double
 }
 
 /* ---------------------------------------------------------------- src/store/read.ts (a client: offloaded reads) */
-static double valueRecordBlocksOf(i32 keyLength, i32 valueLength) {
-  const i32 bytes = VALUE_RECORD_HEADER_BYTES + keyLength + valueLength;
-  return bytes <= BLOCK_BYTES ? 1 : 1 + ceil((double)(bytes - BLOCK_BYTES) / VALUE_CONTINUATION_PAYLOAD_BYTES);
-}
 static i32 readValue(Thread *thread, Client *client, u64 output) {
   Counters *counters = &thread->counters;
   const u64 key = A(client, oKey);
@@ -307,10 +302,10 @@ static i32 readValue(Thread *thread, Client *client, u64 output) {
     const i32 keyLength = keyLengthOf(at(key));
     const double firstBlock = floor(valueOffset / BLOCK_BYTES);
     const double offsetInBlock = valueOffset - firstBlock * BLOCK_BYTES;
-    const double blocks = valueRecordBlocksOf(keyLength, valueLength);
+    const i32 blocks = recordBlocks(keyLength, valueLength);
     if (blocks == 1 ? offsetInBlock + VALUE_RECORD_HEADER_BYTES + keyLength + valueLength > BLOCK_BYTES : offsetInBlock != 0) continue;
     const u64 valueBlocks = A(client, oValueBlocks);
-    nvmeRead(thread, client, device, firstBlock, (i32)blocks, valueBlocks);
+    nvmeRead(thread, client, device, firstBlock, blocks, valueBlocks);
     const u8 *record = at(valueBlocks + (u64)offsetInBlock);
     if (valueRecordMatches(record, at(key), valueLength) == 0 || valueRecordComplete(record) == 0
       || valueRecordSequence(record) >= blockSequence(at(chain))) {
@@ -514,8 +509,6 @@ static void *clientThread(void *argument) {
   i64 unreported = 0;
   i32 active = count, idleRounds = 0;
   while (active > 0) {
-    /* The engine checks the crash flag every round (a crash plan; never raised here). */
-    if (atomic_load(&crashed) != 0) break;
     int progressed = 0;
     for (i32 index = 0; index < count; index++) {
       if (finished[index]) continue;
@@ -649,6 +642,7 @@ static u64 cacheDigest(void) {
 }
 
 int main(int argc, char **argv) {
+  programName = "live";
   if (argc < 3) { fprintf(stderr, "usage: live MEMORY SSDS key=value...\n"); return 2; }
   size_t size;
   image = readWhole(argv[1], &size, 4096);
@@ -676,8 +670,8 @@ int main(int argc, char **argv) {
   orderedKeyNames = (int)ARG("orderedKeys"); keyZeroPadding = (int)ARG("keyZeroPadding"); fieldCount = (int)ARG("fields");
   fieldLengthMin = (int)ARG("fieldLengthMin"); fieldLengthMax = (int)ARG("fieldLengthMax"); fieldLengthDistribution = (int)ARG("fieldLengthDistribution");
   if (ARG("distribution") != DISTRIBUTION_ZIPFIAN || readUpTo != 1) { fprintf(stderr, "live: the native reference runs YCSB-C (zipfian reads only)\n"); return 2; }
-  if (clientCount < 1 || threadCount < 1 || threadCount > clientCount || deviceCount > DEVICES_MAX || arenasBase + arenaBytes * (u64)clientCount > memoryBytes) {
-    fprintf(stderr, "live: bad clients, threads, devices or arenas\n");
+  if (clientCount < 1 || threadCount < 1 || threadCount > clientCount || coreCount < 1 || deviceCount < 1 || deviceCount > DEVICES_MAX || arenasBase + arenaBytes * (u64)clientCount > memoryBytes) {
+    fprintf(stderr, "live: bad clients, threads, DPU cores, devices or arenas\n");
     return 2;
   }
   loadSsds(argv[2], deviceCount, "live");
@@ -704,14 +698,19 @@ int main(int argc, char **argv) {
   Core *cores = aligned_alloc(64, sizeof(Core) * (size_t)coreCount);
   memset(cores, 0, sizeof(Core) * (size_t)coreCount);
 
-  clockStartNs = monotonicNs();
-  for (i32 t = 0; t < threadCount; t++) pthread_create(&threads[t].thread, NULL, clientThread, &threads[t]);
-  for (i32 c = 0; c < coreCount; c++) { cores[c].core = c; pthread_create(&cores[c].thread, NULL, coreThread, &cores[c]); }
+  clockStartNs = nowNs();
+  for (i32 t = 0; t < threadCount; t++) {
+    if (pthread_create(&threads[t].thread, NULL, clientThread, &threads[t]) != 0) { fprintf(stderr, "live: cannot start client thread %d\n", t); return 2; }
+  }
+  for (i32 c = 0; c < coreCount; c++) {
+    cores[c].core = c;
+    if (pthread_create(&cores[c].thread, NULL, coreThread, &cores[c]) != 0) { fprintf(stderr, "live: cannot start DPU core thread %d\n", c); return 2; }
+  }
   while (atomic_load(&readyThreads) < threadCount + coreCount) sched_yield();
 
   /* The measured window: CPU time and completed operations sampled every 200 ms, as the
    * JavaScript side samples process.cpuUsage() in the engine's progress callback. */
-  const double goCpuNs = processCpuNs(), goWallNs = monotonicNs();
+  const double goCpuNs = processCpuNs(), goWallNs = nowNs();
   atomic_store(&go, 1);
   double firstCpuNs = -1, firstOperations = 0, lastCpuNs = 0, lastOperations = 0;
   const double plannedOperations = operationsTotal;
@@ -724,7 +723,7 @@ int main(int argc, char **argv) {
     lastCpuNs = cpuNs; lastOperations = operations;
   }
   for (i32 t = 0; t < threadCount; t++) pthread_join(threads[t].thread, NULL);
-  const double endCpuNs = processCpuNs(), endWallNs = monotonicNs();
+  const double endCpuNs = processCpuNs(), endWallNs = nowNs();
   atomic_store(&stop, 1);
   for (i32 c = 0; c < coreCount; c++) pthread_join(cores[c].thread, NULL);
 
