@@ -9,9 +9,8 @@
  * `ticks` and `operations` are required (a key missing from `initial` is checked with an
  * unknown initial value: its first read may return anything).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { writeFileAtomically } from '../files.js';
+import { readTextFile, writeFileAtomically } from '../files.js';
 import { ABSENT, HISTORY_FIELDS } from '../engine/driver.js';
 import { OPERATION_DELETE, OPERATION_INSERT, OPERATION_READ, OPERATION_UPDATE } from '../layout/operations.js';
 import { keysOf, NO_RETURN, type TickUnit, UNKNOWN_VALUE } from './history.js';
@@ -158,21 +157,15 @@ function isTick(value: unknown): value is number {
  * the file and, for an operation, its index and what it is.
  */
 export function readHistoryJson(path: string): LoadedHistory {
-  let bytes: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new InputError(`--input ${path}: not a file`);
-    bytes = stat.size;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`--input ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  if (bytes > HISTORY_FILE_BYTES_MAX) {
-    throw new InputError(`--input ${path}: ${(bytes / 2 ** 20).toFixed(0)} MB is larger than the ${HISTORY_FILE_BYTES_MAX / 2 ** 20} MB a history file may have (about 4 million operations at 115 bytes each); check the run itself instead (scalio check --ops N)`);
-  }
+  // The shared reader refuses directories, pipes, devices, oversized files and non-text.
+  const text = readTextFile(path, {
+    what: '--input history file',
+    bytesMax: HISTORY_FILE_BYTES_MAX,
+    hint: 'give the JSON file scalio check --history wrote (at most 500 MB, about 4 million operations; check a larger run itself with scalio check --ops N)',
+  });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new InputError(`--input ${path}: not valid JSON (${(error as Error).message})`);
   }

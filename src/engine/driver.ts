@@ -342,11 +342,12 @@ export class ClientRunner {
      */
     verbsAtOnce = false,
   ) {
-    this.getsAtOnce = verbsAtOnce && machines.getAtOnce !== undefined;
+    this.getAtOnce = verbsAtOnce ? machines.getAtOnce ?? null : null;
     this.sourceTakesErrors = source.failed !== undefined;
   }
 
-  private readonly getsAtOnce: boolean;
+  /** The system's GET at once where the engine takes it (see `verbsAtOnce`), else null. */
+  private readonly getAtOnce: ((context: ClientContext) => number) | null;
   /** Whether the source takes refused operations (`OperationSource.failed`), known once rather than looked up per verb. */
   private readonly sourceTakesErrors: boolean;
   /** The result of an operation `begin` completed at once (see `verbsAtOnce`); finish it with `finish`. */
@@ -374,8 +375,8 @@ export class ClientRunner {
     this.writing = false;
     switch (this.kind) {
       case OPERATION_READ:
-        if (this.getsAtOnce) {
-          const length = (this.machines.getAtOnce as (context: ClientContext) => number)(context);
+        if (this.getAtOnce !== null) {
+          const length = this.getAtOnce(context);
           if (length !== GET_NEEDS_MACHINE) {
             this.machine = null;
             this.resultAtOnce = length;
@@ -408,7 +409,7 @@ export class ClientRunner {
    * the client issued it, after the read's return; returned when the operation ended).
    */
   private *readModifyWrite(context: ClientContext): Machine<number> {
-    let readLength = this.getsAtOnce ? (this.machines.getAtOnce as (context: ClientContext) => number)(context) : GET_NEEDS_MACHINE;
+    let readLength = this.getAtOnce !== null ? this.getAtOnce(context) : GET_NEEDS_MACHINE;
     if (readLength === GET_NEEDS_MACHINE) readLength = yield* this.machines.get(context);
     let readReturnTick = 0;
     if (this.history !== null) {

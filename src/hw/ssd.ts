@@ -256,6 +256,10 @@ export class SsdArray {
   read(device: number, block: number, blockCount: number, target: Uint8Array, targetOffset: number): void {
     const base = device * STRIPES;
     const stripesCrossed = Math.min(blockCount, STRIPES);
+    // The device's tables, looked up once per read rather than per block.
+    const table = this.tables[device];
+    const chunkClasses = device * this.allocatorStride + ALLOCATOR_CHUNK_CLASSES;
+    const firstChunkView = device * this.poolChunkCount;
     let deadline = 0;
     for (let attempt = 0; ; attempt++) {
       let writing = -1;
@@ -268,14 +272,14 @@ export class SsdArray {
         for (let index = 0; index < blockCount; index++) {
           // One block: its slot, then zeros to the block's end (inline: the hot path of every GET).
           const at = targetOffset + index * BLOCK_BYTES;
-          const entry = this.tables[device][block + index];
+          const entry = table[block + index];
           let slotBytes = 0;
           if (entry !== 0) {
             const place = entry - 1;
             const chunk = place >>> this.slotIndexBits;
-            slotBytes = (this.allocator[device * this.allocatorStride + ALLOCATOR_CHUNK_CLASSES + chunk] + SLOT_CLASS_BIAS) << SLOT_STEP_SHIFT;
+            slotBytes = (this.allocator[chunkClasses + chunk] + SLOT_CLASS_BIAS) << SLOT_STEP_SHIFT;
             const offset = (place & this.slotIndexMask) * slotBytes;
-            target.set(this.chunkBytesViews[device * this.poolChunkCount + chunk].subarray(offset, offset + slotBytes), at);
+            target.set(this.chunkBytesViews[firstChunkView + chunk].subarray(offset, offset + slotBytes), at);
           }
           if (slotBytes < BLOCK_BYTES) target.fill(0, at + slotBytes, at + BLOCK_BYTES);
         }
@@ -287,13 +291,16 @@ export class SsdArray {
           }
         }
         if (!moved) return;
-      } else if (attempt >= SPINS_BEFORE_YIELD) {
-        // The writer may have been preempted mid-write: give the CPU away rather than spin.
+      }
+      if (attempt >= SPINS_BEFORE_YIELD) {
+        // A write under way (odd stripe), or writes that keep landing between our two looks
+        // (moved): past the spins, both are bounded by the same deadline.
         if (deadline === 0) deadline = performance.now() + READ_STUCK_MS;
         else if (performance.now() > deadline) {
-          throw new NvmeError(`NVMe read of ${blockCount} blocks at block ${block} on SSD ${device}: a write of it has not finished in ${READ_STUCK_MS} ms`);
+          throw new NvmeError(`NVMe read of ${blockCount} blocks at block ${block} on SSD ${device}: writes to it have not let a read through in ${READ_STUCK_MS} ms`);
         }
-        Atomics.wait(this.stripes, base + ((block + writing) % STRIPES), this.seen[writing], 0.1);
+        // Only a write under way is waited for; a moved stripe is read again at once.
+        if (writing >= 0) Atomics.wait(this.stripes, base + ((block + writing) % STRIPES), this.seen[writing], 0.1);
       }
     }
   }
