@@ -8,7 +8,7 @@
  * a temporary file in the same directory (so the rename stays on one file system, where it is
  * atomic), then replaces the target in one rename. A failure leaves the target as it was.
  */
-import { type Stats, closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { type Stats, accessSync, closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from './errors.js';
 
@@ -104,6 +104,20 @@ export function writeFileAtomically(path: string, text: string | Uint8Array | It
     if (descriptor !== undefined) closeSync(descriptor);
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Creates the output directory `path` (and its parents) if needed and checks it can be
+ * written, before any work: a directory named `what` (a flag) that cannot be is an
+ * InputError of one line, not a failure after a long run.
+ */
+export function makeWritableDirectory(path: string, what: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+    accessSync(path, constants.W_OK);
+  } catch (error) {
+    throw new InputError(`${what} ${path}: cannot write there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
 

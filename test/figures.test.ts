@@ -168,6 +168,14 @@ describe('scalio figures', () => {
     expect(malformed.code).toBe(2);
     expect(malformed.stderr.trim().split('\n')).toEqual([expect.stringMatching(/profile .*broken-profile\.json: parameter "networkOneWayNs" is negative/)]);
 
+    // An output directory that cannot be made is refused before any point runs.
+    const aFile = join(directory, 'a-file');
+    writeFileSync(aFile, '');
+    for (const flag of ['--out', '--cache']) {
+      const unwritable = await scalio('figures', '--figure', '10', '--quick', flag, join(aFile, 'below'));
+      expect(unwritable.code).toBe(2);
+      expect(unwritable.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`${flag} .*a-file/below: cannot write there \\(ENOTDIR\\)`))]);
+    }
     const unknown = await scalio('figures', '--figure', '10,99');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--figure: unknown figure "99"; known: 5, /)]);

@@ -4,6 +4,7 @@ import { FIGURES } from '../../figures/definitions.js';
 import { generateFigures, mergeShards, selectFigures } from '../../figures/generate.js';
 import { SCALES, type ScaleName, customScale } from '../../figures/scale.js';
 import { duration, parseShard, sweepProgressLine } from '../../figures/sweep.js';
+import { makeWritableDirectory } from '../../files.js';
 import { DEFAULT_PROFILE_NAME } from '../../hw/profile.js';
 import { optionHelp, parse, positiveInteger, profileOption } from '../options.js';
 
@@ -49,6 +50,7 @@ export async function figures(argv: string[]): Promise<void> {
     for (const flag of ['figure', 'quick', 'full', 'records', 'ops', 'shard', 'cache', 'threads', 'profile'] as const) {
       if (values[flag] !== undefined) throw new ScalioError(`--merge takes its figures, scale and profile from the shards; drop --${flag}`);
     }
+    makeWritableDirectory(out, '--out');
     const outcome = await mergeShards(positionals, out);
     process.stdout.write(`merged ${outcome.timing.points} points from ${positionals.length} director${positionals.length === 1 ? 'y' : 'ies'}; wrote ${outcome.written.length} files to ${out} (report: ${out}/report.md)\n`);
     return;
@@ -62,6 +64,8 @@ export async function figures(argv: string[]): Promise<void> {
   const threads = positiveInteger('threads', values.threads);
   // Checked here, before any point runs: a bad name or file is one line and exit 2.
   const profile = profileOption(values) ?? DEFAULT_PROFILE_NAME;
+  makeWritableDirectory(out, '--out');
+  if (typeof values.cache === 'string') makeWritableDirectory(values.cache, '--cache');
   const progress = sweepProgressLine();
   let outcome;
   try {
